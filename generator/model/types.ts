@@ -60,6 +60,11 @@ interface NodeCommon {
   readonly module?: string;
   /** True for types the schema language creates implicitly (`q_obj_*-arg`, `q_obj_*-base`, `q_empty`, arrays). */
   readonly implicit: boolean;
+  /**
+   * Introspection input only: the name `query-qmp-schema` gave the type (`"123"`, `"[123]"`)
+   * when the reader replaced it by a readable derived one (see read/introspection/naming.ts).
+   */
+  readonly maskedName?: string;
 }
 
 export type BuiltinName =
