@@ -1,0 +1,148 @@
+/**
+ * State shared by every file of one schema read: the output lists, the set of files already
+ * included, the schema-global pragma, and QEMU's directive handling (`include`, `pragma`),
+ * which is the same whatever syntax (QAPI or YAML) a file is written in.
+ */
+import { QapiError, type SourceInfo } from '../../diagnostics.js';
+import type { ParsedDoc, ParsedExpr, ParsedSchema, QapiDict, QapiValue, SchemaPragma } from '../parsed.js';
+import { absolutePath, pyDirname, pyJoin, readSourceText, SourceReadError } from './files.js';
+
+/** Parses one file's text into the context (QAPI or YAML syntax). */
+export type FileParser = (ctx: ReadContext, fname: string, text: string, parent: SourceInfo | undefined) => void;
+
+export interface ReadOptions {
+  /**
+   * Directory that relative file names are resolved against (default: `process.cwd()`).
+   * File names in SourceInfo are printed as QEMU prints them: the top file's name as given,
+   * an included file's name joined to the directory part of the including file's name
+   * (`sub/a.json` including `b.json` prints `sub/b.json`), never normalised.
+   */
+  readonly cwd?: string;
+  /**
+   * Apply the doc line format rules QEMU 10.2 added (at most 70 columns, two spaces between
+   * sentences). Default true; schemas written for older QEMU (e.g. 9.2) need false.
+   */
+  readonly docFormatChecks?: boolean;
+}
+
+export class ReadContext {
+  readonly exprs: ParsedExpr[] = [];
+  readonly docs: ParsedDoc[] = [];
+  readonly files: string[] = [];
+  readonly pragma: SchemaPragma = {
+    docRequired: false,
+    commandNameExceptions: [],
+    commandReturnsExceptions: [],
+    documentationExceptions: [],
+    memberNameExceptions: [],
+  };
+  private readonly included = new Set<string>();
+
+  constructor(
+    private readonly baseDir: string,
+    readonly options: ReadOptions,
+    /** Picks the parser for a file name (QAPI or YAML). */
+    private readonly parserFor: (fname: string) => FileParser,
+  ) {}
+
+  /** Read the top-level file; an unreadable one is reported as QEMU's main does. */
+  readRoot(fname: string): ParsedSchema {
+    const abs = absolutePath(this.baseDir, fname);
+    this.included.add(abs);
+    let text: string;
+    try {
+      text = readSourceText(abs, fname);
+    } catch (err) {
+      if (err instanceof SourceReadError) {
+        throw new QapiError(undefined, `can't read schema file '${fname}': ${err.reason}`);
+      }
+      throw err;
+    }
+    this.files.push(abs);
+    this.parserFor(fname)(this, fname, text, undefined);
+    return { exprs: this.exprs, docs: this.docs, files: this.files, pragma: this.pragma };
+  }
+
+  /**
+   * Handle a top-level `include` or `pragma` directive (QEMU's `_parse` branches).
+   * @returns false when `expr` is not a directive.
+   */
+  directive(expr: QapiDict, info: SourceInfo, fname: string): boolean {
+    if (expr.has('include')) {
+      if (expr.size !== 1) throw new QapiError(info, "invalid 'include' directive");
+      const include = expr.get('include');
+      if (typeof include !== 'string') throw new QapiError(info, "value of 'include' must be a string");
+      const inclFname = pyJoin(pyDirname(fname), include);
+      this.exprs.push({ expr: new Map([['include', inclFname]]), info });
+      this.include(include, info, inclFname);
+      return true;
+    }
+    if (expr.has('pragma')) {
+      if (expr.size !== 1) throw new QapiError(info, "invalid 'pragma' directive");
+      const pragma = expr.get('pragma');
+      if (!(pragma instanceof Map)) throw new QapiError(info, "value of 'pragma' must be an object");
+      for (const [name, value] of pragma) this.applyPragma(name, value, info);
+      return true;
+    }
+    return false;
+  }
+
+  private include(include: string, info: SourceInfo, inclFname: string): void {
+    const abs = absolutePath(this.baseDir, inclFname);
+    for (let inf: SourceInfo | undefined = info; inf; inf = inf.parent) {
+      if (abs === absolutePath(this.baseDir, inf.file)) {
+        throw new QapiError(info, `inclusion loop for ${include}`);
+      }
+    }
+    if (this.included.has(abs)) return; // each file once
+    this.included.add(abs);
+    let text: string;
+    try {
+      text = readSourceText(abs, inclFname);
+    } catch (err) {
+      if (err instanceof SourceReadError) {
+        throw new QapiError(info, `can't read include file '${inclFname}': ${err.reason}`);
+      }
+      throw err;
+    }
+    this.files.push(abs);
+    this.parserFor(inclFname)(this, inclFname, text, info);
+  }
+
+  private applyPragma(name: string, value: QapiValue, info: SourceInfo): void {
+    const listOfStrings = (): string[] => {
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+        throw new QapiError(info, `pragma ${name} must be a list of strings`);
+      }
+      return value as string[];
+    };
+    const pragma = this.pragma;
+    switch (name) {
+      case 'doc-required':
+        if (typeof value !== 'boolean') throw new QapiError(info, "pragma 'doc-required' must be boolean");
+        pragma.docRequired = value;
+        break;
+      case 'command-name-exceptions':
+        pragma.commandNameExceptions = listOfStrings();
+        break;
+      case 'command-returns-exceptions':
+        pragma.commandReturnsExceptions = listOfStrings();
+        break;
+      case 'documentation-exceptions':
+        pragma.documentationExceptions = listOfStrings();
+        break;
+      case 'member-name-exceptions':
+        pragma.memberNameExceptions = listOfStrings();
+        break;
+      default:
+        throw new QapiError(info, `unknown pragma '${name}'`);
+    }
+  }
+}
+
+/** QEMU's `reject_expr_doc`: a definition doc must be followed by its definition. */
+export function rejectExprDoc(doc: ParsedDoc | undefined): void {
+  if (doc?.symbol !== undefined) {
+    throw new QapiError(doc.info, `documentation for '${doc.symbol}' is not followed by the definition`);
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The QAPI schema source reader: QEMU 10.2's scripts/qapi/parser.py in TypeScript.
+ *
+ * `readQapiSchema('qapi/qapi-schema.json')` reads the file and everything it includes and
+ * returns the expressions and doc blocks in QEMU's order, or throws a QapiError located
+ * exactly as QEMU reports it (file:line:col, with "In file included from" lines). Included
+ * files ending in `.yaml` / `.yml` are read by the YAML reader.
+ */
+import type { ParsedSchema } from '../parsed.js';
+import { parseYamlFile } from '../yaml.js';
+import { ReadContext, type FileParser, type ReadOptions } from './context.js';
+import { parseQapiFile } from './parser.js';
+
+export type { ReadOptions } from './context.js';
+
+/** The parser for a file name: YAML for `.yaml` / `.yml`, QAPI source otherwise. */
+export function parserFor(fname: string): FileParser {
+  return /\.ya?ml$/i.test(fname) ? parseYamlFile : parseQapiFile;
+}
+
+/**
+ * Read a QAPI schema file and its includes.
+ * @throws QapiError for any unreadable file or syntax error, with QEMU's location and text.
+ */
+export function readQapiSchema(file: string, options: ReadOptions = {}): ParsedSchema {
+  return new ReadContext(options.cwd ?? process.cwd(), options, parserFor).readRoot(file);
+}
