@@ -1,0 +1,857 @@
+/**
+ * The QMP client: one connection to QEMU, qemu-storage-daemon or the guest agent.
+ *
+ * - Commands are pipelined: each gets a unique numeric id, replies are matched by id, so
+ *   in-band replies, `exec-oob` replies that overtake them, and events can interleave freely.
+ * - Events go to every consumer in arrival order (see events.ts); a slow consumer never
+ *   blocks replies.
+ * - When the connection ends, every pending command rejects at once with
+ *   ConnectionClosedError; events received before are still delivered.
+ * - Unexpected input never throws: it is reported through `onError` and the `log` hook.
+ *
+ * Replies without an id (QEMU's answer to input it could not parse) are reported, never
+ * used to settle a command: QEMU can send several for one bad input (its JSON streamer
+ * resets and then rejects the rest of the message token by token), and with `oob` the
+ * order of replies is not the order of input, so "the oldest pending command" would be a
+ * guess. This client always sends an id with well-formed JSON, so such a reply means
+ * something outside the client's control happened; the affected command still ends by its
+ * timeout, its AbortSignal, or the connection closing.
+ */
+import type { Duplex } from 'node:stream';
+import {
+  ConnectionClosedError,
+  QmpError,
+  QmpProtocolError,
+  QmpTimeoutError,
+  QmpUsageError,
+} from './errors.js';
+import {
+  EventHub,
+  type EventFilter,
+  type EventIteratorOptions,
+  type EventListener,
+  type QmpEventMessage,
+  type WaitForEventOptions,
+} from './events.js';
+import { LineSplitter } from './framing.js';
+import { plainJson, type JsonCodec } from './json.js';
+import { canReopen, describeTarget, openTransport, type ConnectTarget } from './transport.js';
+
+export type ClientState = 'connecting' | 'negotiating' | 'ready' | 'closing' | 'closed';
+
+export interface QmpVersion {
+  qemu: { major: number; minor: number; micro: number };
+  package: string;
+  [key: string]: unknown;
+}
+
+/** `{"QMP": {"version": ..., "capabilities": [...]}}`, as received (unknown keys kept). */
+export interface QmpGreeting {
+  QMP: { version: QmpVersion; capabilities: string[]; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export interface ReconnectOptions {
+  /** Delay before the first attempt, ms (default 100). */
+  initialDelay?: number;
+  /** Upper bound of the delay, ms (default 5000). */
+  maxDelay?: number;
+  /** Growth of the delay per failed attempt (default 2). */
+  factor?: number;
+  /** Give up (and close for good) after this many failed attempts in a row (default: never). */
+  maxAttempts?: number;
+}
+
+/** One message in or out. `raw` is the line as sent or received (no line terminator). */
+export type LogHook = (direction: 'in' | 'out', message: unknown, raw: string) => void;
+
+export interface ClientOptions {
+  /** Guest agent mode: no greeting or negotiation; `guest-sync-delimited` resynchronisation. */
+  agent?: boolean;
+  /** Capabilities to enable when the server offers them (default `['oob']`). */
+  capabilities?: readonly string[];
+  /** Default time limit for each command, ms (default: none). */
+  timeout?: number;
+  /** Time limit for connecting, the greeting and negotiation or agent sync, ms (default 10000). */
+  connectTimeout?: number;
+  /** Events buffered per `events()` iterator whose consumer is behind (default 10000). */
+  eventBufferLimit?: number;
+  /** Called with every message received and sent. */
+  log?: LogHook;
+  /**
+   * Problems that do not belong to one command: unexpected input (QmpProtocolError), an
+   * event consumer overflowing (EventOverflowError), a listener throwing
+   * (EventListenerError), a failed reconnect attempt. Default: `process.emitWarning`.
+   */
+  onError?: (error: Error) => void;
+  /** Called on every state change. */
+  onStateChange?: (state: ClientState) => void;
+  /** Reconnect with backoff when the peer goes away (default off). */
+  reconnect?: boolean | ReconnectOptions;
+  /** JSON codec (default plain JSON.parse / JSON.stringify). */
+  json?: JsonCodec;
+  /** Longest line accepted from the server, bytes (default 256 MiB). */
+  maxLineBytes?: number;
+}
+
+export interface ExecuteOptions {
+  /** Time limit, ms; overrides the client's `timeout`. */
+  timeout?: number;
+  signal?: AbortSignal;
+  /** Send as `exec-oob` (requires the `oob` capability to have been negotiated). */
+  oob?: boolean;
+  /** The command sends no reply on success (`success-response: false`): resolve once written. */
+  noReply?: boolean;
+}
+
+export interface CloseInfo {
+  /** True when the peer closed (or the connection failed), false when `close()` was called. */
+  byPeer: boolean;
+  /** The transport error, if the connection failed. */
+  error?: Error;
+}
+
+interface Pending {
+  readonly command: string;
+  readonly id: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+interface AgentSync {
+  readonly id: number;
+  sawSentinel: boolean;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** How many ids of abandoned (timed-out, aborted, no-reply) commands are remembered. */
+const REMEMBERED_IDS = 4096;
+const DEFAULT_CONNECT_TIMEOUT = 10_000;
+
+export class QmpClient {
+  readonly #target: ConnectTarget;
+  readonly #options: ClientOptions;
+  readonly #json: JsonCodec;
+  readonly #log: LogHook | undefined;
+  readonly #agent: boolean;
+  readonly #hub: EventHub;
+  readonly #splitter: LineSplitter;
+
+  #state: ClientState = 'connecting';
+  #stateListeners: ((state: ClientState) => void)[] = [];
+  #socket: Duplex | undefined;
+  /** Incremented per connection, so late callbacks of an old socket are ignored. */
+  #generation = 0;
+  #nextId = 0;
+  #pending = new Map<number, Pending>();
+  /** Ids whose replies are no longer awaited (timed out or aborted): dropped quietly. */
+  #abandoned = new Map<number, string>();
+  /** Ids of `noReply` commands: an error reply to one is reported. */
+  #noReply = new Map<number, string>();
+  #greeting: QmpGreeting | undefined;
+  #awaitingGreeting: ((greeting: QmpGreeting) => void) | undefined;
+  #capabilities: readonly string[] = [];
+  #oob = false;
+  #sync: AgentSync | undefined;
+  #needsSync = false;
+  /** While set, new commands wait for it (reconnecting, or agent resync). */
+  #gate: Promise<void> | undefined;
+  #corked = false;
+  #everReady = false;
+  #userClosing = false;
+  #closePromise: Promise<void> | undefined;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #wakeReconnect: (() => void) | undefined;
+  #closeInfo: CloseInfo | undefined;
+  #resolveClosed!: (info: CloseInfo) => void;
+  /** Settles when the client is closed for good. Never rejects. */
+  readonly closed: Promise<CloseInfo>;
+
+  private constructor(target: ConnectTarget, options: ClientOptions) {
+    this.#target = target;
+    this.#options = options;
+    this.#json = options.json ?? plainJson;
+    this.#log = options.log;
+    this.#agent = options.agent ?? false;
+    this.#hub = new EventHub((error) => this.#report(error), options.eventBufferLimit);
+    this.#splitter = new LineSplitter(
+      {
+        line: (text) => this.#onLine(text),
+        sentinel: () => this.#onSentinel(),
+        discarded: (bytes, reason) => this.#onDiscarded(bytes, reason),
+      },
+      { sentinel: this.#agent, maxLineBytes: options.maxLineBytes },
+    );
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    if (options.onStateChange) this.#stateListeners.push(options.onStateChange);
+  }
+
+  /**
+   * Connects, reads the greeting and negotiates capabilities (or, in agent mode, runs
+   * `guest-sync-delimited`), and resolves once commands can be sent.
+   */
+  static async connect(target: ConnectTarget, options: ClientOptions = {}): Promise<QmpClient> {
+    const client = new QmpClient(target, options);
+    try {
+      await client.#open();
+    } catch (error) {
+      client.#userClosing = true;
+      client.#teardown(error instanceof Error ? error : new Error(String(error)));
+      client.#finalClose({ byPeer: true, error: error instanceof Error ? error : undefined });
+      throw error;
+    }
+    return client;
+  }
+
+  /** The server's greeting (undefined in agent mode). */
+  get greeting(): QmpGreeting | undefined {
+    return this.#greeting;
+  }
+
+  /** Capabilities enabled by negotiation. */
+  get capabilities(): readonly string[] {
+    return this.#capabilities;
+  }
+
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  /** True in guest agent mode. */
+  get agent(): boolean {
+    return this.#agent;
+  }
+
+  /** Commands sent and not answered yet. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** Event consumers registered (listeners, iterators, waiters). */
+  get eventConsumerCount(): number {
+    return this.#hub.consumerCount;
+  }
+
+  /** Subscribes to state changes; returns the unsubscribe function. */
+  onStateChange(listener: (state: ClientState) => void): () => void {
+    this.#stateListeners = [...this.#stateListeners, listener];
+    return () => {
+      this.#stateListeners = this.#stateListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /**
+   * Runs a command and resolves with its `return` value; rejects with QmpError for an error
+   * reply, QmpTimeoutError, the signal's reason, or ConnectionClosedError.
+   */
+  execute(command: string, args?: Record<string, unknown>, options?: ExecuteOptions): Promise<unknown> {
+    if (this.#state === 'ready' && this.#gate === undefined && !this.#needsSync) {
+      return this.#send(command, args, options);
+    }
+    return this.#executeLater(command, args, options);
+  }
+
+  /** Calls `listener` for each event named `event` (`'*'` for all). Returns the unsubscribe. */
+  on(event: string, listener: EventListener): () => void {
+    if (this.#hub.closed) return () => {};
+    return this.#hub.subscribe(event, listener);
+  }
+
+  /**
+   * Events from now on, in order, as an async iterator. It ends when the client closes (after
+   * the events received before), or by `break`/`return()`. If its consumer falls behind by
+   * more than the buffer bound it throws EventOverflowError instead of silently skipping.
+   */
+  events(filter?: EventFilter, options?: EventIteratorOptions): AsyncIterableIterator<QmpEventMessage> {
+    return this.#hub.iterate(filter, options);
+  }
+
+  /**
+   * The next event named `event` (`'*'` for any) that satisfies `predicate`. Armed at the call,
+   * so create it before sending the command that causes the event, then await it.
+   */
+  waitForEvent(event: string, predicate?: (e: QmpEventMessage) => boolean, options?: WaitForEventOptions): Promise<QmpEventMessage> {
+    return this.#hub.waitFor(event, predicate, options);
+  }
+
+  /**
+   * Closes the connection: pending commands reject with ConnectionClosedError, iterators end,
+   * waiters reject. Idempotent; resolves when the transport is closed.
+   */
+  close(): Promise<void> {
+    if (this.#closePromise !== undefined) return this.#closePromise;
+    this.#userClosing = true;
+    if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
+    this.#wakeReconnect?.();
+    if (this.#state === 'closed') {
+      this.#closePromise = Promise.resolve();
+      return this.#closePromise;
+    }
+    this.#setState('closing');
+    const socket = this.#socket;
+    const error = new ConnectionClosedError('connection closed by the client');
+    this.#teardown(error);
+    this.#closePromise = (async () => {
+      if (socket !== undefined) await endSocket(socket);
+      this.#finalClose({ byPeer: false });
+    })();
+    return this.#closePromise;
+  }
+
+  // ---- connection setup -------------------------------------------------------------
+
+  async #open(): Promise<void> {
+    const timeout = this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+    this.#setState('connecting');
+    const deadline = AbortSignal.timeout(timeout);
+    let socket: Duplex;
+    try {
+      socket = await openTransport(this.#target, deadline);
+    } catch (error) {
+      if (deadline.aborted) throw new QmpTimeoutError(`connect to ${describeTarget(this.#target)}`, timeout);
+      throw error;
+    }
+    if (this.#userClosing) {
+      socket.destroy();
+      throw new ConnectionClosedError('connection closed by the client');
+    }
+    this.#attach(socket);
+    this.#setState('negotiating');
+    if (this.#agent) {
+      await this.#agentSync(timeout);
+    } else {
+      await this.#negotiate(timeout);
+    }
+    this.#everReady = true;
+    this.#setState('ready');
+  }
+
+  #attach(socket: Duplex): void {
+    const generation = ++this.#generation;
+    this.#socket = socket;
+    this.#splitter.reset();
+    let failure: Error | undefined;
+    socket.on('data', (chunk: Buffer | string) => {
+      if (generation !== this.#generation) return;
+      this.#splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    });
+    const ended = (): void => this.#onTransportEnded(generation, failure);
+    socket.on('error', (error: Error) => {
+      failure ??= error;
+      ended();
+    });
+    socket.on('end', ended);
+    socket.on('close', ended);
+  }
+
+  async #negotiate(timeout: number): Promise<void> {
+    const greeting = await this.#waitGreeting(timeout);
+    const offered = Array.isArray(greeting.QMP.capabilities)
+      ? greeting.QMP.capabilities.filter((c): c is string => typeof c === 'string')
+      : [];
+    const wanted = this.#options.capabilities ?? ['oob'];
+    const enable = wanted.filter((c) => offered.includes(c));
+    // Servers that offer nothing may predate the `enable` argument: send none then.
+    await this.#send('qmp_capabilities', enable.length > 0 ? { enable } : undefined, { timeout });
+    this.#capabilities = Object.freeze(enable);
+    this.#oob = enable.includes('oob');
+  }
+
+  #waitGreeting(timeout: number): Promise<QmpGreeting> {
+    this.#greeting = undefined;
+    return new Promise<QmpGreeting>((resolve, reject) => {
+      const generation = this.#generation;
+      const timer = setTimeout(() => {
+        this.#awaitingGreeting = undefined;
+        reject(new QmpTimeoutError('greeting', timeout));
+      }, timeout);
+      this.#awaitingGreeting = (greeting) => {
+        clearTimeout(timer);
+        this.#awaitingGreeting = undefined;
+        this.#failHandshake = undefined;
+        if (generation !== this.#generation) reject(new ConnectionClosedError('connection closed before the greeting'));
+        else resolve(greeting);
+      };
+      this.#failHandshake = (error) => {
+        clearTimeout(timer);
+        this.#awaitingGreeting = undefined;
+        reject(error);
+      };
+    });
+  }
+
+  #failHandshake: ((error: Error) => void) | undefined;
+
+  /**
+   * Guest agent resynchronisation: send 0xFF (resets the agent's JSON parser), then
+   * `guest-sync-delimited` with a random id; the agent answers 0xFF followed by the id.
+   * Everything before that sentinel is stale or the agent's error reply to the 0xFF.
+   */
+  #agentSync(timeout: number): Promise<void> {
+    const id = 1 + Math.floor(Math.random() * 0x7ffffffe);
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#sync = undefined;
+        reject(new QmpTimeoutError('guest-sync-delimited', timeout));
+      }, timeout);
+      this.#sync = {
+        id,
+        sawSentinel: false,
+        resolve: () => {
+          clearTimeout(timer);
+          this.#sync = undefined;
+          this.#needsSync = false;
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          this.#sync = undefined;
+          reject(error);
+        },
+      };
+      const message = { execute: 'guest-sync-delimited', arguments: { id } };
+      const line = this.#json.stringify(message);
+      this.#log?.('out', message, line);
+      if (!this.#writable()) {
+        this.#sync.reject(new ConnectionClosedError('connection closed before guest-sync-delimited'));
+        return;
+      }
+      this.#write(SENTINEL_BYTE);
+      this.#write(line + '\n');
+    });
+  }
+
+  // ---- sending ----------------------------------------------------------------------
+
+  async #executeLater(command: string, args: Record<string, unknown> | undefined, options: ExecuteOptions | undefined): Promise<unknown> {
+    const start = Date.now();
+    const timeout = options?.timeout ?? this.#options.timeout;
+    for (;;) {
+      if (this.#state === 'closing' || this.#state === 'closed' || this.#userClosing) {
+        throw new ConnectionClosedError(`${command}: the connection is closed`, { command });
+      }
+      if (this.#state === 'ready' && this.#needsSync && this.#gate === undefined) {
+        this.#gate = this.#resync();
+      }
+      const gate = this.#gate;
+      if (gate === undefined && this.#state === 'ready') break;
+      const remaining = timeout === undefined ? undefined : timeout - (Date.now() - start);
+      if (remaining !== undefined && remaining <= 0) throw new QmpTimeoutError(command, timeout!);
+      await waitGate(gate ?? this.#nextStateChange(), command, remaining, timeout, options?.signal);
+    }
+    const remaining = timeout === undefined ? undefined : Math.max(1, timeout - (Date.now() - start));
+    return this.#send(command, args, { ...options, timeout: remaining });
+  }
+
+  #nextStateChange(): Promise<void> {
+    return new Promise((resolve) => {
+      const off = this.onStateChange(() => {
+        off();
+        resolve();
+      });
+    });
+  }
+
+  async #resync(): Promise<void> {
+    try {
+      // Replies to commands still in flight come before the sentinel; let them arrive first.
+      while (this.#pending.size > 0) {
+        await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      }
+      if (this.#state !== 'ready') return;
+      await this.#agentSync(this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT);
+    } finally {
+      this.#gate = undefined;
+    }
+  }
+
+  #idleWaiters: (() => void)[] = [];
+
+  #notifyIdle(): void {
+    if (this.#pending.size > 0 || this.#idleWaiters.length === 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  #send(command: string, args: Record<string, unknown> | undefined, options: ExecuteOptions | undefined): Promise<unknown> {
+    const oob = options?.oob === true;
+    if (oob && !this.#oob) {
+      return Promise.reject(
+        new QmpUsageError(
+          `${command}: cannot send out-of-band: the 'oob' capability was not negotiated` +
+            (this.#agent ? ' (the guest agent has no out-of-band execution)' : ` (enabled: [${this.#capabilities.join(', ')}])`),
+        ),
+      );
+    }
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (!this.#writable()) {
+      return Promise.reject(new ConnectionClosedError(`${command}: the connection is closed`, { command }));
+    }
+    const id = ++this.#nextId;
+    const message = oob ? { 'exec-oob': command, arguments: args, id } : { execute: command, arguments: args, id };
+    let line: string;
+    try {
+      line = this.#json.stringify(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#log?.('out', message, line);
+    if (options?.noReply === true) {
+      remember(this.#noReply, id, command);
+      return new Promise((resolve, reject) => {
+        this.#write(line + '\n', (error) => {
+          if (error) reject(new ConnectionClosedError(`${command}: write failed`, { command, cause: error }));
+          else resolve(undefined);
+        });
+      });
+    }
+    const timeout = options?.timeout ?? this.#options.timeout;
+    return new Promise((resolve, reject) => {
+      const pending: Pending = { command, id, resolve, reject, timer: undefined, signal: undefined, onAbort: undefined };
+      this.#pending.set(id, pending);
+      if (timeout !== undefined) {
+        pending.timer = setTimeout(() => this.#abandon(pending, new QmpTimeoutError(command, timeout), true), timeout);
+      }
+      if (signal !== undefined) {
+        pending.signal = signal;
+        pending.onAbort = () => this.#abandon(pending, signal.reason, false);
+        signal.addEventListener('abort', pending.onAbort, { once: true });
+      }
+      this.#write(line + '\n');
+    });
+  }
+
+  #writable(): boolean {
+    const s = this.#socket;
+    return s !== undefined && s.writable && !s.destroyed;
+  }
+
+  /** Writes in the same tick are batched: cork now, uncork on the next tick (one writev). */
+  #write(data: string | Buffer, callback?: (error?: Error | null) => void): void {
+    const socket = this.#socket!;
+    if (!this.#corked) {
+      this.#corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        socket.uncork();
+      });
+    }
+    socket.write(data, callback);
+  }
+
+  #settle(p: Pending): void {
+    this.#pending.delete(p.id);
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    if (p.onAbort !== undefined) p.signal!.removeEventListener('abort', p.onAbort);
+    if (this.#pending.size === 0 && this.#idleWaiters.length > 0) queueMicrotask(() => this.#notifyIdle());
+  }
+
+  #abandon(p: Pending, error: unknown, timedOut: boolean): void {
+    if (this.#pending.get(p.id) !== p) return;
+    this.#settle(p);
+    remember(this.#abandoned, p.id, p.command);
+    // The agent may still be busy with it and its late output precedes any new reply.
+    if (timedOut && this.#agent) this.#needsSync = true;
+    p.reject(error);
+  }
+
+  // ---- receiving --------------------------------------------------------------------
+
+  #onLine(text: string): void {
+    let message: unknown;
+    try {
+      message = this.#json.parse(text);
+    } catch (error) {
+      this.#log?.('in', undefined, text);
+      if (this.#quiet()) return;
+      this.#report(new QmpProtocolError('invalid-json', error instanceof Error ? error.message : String(error), text));
+      return;
+    }
+    this.#log?.('in', message, text);
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      if (!this.#quiet()) this.#report(new QmpProtocolError('unknown-message', 'not a JSON object', text, message));
+      return;
+    }
+    const m = message as Record<string, unknown>;
+    if ('return' in m || 'error' in m) {
+      this.#onReply(m, text);
+    } else if (typeof m['event'] === 'string') {
+      this.#hub.dispatch(m as QmpEventMessage);
+    } else if ('QMP' in m && typeof m['QMP'] === 'object' && m['QMP'] !== null) {
+      this.#onGreeting(m as QmpGreeting, text);
+    } else if (!this.#quiet()) {
+      this.#report(new QmpProtocolError('unknown-message', 'neither a reply, an event nor a greeting', text, message));
+    }
+  }
+
+  /** Agent sync before the sentinel: stale output and the reply to our 0xFF are expected. */
+  #quiet(): boolean {
+    return this.#sync !== undefined && !this.#sync.sawSentinel;
+  }
+
+  #onReply(m: Record<string, unknown>, text: string): void {
+    const id = m['id'];
+    if (id === undefined) {
+      const sync = this.#sync;
+      if (sync !== undefined) {
+        if (sync.sawSentinel && m['return'] === sync.id) {
+          sync.resolve();
+          return;
+        }
+        if (!sync.sawSentinel) return;
+      }
+      this.#report(new QmpProtocolError('reply-without-id', describeErrorMember(m['error']), text, m));
+      return;
+    }
+    const pending = typeof id === 'number' ? this.#pending.get(id) : undefined;
+    if (pending !== undefined) {
+      this.#settle(pending);
+      if ('error' in m) pending.reject(new QmpError(pending.command, id, errorMember(m['error'])));
+      else pending.resolve(m['return']);
+      return;
+    }
+    if (typeof id === 'number' && this.#abandoned.delete(id)) return;
+    if (typeof id === 'number' && this.#noReply.has(id)) {
+      const command = this.#noReply.get(id)!;
+      this.#noReply.delete(id);
+      if ('error' in m) {
+        const err = new QmpError(command, id, errorMember(m['error']));
+        this.#report(new QmpProtocolError('no-reply-command-failed', err.message, text, m));
+      }
+      return;
+    }
+    if (this.#quiet()) return;
+    this.#report(new QmpProtocolError('unknown-reply-id', `no command with id ${JSON.stringify(id)} is waiting`, text, m));
+  }
+
+  #onGreeting(greeting: QmpGreeting, text: string): void {
+    if (!this.#agent && this.#awaitingGreeting !== undefined) {
+      this.#greeting = greeting;
+      this.#awaitingGreeting(greeting);
+      return;
+    }
+    this.#report(new QmpProtocolError('unexpected-greeting', this.#agent ? 'a greeting in agent mode' : 'a second greeting', text, greeting));
+  }
+
+  #onSentinel(): void {
+    if (this.#sync !== undefined) this.#sync.sawSentinel = true;
+  }
+
+  #onDiscarded(bytes: number, reason: 'sentinel' | 'too-long'): void {
+    if (reason === 'sentinel' && this.#sync !== undefined) return;
+    this.#report(
+      new QmpProtocolError(
+        reason === 'too-long' ? 'line-too-long' : 'discarded-input',
+        reason === 'too-long' ? `dropped a line of ${bytes} bytes (maxLineBytes)` : `dropped ${bytes} bytes before a 0xFF sentinel`,
+        '',
+      ),
+    );
+  }
+
+  #report(error: Error): void {
+    const handler = this.#options.onError;
+    if (handler === undefined) {
+      process.emitWarning(error);
+      return;
+    }
+    try {
+      handler(error);
+    } catch {
+      // The error hook itself failed; nothing sensible is left to tell.
+    }
+  }
+
+  // ---- closing and reconnecting -----------------------------------------------------
+
+  #onTransportEnded(generation: number, failure: Error | undefined): void {
+    if (generation !== this.#generation) return;
+    this.#generation++;
+    // A last line without terminator is still offered (the fake servers in tests do that).
+    this.#splitter.end();
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.destroy();
+    const error = new ConnectionClosedError(
+      failure ? `connection to ${describeTarget(this.#target)} failed: ${failure.message}` : `connection to ${describeTarget(this.#target)} closed by the peer`,
+      { cause: failure },
+    );
+    this.#teardown(error);
+    if (this.#userClosing || this.#state === 'closing' || this.#state === 'closed') return;
+    if (this.#state !== 'ready') return; // #open() is running; it fails through #teardown
+    if (this.#reconnectEnabled() && this.#everReady) {
+      this.#startReconnect(failure);
+      return;
+    }
+    this.#finalClose({ byPeer: true, error: failure });
+  }
+
+  /** Fails everything waiting on the current connection. */
+  #teardown(error: Error): void {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) {
+      if (p.timer !== undefined) clearTimeout(p.timer);
+      if (p.onAbort !== undefined) p.signal!.removeEventListener('abort', p.onAbort);
+      p.reject(new ConnectionClosedError(`${p.command}: ${error.message}`, { command: p.command, cause: error }));
+    }
+    this.#notifyIdle();
+    this.#abandoned.clear();
+    this.#noReply.clear();
+    this.#failHandshake?.(error);
+    this.#failHandshake = undefined;
+    this.#sync?.reject(error);
+  }
+
+  #finalClose(info: CloseInfo): void {
+    if (this.#state === 'closed') return;
+    this.#closeInfo = info;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.destroy();
+    this.#setState('closed');
+    this.#hub.close(new ConnectionClosedError('connection closed', { cause: info.error }));
+    this.#resolveClosed(info);
+  }
+
+  #reconnectEnabled(): boolean {
+    return this.#options.reconnect !== undefined && this.#options.reconnect !== false && canReopen(this.#target);
+  }
+
+  #startReconnect(failure: Error | undefined): void {
+    const opts = typeof this.#options.reconnect === 'object' ? this.#options.reconnect : {};
+    const initial = opts.initialDelay ?? 100;
+    const max = opts.maxDelay ?? 5000;
+    const factor = opts.factor ?? 2;
+    const maxAttempts = opts.maxAttempts ?? Infinity;
+    this.#setState('connecting');
+    const loop = async (): Promise<void> => {
+      let delay = initial;
+      let lastError: Error | undefined = failure;
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        await new Promise<void>((resolve) => {
+          this.#wakeReconnect = resolve;
+          this.#reconnectTimer = setTimeout(resolve, delay);
+        });
+        this.#wakeReconnect = undefined;
+        this.#reconnectTimer = undefined;
+        if (this.#userClosing) return;
+        try {
+          await this.#open();
+          return;
+        } catch (error) {
+          lastError = error instanceof Error ? error : new Error(String(error));
+          if (this.#userClosing) return;
+          const socket = this.#socket;
+          this.#socket = undefined;
+          this.#generation++;
+          socket?.destroy();
+          this.#report(new ConnectionClosedError(`reconnect attempt ${attempt} to ${describeTarget(this.#target)} failed: ${lastError.message}`, { cause: lastError }));
+          this.#setState('connecting');
+          delay = Math.min(delay * factor, max);
+        }
+      }
+      this.#finalClose({ byPeer: true, error: lastError });
+    };
+    const done = loop();
+    this.#gate = done.finally(() => {
+      this.#gate = undefined;
+    });
+    this.#gate.catch(() => {});
+  }
+
+  #setState(state: ClientState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    for (const listener of this.#stateListeners) {
+      try {
+        listener(state);
+      } catch (error) {
+        this.#report(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  }
+
+  /** How the client closed, once it has. */
+  get closeInfo(): CloseInfo | undefined {
+    return this.#closeInfo;
+  }
+}
+
+const SENTINEL_BYTE = Buffer.from([0xff]);
+
+function remember(map: Map<number, string>, id: number, command: string): void {
+  map.set(id, command);
+  if (map.size > REMEMBERED_IDS) map.delete(map.keys().next().value!);
+}
+
+function errorMember(value: unknown): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  return { class: 'GenericError', desc: `malformed error member: ${JSON.stringify(value)}` };
+}
+
+function describeErrorMember(value: unknown): string {
+  const e = errorMember(value);
+  return typeof e['class'] === 'string' ? `${e['class']}: ${String(e['desc'])}` : 'reply without id';
+}
+
+/** Waits for `gate`, bounded by the command's remaining time and its signal. */
+function waitGate(gate: Promise<void>, command: string, remaining: number | undefined, timeout: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = (): void => {
+      cleanup();
+      reject(signal?.reason);
+    };
+    const cleanup = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    if (remaining !== undefined) {
+      timer = setTimeout(() => {
+        cleanup();
+        reject(new QmpTimeoutError(command, timeout!));
+      }, remaining);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    gate.then(
+      () => {
+        cleanup();
+        resolve();
+      },
+      (error: unknown) => {
+        cleanup();
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Half-closes, destroys once flushed (or after 1 s), resolves when closed. */
+function endSocket(socket: Duplex): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (socket.destroyed) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => socket.destroy(), 1000);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.once('error', () => {});
+    socket.end(() => socket.destroy());
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * qmp-ts/runtime: a dependency-free client for QEMU's machine protocol (QMP), for QEMU,
+ * qemu-storage-daemon and the QEMU guest agent.
+ */
+export {
+  QmpClient,
+  type ClientOptions,
+  type ClientState,
+  type CloseInfo,
+  type ExecuteOptions,
+  type LogHook,
+  type QmpGreeting,
+  type QmpVersion,
+  type ReconnectOptions,
+} from './client.js';
+export {
+  ConnectionClosedError,
+  EventListenerError,
+  EventOverflowError,
+  QmpError,
+  QmpProtocolError,
+  QmpTimeoutError,
+  QmpUsageError,
+  type ProtocolErrorKind,
+} from './errors.js';
+export {
+  type EventFilter,
+  type EventIteratorOptions,
+  type EventListener,
+  type QmpEventMessage,
+  type QmpTimestamp,
+  type WaitForEventOptions,
+} from './events.js';
+export { plainJson, type JsonCodec } from './json.js';
+export { LineSplitter, type LineSink, type LineSplitterOptions } from './framing.js';
+export type { ConnectTarget, StreamFactory } from './transport.js';

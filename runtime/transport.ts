@@ -1,0 +1,82 @@
+/**
+ * Opening the byte stream the client talks over: a Unix socket, TCP, TLS (for QEMU's
+ * `tls-creds`), or any Duplex stream the caller supplies.
+ */
+import { createConnection, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { Duplex } from 'node:stream';
+
+export type StreamFactory = () => Duplex | Promise<Duplex>;
+
+export type ConnectTarget =
+  | { path: string }
+  | { host: string; port: number; tls?: ConnectionOptions }
+  /** A ready stream, or a function making one (a function lets `reconnect` make a new one). */
+  | { stream: Duplex | StreamFactory };
+
+/** Short human-readable name of a target, for error messages. */
+export function describeTarget(target: ConnectTarget): string {
+  if ('path' in target) return `unix:${target.path}`;
+  if ('host' in target) return `${target.tls ? 'tls' : 'tcp'}:${target.host}:${target.port}`;
+  return 'stream';
+}
+
+/** True when the target can be opened again after it closed. */
+export function canReopen(target: ConnectTarget): boolean {
+  return !('stream' in target) || typeof target.stream === 'function';
+}
+
+/**
+ * Opens the target; resolves once bytes can flow (after the TLS handshake for TLS).
+ * `signal` aborts a connection attempt in progress.
+ */
+export async function openTransport(target: ConnectTarget, signal?: AbortSignal): Promise<Duplex> {
+  if ('stream' in target) {
+    return typeof target.stream === 'function' ? await target.stream() : target.stream;
+  }
+  if ('path' in target) {
+    return waitConnected(createConnection({ path: target.path }), 'connect', signal);
+  }
+  if (target.tls) {
+    const socket = tlsConnect({ servername: isIp(target.host) ? undefined : target.host, ...target.tls, host: target.host, port: target.port });
+    return waitConnected(socket, 'secureConnect', signal);
+  }
+  const socket = createConnection({ host: target.host, port: target.port });
+  socket.setNoDelay(true);
+  return waitConnected(socket, 'connect', signal);
+}
+
+function isIp(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':');
+}
+
+function waitConnected<S extends Socket>(socket: S, readyEvent: string, signal?: AbortSignal): Promise<S> {
+  return new Promise<S>((resolve, reject) => {
+    const cleanup = (): void => {
+      socket.off(readyEvent, onReady);
+      socket.off('error', onError);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onReady = (): void => {
+      cleanup();
+      resolve(socket);
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      socket.destroy();
+      reject(err);
+    };
+    const onAbort = (): void => {
+      cleanup();
+      socket.destroy();
+      reject(signal?.reason);
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    socket.once(readyEvent, onReady);
+    socket.once('error', onError);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
