@@ -1,0 +1,123 @@
+/**
+ * Model -> validator descriptor table (the data runtime/validate.ts interprets).
+ *
+ * Every type reachable from a command or event gets one index; named types keep their wire
+ * name (for messages), implicit ones (`q_obj_*`) get an empty name. Conditions (`'if'`) are
+ * ignored: the table accepts everything any build of the schema may accept, which is what
+ * a client talking to an unknown build needs.
+ */
+import type {
+  AlternateType, Command, Event, Member, Schema, StructType, Type, UnionType,
+} from '../model/types.js';
+import type { AlternateKey, MemberDesc, TypeDesc, ValidatorTable } from '../../runtime/validate.js';
+
+export interface TableOptions {
+  /** Include every type of the schema, not only those reachable from commands and events. */
+  readonly allTypes?: boolean;
+}
+
+/** Builds the descriptor table for a schema. */
+export function buildValidatorTable(schema: Schema, options: TableOptions = {}): ValidatorTable {
+  return new TableBuilder().build(schema, options);
+}
+
+class TableBuilder {
+  private readonly types: TypeDesc[] = [];
+  private readonly index = new Map<Type, number>();
+  private emptyStruct = -1;
+
+  build(schema: Schema, options: TableOptions): ValidatorTable {
+    const commands: Record<string, readonly [number, number]> = {};
+    const events: Record<string, number> = {};
+    for (const def of schema.entities) {
+      if (def.kind === 'command') commands[def.name] = [this.argumentsOf(def), this.returnsOf(def)];
+      else if (def.kind === 'event') events[def.name] = this.argumentsOf(def);
+      else if (options.allTypes) this.ref(def);
+    }
+    return { v: 1, types: this.types, commands, events };
+  }
+
+  private argumentsOf(def: Command | Event): number {
+    return def.arguments === undefined ? this.empty() : this.ref(def.arguments);
+  }
+
+  private returnsOf(def: Command): number {
+    // A command without `returns` answers `{}`.
+    return def.returns === undefined ? this.empty() : this.ref(def.returns);
+  }
+
+  private empty(): number {
+    if (this.emptyStruct < 0) this.emptyStruct = this.push(['s', '', []]);
+    return this.emptyStruct;
+  }
+
+  private push(d: TypeDesc): number {
+    this.types.push(d);
+    return this.types.length - 1;
+  }
+
+  /** The index of a type, adding it (and what it refers to) on first sight; cycles are fine. */
+  private ref(t: Type): number {
+    const known = this.index.get(t);
+    if (known !== undefined) return known;
+    const i = this.push(['b', 'any']); // placeholder, replaced below once members are indexed
+    this.index.set(t, i);
+    this.types[i] = this.describe(t);
+    return i;
+  }
+
+  private describe(t: Type): TypeDesc {
+    switch (t.kind) {
+      case 'builtin': return ['b', t.name];
+      case 'enum': return ['e', t.name, t.values.map((v) => v.name)];
+      case 'array': return ['a', this.ref(t.element)];
+      case 'struct': return ['s', displayName(t), this.members(t.members)];
+      case 'union': return this.union(t);
+      case 'alternate': return this.alternate(t);
+    }
+  }
+
+  private members(members: readonly Member[]): MemberDesc[] {
+    return members.map((m): MemberDesc => (m.optional ? [m.name, this.ref(m.type), 1] : [m.name, this.ref(m.type)]));
+  }
+
+  private union(u: UnionType): TypeDesc {
+    const base = this.members(u.members);
+    const branches: Record<string, number> = {};
+    for (const b of u.branches) {
+      if (b.type.members.length > 0) branches[b.value] = this.branchRef(b.type);
+    }
+    return ['u', displayName(u), base, u.discriminator, branches];
+  }
+
+  /** A branch struct is referred to like any struct (it may be a named type used elsewhere). */
+  private branchRef(s: StructType): number {
+    return this.ref(s);
+  }
+
+  private alternate(a: AlternateType): TypeDesc {
+    return ['l', displayName(a), a.alternatives.map((alt) => [alternateKey(alt.type), this.ref(alt.type)] as const)];
+  }
+}
+
+function displayName(t: Type): string {
+  return t.implicit ? '' : t.name;
+}
+
+/** The JSON type that selects an alternative (QAPI forbids two alternatives with the same one). */
+export function alternateKey(t: Type): AlternateKey {
+  switch (t.kind) {
+    case 'builtin':
+      switch (t.jsonType) {
+        case 'string': case 'number': case 'int': case 'boolean': case 'null': case 'object': case 'array':
+          return t.jsonType;
+        case 'value':
+          throw new Error(`alternative of type '${t.name}' has no single JSON type`);
+      }
+      break;
+    case 'enum': return 'string';
+    case 'array': return 'array';
+    case 'struct': case 'union': case 'alternate': return 'object';
+  }
+  throw new Error(`alternative of type '${(t as Type).name}' has no JSON type`);
+}

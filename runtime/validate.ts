@@ -1,0 +1,586 @@
+/**
+ * Run-time validation of QMP data against a compact descriptor table.
+ *
+ * The generator turns the schema model into a {@link ValidatorTable}: plain JSON data, types
+ * by index (see generator/validation/table.ts). This module compiles that table, lazily and
+ * once per type, into small closures and runs them. The same table can be built at run time
+ * from a live `query-qmp-schema` reply, so tools need no generated code to validate.
+ *
+ * Why a table and closures rather than generated functions: measured with bench/validate.ts
+ * (see the figures there), closures compiled from the table run as fast as straight-line
+ * generated functions on the same payloads, while the table is a fraction of the code size
+ * and needs no `eval`.
+ *
+ * Two modes:
+ * - `strict` (outgoing arguments): exactly what QEMU accepts. Unknown keys, missing required
+ *   members, wrong JSON types, integers out of range, unknown enum values all fail; the
+ *   first failure is reported.
+ * - `lenient` (incoming returns and events): unknown members are kept and not reported;
+ *   unknown enum values (a newer QEMU) are `notice`s; a missing required member or a wrong
+ *   type is an `error` issue. All issues are collected, nothing is thrown.
+ *
+ * Hostile data: keys are looked up with `Object.hasOwn` / `Map`, never followed through the
+ * prototype chain (`__proto__`, `constructor`, `prototype` are ordinary data); nothing is
+ * ever written to the value being validated.
+ */
+
+// ---------------------------------------------------------------------------------------
+// The descriptor table (plain JSON; produced by generator/validation/table.ts)
+// ---------------------------------------------------------------------------------------
+
+/** Built-in QAPI types the table refers to by name. */
+export type BuiltinTypeName =
+  | 'str' | 'number' | 'int' | 'int8' | 'int16' | 'int32' | 'int64'
+  | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'size' | 'bool' | 'null' | 'any';
+
+/** A member: `[wire name, type index]` when required, `[wire name, type index, 1]` when optional. */
+export type MemberDesc = readonly [name: string, type: number] | readonly [name: string, type: number, optional: 1];
+
+/** The JSON type an alternative is chosen by (`int` and `number` both match JSON numbers). */
+export type AlternateKey = 'string' | 'number' | 'int' | 'boolean' | 'null' | 'object' | 'array';
+
+/**
+ * One type, tagged by its first element:
+ * - `['b', builtin]`
+ * - `['e', name, values]`: enum
+ * - `['a', element]`: array
+ * - `['s', name, members]`: struct (base members flattened in, base first)
+ * - `['u', name, baseMembers, discriminator, branches]`: union; `branches` maps a
+ *   discriminator value to the index of its branch struct. Values without members are left out.
+ * - `['l', name, alternatives]`: alternate, each alternative as `[json type, type index]`.
+ */
+export type TypeDesc =
+  | readonly ['b', BuiltinTypeName]
+  | readonly ['e', string, readonly string[]]
+  | readonly ['a', number]
+  | readonly ['s', string, readonly MemberDesc[]]
+  | readonly ['u', string, readonly MemberDesc[], string, Readonly<Record<string, number>>]
+  | readonly ['l', string, readonly (readonly [AlternateKey, number])[]];
+
+export interface ValidatorTable {
+  /** Format version of the table. */
+  readonly v: 1;
+  readonly types: readonly TypeDesc[];
+  /** Command wire name -> `[arguments type, return type]`. Commands without arguments point at an empty struct. */
+  readonly commands: Readonly<Record<string, readonly [args: number, returns: number]>>;
+  /** Event wire name -> type of its `data` (an empty struct when it has none). */
+  readonly events: Readonly<Record<string, number>>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Issues and errors
+// ---------------------------------------------------------------------------------------
+
+export type ValidationMode = 'strict' | 'lenient';
+
+export type ValidationIssueKind =
+  | 'unknown-member'
+  | 'missing-member'
+  | 'wrong-type'
+  | 'out-of-range'
+  | 'unknown-enum-value'
+  | 'unknown-command'
+  | 'unknown-event'
+  | 'precision-loss';
+
+export interface ValidationIssue {
+  readonly kind: ValidationIssueKind;
+  /** `error`: strict mode rejects it. `notice`: tolerated version skew (lenient mode) or a report. */
+  readonly severity: 'error' | 'notice';
+  /** JSON path from the message, e.g. `arguments.options.file.filename`, `data.devices[2].id`. */
+  readonly path: string;
+  readonly expected: string;
+  readonly found: string;
+  /** The command or event the value belongs to, when known. */
+  readonly command?: string;
+  readonly event?: string;
+}
+
+/** Outgoing arguments failed strict validation; nothing was sent. */
+export class QmpValidationError extends Error {
+  override readonly name = 'QmpValidationError';
+  readonly command: string;
+  readonly path: string;
+  readonly expected: string;
+  readonly found: string;
+  readonly issue: ValidationIssue;
+
+  constructor(command: string, issue: ValidationIssue) {
+    super(`${command}: ${describeIssue(issue)}`);
+    this.command = command;
+    this.path = issue.path;
+    this.expected = issue.expected;
+    this.found = issue.found;
+    this.issue = issue;
+  }
+}
+
+/** One line: `arguments.options.driver: expected one of 'file', ...; found string "flie"`. */
+export function describeIssue(issue: ValidationIssue): string {
+  switch (issue.kind) {
+    case 'unknown-member':
+      return `${issue.path}: unexpected member (expected ${issue.expected})`;
+    case 'missing-member':
+      return `${issue.path}: missing required member (expected ${issue.expected})`;
+    default:
+      return `${issue.path}: expected ${issue.expected}; found ${issue.found}`;
+  }
+}
+
+/** A failure while validating, with its path segments in reverse (filled in while unwinding). */
+class Fail {
+  readonly rev: (string | number)[] = [];
+  constructor(
+    readonly kind: ValidationIssueKind,
+    readonly severity: 'error' | 'notice',
+    readonly expected: string,
+    readonly found: string,
+  ) {}
+}
+
+/** What a compiled check returns: `null` when the value is fine. */
+type Result = Fail[] | null;
+type Check = (value: unknown) => Result;
+
+function prefix(fails: Fail[], seg: string | number): Fail[] {
+  for (const f of fails) f.rev.push(seg);
+  return fails;
+}
+
+const IDENT = /^[A-Za-z_$][\w$-]*$/;
+
+/** Renders path segments: identifier-like keys (hyphens allowed, as QAPI names) with dots, others quoted. */
+export function formatPath(root: string, segs: readonly (string | number)[]): string {
+  let s = root;
+  for (const seg of segs) {
+    if (typeof seg === 'number') s += `[${seg}]`;
+    else if (IDENT.test(seg)) s += s === '' ? seg : `.${seg}`;
+    else s += `[${JSON.stringify(seg)}]`;
+  }
+  return s;
+}
+
+/** A short, safe description of a found value (never calls the value's own methods). */
+export function describeValue(v: unknown): string {
+  switch (typeof v) {
+    case 'string': {
+      const s = v.length > 40 ? `${v.slice(0, 40)}...` : v;
+      return `string ${JSON.stringify(s)}`;
+    }
+    case 'number':
+      return Number.isInteger(v) ? `integer ${v}` : `number ${v}`;
+    case 'bigint':
+      return `integer ${v}`;
+    case 'boolean':
+      return `boolean ${v}`;
+    case 'undefined':
+      return 'nothing';
+    case 'object':
+      return v === null ? 'null' : Array.isArray(v) ? `array (${v.length} elements)` : 'object';
+    default:
+      return typeof v;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Built-in checks
+// ---------------------------------------------------------------------------------------
+
+const hasOwn = Object.hasOwn;
+const isArray = Array.isArray;
+
+interface IntRange { readonly min: number; readonly maxExcl: number; readonly bmin: bigint; readonly bmaxExcl: bigint }
+
+function range(bits: number, signed: boolean): IntRange {
+  const min = signed ? -(2 ** (bits - 1)) : 0;
+  const maxExcl = signed ? 2 ** (bits - 1) : 2 ** bits;
+  // Bounds are powers of two, exact as doubles; `< maxExcl` also rejects doubles rounded up to 2^63/2^64.
+  return { min, maxExcl, bmin: BigInt(min), bmaxExcl: BigInt(maxExcl) };
+}
+
+const INT_RANGES: Readonly<Record<string, IntRange>> = {
+  int: range(64, true), int64: range(64, true),
+  int8: range(8, true), int16: range(16, true), int32: range(32, true),
+  uint8: range(8, false), uint16: range(16, false), uint32: range(32, false),
+  uint64: range(64, false), size: range(64, false),
+};
+
+function intExpected(name: string, r: IntRange): string {
+  return `${name} (integer ${r.bmin}..${r.bmaxExcl - 1n})`;
+}
+
+function fail(kind: ValidationIssueKind, expected: string, v: unknown): Fail[] {
+  return [new Fail(kind, 'error', expected, describeValue(v))];
+}
+
+function builtinCheck(name: BuiltinTypeName): Check {
+  switch (name) {
+    case 'str':
+      return (v) => (typeof v === 'string' ? null : fail('wrong-type', 'string', v));
+    case 'bool':
+      return (v) => (typeof v === 'boolean' ? null : fail('wrong-type', 'boolean', v));
+    case 'null':
+      return (v) => (v === null ? null : fail('wrong-type', 'null', v));
+    case 'any':
+      return (v) => (v === undefined ? fail('wrong-type', 'any JSON value', v) : null);
+    case 'number':
+      return (v) =>
+        (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'bigint' ? null : fail('wrong-type', 'number', v);
+    default: {
+      const r = INT_RANGES[name];
+      if (r === undefined) throw new Error(`unknown built-in type '${String(name)}'`);
+      const expected = intExpected(name, r);
+      const { min, maxExcl, bmin, bmaxExcl } = r;
+      return (v) => {
+        if (typeof v === 'number') {
+          if (Number.isInteger(v)) return v >= min && v < maxExcl ? null : fail('out-of-range', expected, v);
+        } else if (typeof v === 'bigint') {
+          return v >= bmin && v < bmaxExcl ? null : fail('out-of-range', expected, v);
+        }
+        return fail('wrong-type', expected, v);
+      };
+    }
+  }
+}
+
+/** The JSON type of a value as an alternate sees it. */
+function jsonKind(v: unknown): AlternateKey | undefined {
+  switch (typeof v) {
+    case 'string': return 'string';
+    case 'number': case 'bigint': return 'number';
+    case 'boolean': return 'boolean';
+    case 'object': return v === null ? 'null' : isArray(v) ? 'array' : 'object';
+    default: return undefined;
+  }
+}
+
+function listValues(values: readonly string[], max = 8): string {
+  const shown = values.slice(0, max).map((x) => `'${x}'`).join(', ');
+  return values.length > max ? `${shown}, ... (${values.length} values)` : shown;
+}
+
+// ---------------------------------------------------------------------------------------
+// Compiling the table
+// ---------------------------------------------------------------------------------------
+
+interface CompiledMember { readonly name: string; readonly index: number; readonly required: boolean }
+
+/** Type checks compiled from one table for one mode; each type compiled on first use. */
+class Compiled {
+  /** `checks[i]` validates type `i`; starts as a stub that compiles and replaces itself. */
+  readonly checks: Check[];
+  private readonly strict: boolean;
+
+  constructor(private readonly table: ValidatorTable, mode: ValidationMode) {
+    this.strict = mode === 'strict';
+    this.checks = table.types.map((_, i) => (v: unknown) => this.compile(i)(v));
+  }
+
+  private compile(i: number): Check {
+    const c = this.build(this.table.types[i]!);
+    this.checks[i] = c;
+    return c;
+  }
+
+  private build(d: TypeDesc): Check {
+    switch (d[0]) {
+      case 'b': return builtinCheck(d[1]);
+      case 'e': return this.enumCheck(d[1], d[2]);
+      case 'a': return this.arrayCheck(d[1]);
+      case 's': return this.structCheck(d[1], d[2]);
+      case 'u': return this.unionCheck(d[1], d[2], d[3], d[4]);
+      case 'l': return this.alternateCheck(d[1], d[2]);
+    }
+  }
+
+  private enumCheck(name: string, values: readonly string[]): Check {
+    const set = new Set(values);
+    const expected = `one of ${listValues(values)}${name ? ` (${name})` : ''}`;
+    const strict = this.strict;
+    return (v) => {
+      if (typeof v !== 'string') return fail('wrong-type', expected, v);
+      if (set.has(v)) return null;
+      return [new Fail('unknown-enum-value', strict ? 'error' : 'notice', expected, describeValue(v))];
+    };
+  }
+
+  private arrayCheck(element: number): Check {
+    const checks = this.checks;
+    const strict = this.strict;
+    return (v) => {
+      if (!isArray(v)) return fail('wrong-type', 'array', v);
+      let out: Fail[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const r = checks[element]!(v[i]);
+        if (r !== null) {
+          prefix(r, i);
+          if (strict) return r;
+          out = out === null ? r : out.concat(r);
+        }
+      }
+      return out;
+    };
+  }
+
+  private objectCheck(name: string, members: readonly MemberDesc[]): Check {
+    const byName = new Map<string, CompiledMember>();
+    let requiredCount = 0;
+    for (const [mname, index, optional] of members) {
+      const required = optional !== 1;
+      if (required) requiredCount++;
+      byName.set(mname, { name: mname, index, required });
+    }
+    const checks = this.checks;
+    const strict = this.strict;
+    const types = this.table.types;
+    const label = name ? `object (${name})` : 'object';
+    const known = [...byName.keys()];
+    const unknownExpected = known.length === 0
+      ? `no members${name ? ` (${name})` : ''}`
+      : `a member of ${name || 'the object'}: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}`;
+
+    const missing = (v: object, out: Fail[]): void => {
+      for (const m of byName.values()) {
+        if (m.required && (!hasOwn(v, m.name) || (v as Record<string, unknown>)[m.name] === undefined)) {
+          const f = new Fail('missing-member', 'error', describeType(types, m.index), 'nothing');
+          f.rev.push(m.name);
+          out.push(f);
+          if (strict) return;
+        }
+      }
+    };
+
+    return (v) => {
+      if (typeof v !== 'object' || v === null || isArray(v)) return fail('wrong-type', label, v);
+      const o = v as Record<string, unknown>;
+      let seen = 0;
+      let out: Fail[] | null = null;
+      for (const key in o) {
+        if (!hasOwn(o, key)) continue;
+        const x = o[key];
+        const m = byName.get(key);
+        if (m === undefined) {
+          if (!strict) continue; // unknown members are kept in lenient mode
+          const f = new Fail('unknown-member', 'error', unknownExpected, `member ${JSON.stringify(key)}`);
+          f.rev.push(key);
+          return [f];
+        }
+        if (x === undefined) continue; // an own `undefined` is absent on the wire (JSON.stringify drops it)
+        if (m.required) seen++;
+        const r = checks[m.index]!(x);
+        if (r !== null) {
+          prefix(r, key);
+          if (strict) return r;
+          out = out === null ? r : out.concat(r);
+        }
+      }
+      if (seen !== requiredCount) {
+        const miss: Fail[] = [];
+        missing(o, miss);
+        if (strict) return miss;
+        out = out === null ? miss : out.concat(miss);
+      }
+      return out;
+    };
+  }
+
+  private structCheck(name: string, members: readonly MemberDesc[]): Check {
+    return this.objectCheck(name, members);
+  }
+
+  private unionCheck(
+    name: string,
+    base: readonly MemberDesc[],
+    discriminator: string,
+    branches: Readonly<Record<string, number>>,
+  ): Check {
+    const types = this.table.types;
+    const discMember = base.find((m) => m[0] === discriminator);
+    if (discMember === undefined) throw new Error(`union ${name}: discriminator '${discriminator}' is not a base member`);
+    const discType = types[discMember[1]]!;
+    const values = discType[0] === 'e' ? discType[2] : Object.keys(branches);
+    const expected = `one of ${listValues(values)}${discType[0] === 'e' && discType[1] ? ` (${discType[1]})` : ''}`;
+    const label = `object (${name})`;
+    // Per discriminator value: the base members plus the branch's, checked as one struct.
+    const byValue = new Map<string, Check | undefined>(values.map((val) => [val, undefined]));
+    const baseOnly = this.objectCheck(name, base);
+    const branchCheck = (val: string): Check => {
+      let c = byValue.get(val);
+      if (c === undefined) {
+        const bi = hasOwn(branches, val) ? branches[val] : undefined;
+        const bd = bi === undefined ? undefined : types[bi];
+        const extra = bd !== undefined && bd[0] === 's' ? bd[2] : [];
+        c = this.objectCheck(name, [...base, ...extra]);
+        byValue.set(val, c);
+      }
+      return c;
+    };
+    const strict = this.strict;
+    return (v) => {
+      if (typeof v !== 'object' || v === null || isArray(v)) return fail('wrong-type', label, v);
+      const d = hasOwn(v, discriminator) ? (v as Record<string, unknown>)[discriminator] : undefined;
+      if (typeof d === 'string' && byValue.has(d)) return branchCheck(d)(v);
+      // Missing, mistyped or unknown discriminator: report it, then check what the base says.
+      let f: Fail;
+      if (d === undefined) f = new Fail('missing-member', 'error', expected, 'nothing');
+      else if (typeof d !== 'string') f = new Fail('wrong-type', 'error', expected, describeValue(d));
+      else f = new Fail('unknown-enum-value', strict ? 'error' : 'notice', expected, describeValue(d));
+      f.rev.push(discriminator);
+      if (strict) return [f];
+      const rest = baseOnly(v)?.filter((x) => !(x.rev.length === 1 && x.rev[0] === discriminator)) ?? [];
+      return [f, ...rest];
+    };
+  }
+
+  private alternateCheck(name: string, alternatives: readonly (readonly [AlternateKey, number])[]): Check {
+    const byKind = new Map<AlternateKey, number>();
+    for (const [k, index] of alternatives) byKind.set(k === 'int' ? 'number' : k, index);
+    const kinds = alternatives.map(([k]) => (k === 'int' ? 'integer' : k));
+    const expected = `${kinds.join(' or ')}${name ? ` (${name})` : ''}`;
+    const checks = this.checks;
+    return (v) => {
+      const k = jsonKind(v);
+      const index = k === undefined ? undefined : byKind.get(k);
+      if (index === undefined) return fail('wrong-type', expected, v);
+      return checks[index]!(v);
+    };
+  }
+}
+
+/** What a type expects, in words (for missing-member reports). */
+function describeType(types: readonly TypeDesc[], i: number): string {
+  const d = types[i]!;
+  switch (d[0]) {
+    case 'b': {
+      const r = INT_RANGES[d[1]];
+      return r ? intExpected(d[1], r) : d[1] === 'str' ? 'string' : d[1] === 'bool' ? 'boolean' : d[1];
+    }
+    case 'e': return `one of ${listValues(d[2])}${d[1] ? ` (${d[1]})` : ''}`;
+    case 'a': return `array of ${describeType(types, d[1])}`;
+    case 's': case 'u': return d[1] ? `object (${d[1]})` : 'object';
+    case 'l': return `${d[2].map(([k]) => (k === 'int' ? 'integer' : k)).join(' or ')}${d[1] ? ` (${d[1]})` : ''}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------
+
+export interface ValidationResult {
+  /** False when any issue has severity `error`. */
+  readonly ok: boolean;
+  readonly issues: readonly ValidationIssue[];
+}
+
+const OK: ValidationResult = Object.freeze({ ok: true, issues: Object.freeze([]) as readonly ValidationIssue[] });
+
+/**
+ * Validators for one schema. Compiles each type on first use (per mode) and keeps it.
+ * Command and event names are looked up in Maps, so hostile names (`__proto__`,
+ * `constructor`) are simply unknown.
+ */
+export class Validator {
+  readonly table: ValidatorTable;
+  private readonly commands: ReadonlyMap<string, readonly [number, number]>;
+  private readonly events: ReadonlyMap<string, number>;
+  private readonly typeByName: ReadonlyMap<string, number>;
+  private strictChecks?: Compiled;
+  private lenientChecks?: Compiled;
+
+  constructor(table: ValidatorTable) {
+    if (table.v !== 1) throw new Error(`unsupported validator table version ${String(table.v)}`);
+    this.table = table;
+    this.commands = new Map(Object.entries(table.commands));
+    this.events = new Map(Object.entries(table.events));
+    const byName = new Map<string, number>();
+    table.types.forEach((d, i) => {
+      const n = d[0] === 'b' ? d[1] : d[0] === 'a' ? undefined : d[1];
+      if (n !== undefined && n !== '' && !byName.has(n)) byName.set(n, i);
+    });
+    this.typeByName = byName;
+  }
+
+  private compiled(mode: ValidationMode): Compiled {
+    return mode === 'strict'
+      ? (this.strictChecks ??= new Compiled(this.table, 'strict'))
+      : (this.lenientChecks ??= new Compiled(this.table, 'lenient'));
+  }
+
+  /** The index of a named type (wire name), or undefined. */
+  typeIndex(name: string): number | undefined {
+    return this.typeByName.get(name);
+  }
+
+  hasCommand(name: string): boolean {
+    return this.commands.has(name);
+  }
+
+  hasEvent(name: string): boolean {
+    return this.events.has(name);
+  }
+
+  /** Validates a value of type `type` (index or wire name); paths start at `root`. */
+  check(type: number | string, value: unknown, mode: ValidationMode, root = ''): ValidationResult {
+    const i = typeof type === 'number' ? type : this.typeByName.get(type);
+    if (i === undefined || i < 0 || i >= this.table.types.length) throw new Error(`no type ${String(type)} in the validator table`);
+    return this.run(i, value, mode, root, {});
+  }
+
+  /** Validates a command's `arguments` (undefined = none given, same as `{}`). */
+  checkArguments(command: string, args: unknown, mode: ValidationMode = 'strict'): ValidationResult {
+    const entry = this.commands.get(command);
+    if (entry === undefined) return unknownName('unknown-command', command, mode, { command });
+    return this.run(entry[0], args === undefined ? {} : args, mode, 'arguments', { command });
+  }
+
+  /** Validates a command's `return` value. */
+  checkReturn(command: string, value: unknown, mode: ValidationMode = 'lenient'): ValidationResult {
+    const entry = this.commands.get(command);
+    if (entry === undefined) return unknownName('unknown-command', command, mode, { command });
+    return this.run(entry[1], value, mode, 'return', { command });
+  }
+
+  /** Validates an event's `data` (undefined = the event has none, same as `{}`). */
+  checkEvent(event: string, data: unknown, mode: ValidationMode = 'lenient'): ValidationResult {
+    const index = this.events.get(event);
+    if (index === undefined) return unknownName('unknown-event', event, mode, { event });
+    return this.run(index, data === undefined ? {} : data, mode, 'data', { event });
+  }
+
+  /**
+   * Strict check of outgoing arguments: throws {@link QmpValidationError} on the first
+   * failure, so the caller sends nothing.
+   */
+  assertArguments(command: string, args: unknown): void {
+    const r = this.checkArguments(command, args, 'strict');
+    if (!r.ok) throw new QmpValidationError(command, r.issues.find((x) => x.severity === 'error')!);
+  }
+
+  private run(i: number, value: unknown, mode: ValidationMode, root: string, ctx: { command?: string; event?: string }): ValidationResult {
+    const fails = this.compiled(mode).checks[i]!(value);
+    if (fails === null) return OK;
+    let ok = true;
+    const issues = fails.map((f): ValidationIssue => {
+      if (f.severity === 'error') ok = false;
+      return {
+        kind: f.kind, severity: f.severity, path: formatPath(root, f.rev.slice().reverse()),
+        expected: f.expected, found: f.found, ...ctx,
+      };
+    });
+    return { ok, issues };
+  }
+}
+
+function unknownName(
+  kind: 'unknown-command' | 'unknown-event',
+  name: string,
+  mode: ValidationMode,
+  ctx: { command?: string; event?: string },
+): ValidationResult {
+  const issue: ValidationIssue = {
+    kind, severity: mode === 'strict' ? 'error' : 'notice', path: kind === 'unknown-command' ? 'execute' : 'event',
+    expected: kind === 'unknown-command' ? 'a command of the schema' : 'an event of the schema',
+    found: JSON.stringify(name), ...ctx,
+  };
+  return { ok: mode !== 'strict', issues: [issue] };
+}
