@@ -137,7 +137,11 @@ export interface UnionType extends NodeCommon {
   /** Wire name of the discriminator member. */
   readonly discriminator: string;
   readonly discriminatorType: EnumType;
-  /** One branch per discriminator enum value, in enum order, empty ones included. */
+  /**
+   * One branch per discriminator enum value, empty ones included, in QEMU's order (the
+   * order `query-qmp-schema` reports them): the branches the schema lists, in schema order,
+   * then the values it doesn't list, in enum order.
+   */
   readonly branches: readonly UnionBranch[];
 }
 
@@ -147,6 +151,8 @@ export interface Alternative {
   readonly type: Type;
   readonly condition?: Condition;
   readonly location?: Location;
+  /** The description from the alternate's doc comment. */
+  readonly doc?: string;
 }
 
 export interface AlternateType extends NodeCommon {
@@ -189,6 +195,44 @@ export interface Pragmas {
   readonly memberNameExceptions: readonly string[];
 }
 
+/** An `include` directive, as an entry of the including module. */
+export interface Include {
+  readonly kind: 'include';
+  /** The included module's name. */
+  readonly module: string;
+  readonly location?: Location;
+}
+
+export type ModuleEntry = Definition | Include;
+
+/** A schema file and what it defines, in definition order (QEMU's `QAPISchemaModule`). */
+export interface Module {
+  /** Path relative to the main schema file's directory; `./builtin` for the built-ins. */
+  readonly name: string;
+  readonly entries: readonly ModuleEntry[];
+}
+
+/** A `@name:` description in a doc block. */
+export interface DocDescription {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * A doc comment block as written, after checking (QEMU's `QAPIDoc`), free-form ones
+ * included. `args` also lists the empty descriptions QEMU adds for members a
+ * `documentation-exceptions` pragma lets go undocumented.
+ */
+export interface DocBlock {
+  /** The documented definition; undefined for free-form documentation. */
+  readonly symbol?: string;
+  readonly location?: Location;
+  readonly body: string;
+  readonly args: readonly DocDescription[];
+  readonly features: readonly DocDescription[];
+  readonly sections: readonly DocSection[];
+}
+
 export interface Schema {
   /** What was read. `hash` is a sha256 over the input bytes (all files, in include order). */
   readonly source: {
@@ -202,6 +246,10 @@ export interface Schema {
   readonly commands: ReadonlyMap<string, Command>;
   readonly events: ReadonlyMap<string, Event>;
   readonly pragmas: Pragmas;
+  /** QAPI source / YAML input: the modules in QEMU's order (built-ins first). */
+  readonly modules?: readonly Module[];
+  /** QAPI source / YAML input: every doc comment block, in source order. */
+  readonly docs?: readonly DocBlock[];
 }
 
 /** Helpers on features that every consumer needs. */

@@ -1,0 +1,71 @@
+/**
+ * One entry point for every schema input: `loadSchema(file)` picks the reader by extension
+ * and content, checks the schema and returns the model.
+ *
+ * - `.yaml` / `.yml`: the YAML reader (same checks as QAPI source);
+ * - JSON holding `query-qmp-schema` output (an array of objects with `meta-type`, or a
+ *   whole `{"return": [...]}` reply): the introspection reader;
+ * - anything else: QAPI schema source (QEMU's `qapi/*.json` syntax).
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
+import type { QapiError } from './diagnostics.js';
+import { buildModel } from './model/build.js';
+import type { Schema } from './model/types.js';
+import { readIntrospection } from './read/introspection.js';
+import { readQapiSchema } from './read/qapi/index.js';
+
+export interface LoadOptions {
+  /**
+   * QEMU 10.2's strictness: doc comment style rules (70 columns, two spaces between
+   * sentences) and introspection oddities are errors. Off by default, so the schemas of
+   * QEMU 7.2 to 10.2 are all accepted.
+   */
+  readonly strict?: boolean;
+  /** Non-fatal findings (only produced when not `strict`). */
+  readonly onWarning?: (warning: QapiError | { readonly message: string }) => void;
+  /** Directory relative file names are resolved against (default: the process's). */
+  readonly cwd?: string;
+}
+
+export type SchemaFormat = 'qapi' | 'yaml' | 'introspection';
+
+/** Guesses the input format from the name and the first bytes. */
+export function detectFormat(file: string, cwd?: string): SchemaFormat {
+  if (/\.ya?ml$/i.test(file)) return 'yaml';
+  let head = '';
+  try {
+    const fd = openSync(cwd === undefined ? file : path.resolve(cwd, file), 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      head = buf.subarray(0, n).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 'qapi'; // let the reader report the unreadable file as QEMU does
+  }
+  // QAPI source uses single quotes and top-level objects; JSON introspection output is a
+  // double-quoted array (or a `{"return": [...]}` reply).
+  const t = head.trimStart();
+  if (/^\[\s*(\{\s*"|\])/.test(t) || /^\{\s*"/.test(t)) return 'introspection';
+  return 'qapi';
+}
+
+/** Reads, checks and models a schema file of any supported format. */
+export function loadSchema(file: string, options: LoadOptions = {}): Schema {
+  const format = detectFormat(file, options.cwd);
+  if (format === 'introspection') {
+    const abs = options.cwd === undefined ? file : path.resolve(options.cwd, file);
+    return readIntrospection(abs, {
+      ...(options.strict !== undefined && { strict: options.strict }),
+      ...(options.onWarning && { onWarning: options.onWarning }),
+    });
+  }
+  const parsed = readQapiSchema(file, {
+    docFormatChecks: options.strict ?? false,
+    ...(options.cwd !== undefined && { cwd: options.cwd }),
+  });
+  return buildModel(parsed, { format, mainFile: file });
+}
