@@ -181,7 +181,6 @@ describe('commands', () => {
   it('works when every byte arrives on its own', async () => {
     const p = QmpClient.connect({ path: server.path });
     const peer = await server.accept();
-    peer.socket.setNoDelay?.(true);
     const dribble = async (text: string) => {
       for (const b of Buffer.from(text)) {
         peer.sendRaw(Buffer.from([b]));
