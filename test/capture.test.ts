@@ -2,7 +2,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
+import { register as registerCapture } from '../generator/commands/capture.js';
 import {
   captureCommandLine, captureIntrospection, CaptureError, formatCapturedSchema, formatCaptureMeta,
   metaFileFor, schemaFromQemu, writeCapture,
@@ -88,6 +90,33 @@ describe.runIf(havePeer(STORAGE_DAEMON))('capture from a running qemu-storage-da
     const shipped = JSON.parse(readFileSync(metaFileFor(file), 'utf8')) as { version: { qemu: object } };
     const written = JSON.parse(formatCaptureMeta(capture, file)) as { version: { qemu: object } };
     expect({ ...written, version: written.version.qemu }).toEqual({ ...shipped, version: shipped.version.qemu });
+  });
+});
+
+describe.runIf(havePeer(STORAGE_DAEMON))('qmp-ts capture', () => {
+  async function run(argv: string[]): Promise<number> {
+    const program = new Command('qmp-ts').exitOverride();
+    let code = -1;
+    registerCapture(program, (c) => {
+      code = c;
+    });
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  }
+
+  it('writes the schema and its sidecar with -o', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'sd.introspection.json');
+    expect(await run(['capture', STORAGE_DAEMON, '-o', out])).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(schemaDir, 'qemu-storage-daemon-7.2.introspection.json'), 'utf8'));
+    const meta = JSON.parse(readFileSync(join(dir, 'sd.meta.json'), 'utf8')) as Record<string, unknown>;
+    expect(meta).toMatchObject({ binary: STORAGE_DAEMON, args: [], schema: 'sd.introspection.json' });
+  });
+
+  it('passes the arguments after -- to the binary', async () => {
+    const e = await rejection(run(['capture', STORAGE_DAEMON, '--', '--no-such-option']));
+    expect(e).toBeInstanceOf(CaptureError);
+    expect(e.message).toMatch(/no-such-option/);
   });
 });
 
