@@ -14,7 +14,7 @@ export interface SubcommandModule {
 }
 
 /** Registered subcommands, by module path (relative to this file). Add yours here. */
-const subcommands: readonly string[] = [];
+const subcommands: readonly string[] = ['./commands/shell.js'];
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;

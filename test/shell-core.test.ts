@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine, ShellInputError } from '../generator/shell/parse.js';
 import { tokenize } from '../generator/shell/tokenize.js';
-import { checkArguments } from '../generator/shell/check-args.js';
+import { ArgumentChecker, friendlyPath } from '../generator/shell/check-args.js';
 import { complete } from '../generator/shell/complete.js';
 import { fixture, model } from './shell-fixture.js';
 
@@ -21,10 +21,12 @@ function inputError(line: string): ShellInputError {
   throw new Error(`no error for ${line}`);
 }
 
+const checker = new ArgumentChecker(model);
+
 function problems(line: string): string[] {
   const r = parseLine(line, fixture);
   if (r.kind !== 'execute') throw new Error('not a command');
-  return checkArguments(model.commands.get(r.command)!, r.arguments).map((p) => `${p.path}: ${p.message}`);
+  return checker.check(r.command, r.arguments).map((p) => `${p.path}: ${p.message}`);
 }
 
 describe('tokenize', () => {
@@ -114,18 +116,23 @@ describe('checkArguments', () => {
     expect(problems('blockdev-add driver=qcow2 file.driver=file file.filename=/tmp/x')).toEqual([]);
     expect(problems('send-key keys.0.type=number keys.0.data=4')).toEqual([]);
   });
-  it('names the path of each mistake', () => {
-    expect(problems('balloon value=lots')).toEqual(['value: expected an integer (int), got "lots"']);
-    expect(problems('set_link name=n')).toEqual(['up: missing (required, bool)']);
-    expect(problems('set_link name=n up=maybe')).toEqual(['up: expected true or false, got "maybe"']);
-    expect(problems('set_link name=n up=true speed=10')).toEqual(['speed: no such member']);
+  it('names the path of each mistake (the project validator, paths in the friendly form)', () => {
+    expect(problems('balloon value=lots')).toEqual(['value: expected int (integer -9223372036854775808..9223372036854775807); found string "lots"']);
+    expect(problems('set_link name=n')).toEqual(['up: missing required member (expected boolean)']);
+    expect(problems('set_link name=n up=maybe')).toEqual(['up: expected boolean; found string "maybe"']);
+    expect(problems('set_link name=n up=true speed=10')).toEqual(['speed: unexpected member (expected a member of q_obj_set_link-arg: name, up)']);
     expect(problems('blockdev-add driver=qcow2 file.driver=file file.filenme=/x')).toEqual([
-      'file.filenme: no such member', 'file.filename: missing (required, str)',
+      'file.filenme: unexpected member (expected a member of BlockdevOptions: driver, node-name, read-only, detect-zeroes, filename, locking)',
     ]);
-    expect(problems('blockdev-add driver=vmdk')).toEqual(['driver: expected one of file, null-co, qcow2, raw; got "vmdk"']);
-    expect(problems('blockdev-add driver=qcow2 file.driver=null-co file.latency-ns=300')).toEqual(['file.latency-ns: 300 is out of range for uint8']);
-    expect(problems('send-key keys.0.type=qcode keys.0.data={"x":1}')).toEqual(['keys.0.data: expected int or str, got {"x":1}']);
-    expect(problems('stop now=1')).toEqual([`now: 'stop' takes no arguments`]);
+    expect(problems('blockdev-add driver=vmdk')).toEqual([`driver: expected one of 'file', 'null-co', 'qcow2', 'raw' (BlockdevDriver); found string "vmdk"`]);
+    expect(problems('blockdev-add driver=qcow2 file.driver=null-co file.latency-ns=300')).toEqual(['file.latency-ns: expected uint8 (integer 0..255); found integer 300']);
+    expect(problems('send-key keys.0.type=qcode keys.0.data={"x":1}')).toEqual(['keys.0.data: expected integer or string (KeyData); found object']);
+    expect(problems('stop now=1')).toEqual(['now: unexpected member (expected no members)']);
+  });
+  it('shows JSON paths in the friendly syntax', () => {
+    expect(friendlyPath('arguments')).toBe('');
+    expect(friendlyPath('arguments.keys[0].data')).toBe('keys.0.data');
+    expect(friendlyPath('arguments["odd key"][12]')).toBe('odd key.12');
   });
 });
 

@@ -13,17 +13,24 @@ export interface ShellSchema {
   readonly model?: Schema;
   /** A source schema with doc comments (`--schema FILE`), for `help`. */
   readonly docs?: Schema;
+  /** Commands that send no reply on success (the agent's `guest-shutdown` ...). */
+  readonly noReply: ReadonlySet<string>;
 }
 
 /** Builds the shell's view from a model; `names` limits it to commands the peer has. */
-export function shellSchema(model: Schema | undefined, opts: { names?: readonly string[]; docs?: Schema } = {}): ShellSchema {
+export function shellSchema(
+  model: Schema | undefined,
+  opts: { names?: readonly string[]; docs?: Schema; noReply?: readonly string[] } = {},
+): ShellSchema {
   const commands = new Map<string, Command | undefined>();
   if (opts.names) {
     for (const n of opts.names) commands.set(n, model?.commands.get(n));
   } else if (model) {
     for (const [n, c] of model.commands) commands.set(n, c);
   }
-  return { commands, model, docs: opts.docs };
+  const noReply = new Set(opts.noReply ?? []);
+  for (const c of commands.values()) if (c && !c.successResponse) noReply.add(c.name);
+  return { commands, model, docs: opts.docs, noReply };
 }
 
 export type ObjectType = StructType | UnionType;

@@ -1,0 +1,65 @@
+/**
+ * How the shell shows things to a person: replies as indented, coloured JSON; errors and
+ * events on one line each. Colours come from picocolors and can be switched off.
+ */
+import pc from 'picocolors';
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+export function colors(enabled: boolean): Colors {
+  return pc.createColors(enabled);
+}
+
+/** JSON like `JSON.stringify(v, null, 2)`, coloured; short arrays and objects stay on one line. */
+export function prettyJson(value: unknown, c: Colors, indent = ''): string {
+  if (value === null) return c.dim('null');
+  switch (typeof value) {
+    case 'string':
+      return c.green(JSON.stringify(value));
+    case 'number':
+    case 'bigint':
+      return c.yellow(String(value));
+    case 'boolean':
+      return c.magenta(String(value));
+    case 'object':
+      break;
+    default:
+      return c.dim(String(value));
+  }
+  const inner = indent + '  ';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    const flat = JSON.stringify(value);
+    if (flat.length <= 60 && value.every((v) => v === null || typeof v !== 'object')) {
+      return `[${value.map((v) => prettyJson(v, c)).join(', ')}]`;
+    }
+    return `[\n${value.map((v) => inner + prettyJson(v, c, inner)).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return '{}';
+  const body = entries.map(([k, v]) => `${inner}${c.cyan(JSON.stringify(k))}: ${prettyJson(v, c, inner)}`);
+  return `{\n${body.join(',\n')}\n${indent}}`;
+}
+
+export function formatError(errorClass: string, desc: string, c: Colors): string {
+  return `${c.red(c.bold(errorClass))}${c.red(':')} ${desc}`;
+}
+
+export interface EventLike {
+  readonly event: string;
+  readonly data?: unknown;
+  readonly timestamp?: { readonly seconds: number; readonly microseconds: number };
+}
+
+/** `[12:03:04.123] STOP {"reason": ...}` */
+export function formatEvent(e: EventLike, c: Colors): string {
+  let when = '';
+  if (e.timestamp && e.timestamp.seconds >= 0) {
+    const d = new Date(e.timestamp.seconds * 1000 + Math.floor(e.timestamp.microseconds / 1000));
+    when = c.dim(`[${d.toISOString().slice(11, 23)}] `);
+  }
+  const data = e.data === undefined || (typeof e.data === 'object' && e.data !== null && Object.keys(e.data).length === 0)
+    ? ''
+    : ` ${c.dim(JSON.stringify(e.data))}`;
+  return `${when}${c.bold(c.blue('event'))} ${c.bold(e.event)}${data}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * Input history kept across sessions: `--history FILE`, else `$XDG_STATE_HOME/qmp-ts/history`
+ * when XDG_STATE_HOME is set, else `~/.qmp-ts_history`. One line per entry, oldest first.
+ */
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export const HISTORY_SIZE = 1000;
+
+export function defaultHistoryFile(env: NodeJS.ProcessEnv = process.env): string {
+  const state = env.XDG_STATE_HOME;
+  if (state) return join(state, 'qmp-ts', 'history');
+  return join(env.HOME ?? homedir(), '.qmp-ts_history');
+}
+
+/** The last entries of the file, newest first (readline's order); [] if there is none. */
+export function loadHistory(file: string, size = HISTORY_SIZE): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter((l) => l.trim() !== '').slice(-size).reverse();
+}
+
+/** Appends one entry; history is a convenience, so failures are ignored. */
+export function appendHistory(file: string, line: string): void {
+  if (line.trim() === '' || line.includes('\n')) return;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    appendFileSync(file, line + '\n');
+  } catch {
+    // An unwritable history file must not stop the shell.
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The interactive front: readline with schema completion, history kept in a file, coloured
+ * replies, and events printed above the line being typed (the line is cleared, the event
+ * printed, and the prompt redrawn with the input and cursor as they were).
+ * Ctrl-C cancels the line (or stops waiting for a reply), Ctrl-D leaves.
+ */
+import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from 'node:readline';
+import { complete } from './complete.js';
+import { EXIT_FAILED, EXIT_OK, type ShellContext, type ShellEvent } from './context.js';
+import { formatError, formatEvent, prettyJson } from './format.js';
+import { helpText } from './help.js';
+import { appendHistory, HISTORY_SIZE, loadHistory } from './history.js';
+import { ConnectionLost, type Outcome } from './session.js';
+
+export interface InteractiveOptions {
+  readonly prompt: string;
+  readonly banner?: string;
+  readonly historyFile?: string;
+}
+
+/** readline keeps the line being edited in these (public, documented) fields. */
+interface EditableLine {
+  line: string;
+  cursor: number;
+}
+
+export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Promise<number> {
+  const c = ctx.colors;
+  const out = ctx.output;
+  const rl = createInterface({
+    input: ctx.input,
+    output: out,
+    terminal: true,
+    prompt: opts.prompt,
+    history: opts.historyFile ? loadHistory(opts.historyFile) : [],
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+    tabSize: 4,
+    completer: (line: string): [string[], string] => {
+      const r = complete(line, ctx.session.schema);
+      const words = r.final && r.candidates.length === 1 ? [`${r.candidates[0]} `] : [...r.candidates];
+      return [words, line.slice(r.start)];
+    },
+  });
+
+  let busy: AbortController | undefined;
+  let finished = false;
+
+  /** Prints text above the prompt without disturbing what is being typed. */
+  const printAbove = (text: string): void => {
+    if (busy || finished) {
+      out.write(text + '\n');
+      return;
+    }
+    const { rows } = rl.getCursorPos();
+    moveCursor(out, 0, -rows);
+    cursorTo(out, 0);
+    clearScreenDown(out);
+    out.write(text + '\n');
+    rl.prompt(true);
+  };
+
+  const unsubscribe = ctx.onEvent((e: ShellEvent) => printAbove(formatEvent(e, c)));
+
+  return new Promise<number>((resolve) => {
+    const finish = (status: number): void => {
+      if (finished) return;
+      finished = true;
+      unsubscribe();
+      busy?.abort();
+      rl.close();
+      resolve(status);
+    };
+
+    void ctx.lost.then((message) => {
+      if (finished) return;
+      if (!busy) {
+        cursorTo(out, 0);
+        clearScreenDown(out);
+      }
+      ctx.errors.write(`${c.red(c.bold('qmp-ts shell:'))} ${message}\n`);
+      finish(EXIT_FAILED);
+    });
+
+    rl.on('SIGINT', () => {
+      if (busy) {
+        busy.abort();
+        return;
+      }
+      const edit = rl as unknown as EditableLine;
+      out.write(c.dim('^C') + '\n');
+      edit.line = '';
+      edit.cursor = 0;
+      rl.prompt();
+    });
+
+    rl.on('close', () => {
+      if (!finished) out.write('\n');
+      finish(EXIT_OK);
+    });
+
+    rl.on('line', (line: string) => {
+      if (opts.historyFile) appendHistory(opts.historyFile, line);
+      ctx.transcript?.write({ dir: 'input', line });
+      void handle(line);
+    });
+
+    const handle = async (line: string): Promise<void> => {
+      const controller = new AbortController();
+      busy = controller;
+      let outcome: Outcome;
+      try {
+        outcome = await ctx.session.run(line, { signal: controller.signal });
+      } catch (e) {
+        if (e instanceof ConnectionLost) return; // reported by the `lost` handler
+        throw e;
+      } finally {
+        if (busy === controller) busy = undefined;
+      }
+      if (finished) return;
+      if (outcome.kind === 'quit') {
+        finish(EXIT_OK);
+        return;
+      }
+      show(outcome);
+      rl.prompt();
+    };
+
+    const show = (outcome: Outcome): void => {
+      switch (outcome.kind) {
+        case 'none':
+        case 'quit':
+          return;
+        case 'help':
+          out.write(helpText(ctx.session.schema, outcome.topic, c) + '\n');
+          return;
+        case 'refused':
+          ctx.transcript?.write({ dir: 'shell', text: outcome.message });
+          out.write(`${c.red(c.bold('not sent:'))} ${outcome.message.replace(/\n/g, '\n          ')}\n`);
+          return;
+        case 'return':
+          out.write(prettyJson(outcome.value, c) + '\n');
+          return;
+        case 'error':
+          out.write(formatError(outcome.errorClass, outcome.desc, c) + '\n');
+      }
+    };
+
+    if (opts.banner) out.write(opts.banner + '\n');
+    rl.prompt();
+  });
+}
