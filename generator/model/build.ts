@@ -166,7 +166,7 @@ class ModelBuilder {
         u.discriminator = e.branches.tagName;
         u.discriminatorType = this.ref(e.branches.tagMember.type) as EnumType;
         u.branches = e.branches.variants.map((v) => {
-          const b = { value: v.name, type: this.ref(v.type) as StructType } as Mutable<UnionType['branches'][number]>;
+          const b = { value: v.name, type: this.ref(v.type) as StructType | UnionType } as Mutable<UnionType['branches'][number]>;
           setOpt(b, 'condition', v.ifcond);
           setOpt(b, 'location', toLocation(v.info));
           return b;

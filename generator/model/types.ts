@@ -122,8 +122,12 @@ export interface StructType extends NodeCommon {
 export interface UnionBranch {
   /** The discriminator enum value this branch is for. */
   readonly value: string;
-  /** The branch's struct; the implicit empty struct (`q_empty`) for values the schema lists no branch for. */
-  readonly type: StructType;
+  /**
+   * The branch's object type: a struct, the implicit empty struct (`q_empty`) for values the
+   * schema lists no branch for, or a union (QEMU allows it: 10.2's `MigrationAddress` branch
+   * `socket` is the union `SocketAddress`).
+   */
+  readonly type: StructType | UnionType;
   readonly condition?: Condition;
   readonly location?: Location;
 }

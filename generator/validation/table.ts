@@ -91,7 +91,7 @@ class TableBuilder {
   }
 
   /** A branch struct is referred to like any struct (it may be a named type used elsewhere). */
-  private branchRef(s: StructType): number {
+  private branchRef(s: StructType | UnionType): number {
     return this.ref(s);
   }
 
