@@ -4,7 +4,7 @@
  * always kills it and removes the directory. Processes still alive at exit are killed too.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,9 +56,29 @@ process.on('exit', () => {
   }
 });
 
+/**
+ * True once something listens on the Unix socket. The file appears at bind(), a moment
+ * before listen(), and connecting in between fails with ECONNREFUSED; on Linux the kernel's
+ * socket table tells the two apart (flag __SO_ACCEPTCON), elsewhere the file has to do.
+ */
+function listening(path: string): boolean {
+  let table: string;
+  try {
+    table = readFileSync('/proc/net/unix', 'utf8');
+  } catch {
+    return existsSync(path);
+  }
+  for (const line of table.split('\n')) {
+    if (!line.endsWith(` ${path}`)) continue;
+    const flags = Number.parseInt(line.trim().split(/\s+/)[3] ?? '0', 16);
+    if (flags & 0x10000) return true;
+  }
+  return false;
+}
+
 async function waitForSocket(path: string, proc: ChildProcess, errText: () => string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!existsSync(path)) {
+  while (!listening(path)) {
     if (proc.exitCode !== null || proc.signalCode !== null) {
       throw new Error(`peer exited before creating ${path}: ${errText()}`);
     }
