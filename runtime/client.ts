@@ -593,9 +593,15 @@ export class QmpClient {
     }
   }
 
-  /** Agent sync before the sentinel: stale output and the reply to our 0xFF are expected. */
+  /**
+   * During agent sync, stale output and the agent's reply to our 0xFF are expected: they are
+   * dropped quietly (the log hook still sees them). Our sentinel must be followed directly by
+   * our sync reply, so anything else after a sentinel means that sentinel was a stale one.
+   */
   #quiet(): boolean {
-    return this.#sync !== undefined && !this.#sync.sawSentinel;
+    if (this.#sync === undefined) return false;
+    this.#sync.sawSentinel = false;
+    return true;
   }
 
   #onReply(m: Record<string, unknown>, text: string): void {
@@ -607,7 +613,10 @@ export class QmpClient {
           sync.resolve();
           return;
         }
-        if (!sync.sawSentinel) return;
+        // A stale sync reply (an earlier client's) or the agent's error reply to our 0xFF:
+        // expected noise; keep looking for our own sentinel.
+        sync.sawSentinel = false;
+        return;
       }
       this.#report(new QmpProtocolError('reply-without-id', describeErrorMember(m['error']), text, m));
       return;

@@ -4,6 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PassThrough, Duplex } from 'node:stream';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ConnectionClosedError,
   EventOverflowError,
@@ -566,6 +570,46 @@ describe('transports', () => {
       await client.close();
     } finally {
       await tcp.close();
+    }
+  });
+
+  it('talks over TLS (self-signed certificate made with openssl, verified by the client)', async (ctx) => {
+    const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });
+    if (openssl.status !== 0) {
+      if (process.env.CI === 'true') throw new Error('openssl is required under CI for the TLS test');
+      console.warn('\n*** openssl is not installed: the TLS transport test is SKIPPED. ***\n');
+      ctx.skip();
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'qmp-ts-tls-'));
+    try {
+      const made = spawnSync('openssl', [
+        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
+        '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ], { encoding: 'utf8' });
+      expect(made.status, made.stderr).toBe(0);
+      const key = readFileSync(join(dir, 'key.pem'));
+      const cert = readFileSync(join(dir, 'cert.pem'));
+      const tls = await startFakeServer({ tls: { key, cert } });
+      try {
+        // An untrusted certificate is refused...
+        await expect(QmpClient.connect({ host: '127.0.0.1', port: tls.port!, tls: {} })).rejects.toThrow(/self[- ]signed/i);
+        // ...and accepted with its CA.
+        const p = QmpClient.connect({ host: '127.0.0.1', port: tls.port!, tls: { ca: cert } });
+        // The refused handshake never reaches the server's connection handler.
+        const peer = await tls.accept();
+        await peer.negotiate();
+        const client = await p;
+        const r = client.execute('query-status');
+        peer.reply(await peer.next(), { status: 'running' });
+        expect(await r).toEqual({ status: 'running' });
+        await client.close();
+      } finally {
+        await tls.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
