@@ -10,6 +10,11 @@ import { absolutePath, pyDirname, pyJoin, readSourceText, SourceReadError } from
 /** Parses one file's text into the context (QAPI or YAML syntax). */
 export type FileParser = (ctx: ReadContext, fname: string, text: string, parent: SourceInfo | undefined) => void;
 
+/** Picks the YAML parser for `.yaml` / `.yml` names and the QAPI parser otherwise. */
+export function byExtension(qapi: FileParser, yaml: FileParser): (fname: string) => FileParser {
+  return (fname) => (/\.ya?ml$/i.test(fname) ? yaml : qapi);
+}
+
 export interface ReadOptions {
   /**
    * Directory that relative file names are resolved against (default: `process.cwd()`).
@@ -46,7 +51,7 @@ export class ReadContext {
   ) {}
 
   /** Read the top-level file; an unreadable one is reported as QEMU's main does. */
-  readRoot(fname: string): ParsedSchema {
+  readRoot(fname: string, parser: FileParser = this.parserFor(fname)): ParsedSchema {
     const abs = absolutePath(this.baseDir, fname);
     this.included.add(abs);
     let text: string;
@@ -59,7 +64,7 @@ export class ReadContext {
       throw err;
     }
     this.files.push(abs);
-    this.parserFor(fname)(this, fname, text, undefined);
+    parser(this, fname, text, undefined);
     return { exprs: this.exprs, docs: this.docs, files: this.files, pragma: this.pragma };
   }
 

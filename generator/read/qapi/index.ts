@@ -8,15 +8,12 @@
  */
 import type { ParsedSchema } from '../parsed.js';
 import { parseYamlFile } from '../yaml.js';
-import { ReadContext, type FileParser, type ReadOptions } from './context.js';
+import { byExtension, ReadContext, type ReadOptions } from './context.js';
 import { parseQapiFile } from './parser.js';
 
 export type { ReadOptions } from './context.js';
 
-/** The parser for a file name: YAML for `.yaml` / `.yml`, QAPI source otherwise. */
-export function parserFor(fname: string): FileParser {
-  return /\.ya?ml$/i.test(fname) ? parseYamlFile : parseQapiFile;
-}
+const parserFor = byExtension(parseQapiFile, parseYamlFile);
 
 /**
  * Read a QAPI schema file and its includes.

@@ -49,6 +49,15 @@ function endsStray(c: number): boolean {
   );
 }
 
+/**
+ * Maps the lexer's own line and column numbers to those of an enclosing file, for QAPI text
+ * embedded elsewhere (doc text in a YAML schema).
+ */
+export interface PositionMapper {
+  line(line: number): number;
+  col(line: number, col: number): number;
+}
+
 export class QapiLexer {
   /** Current token kind (a `TOK_*` constant). */
   tok = TOK_EOF;
@@ -68,13 +77,15 @@ export class QapiLexer {
     readonly src: string,
     readonly file: string,
     readonly parent: SourceInfo | undefined,
+    private readonly mapper?: PositionMapper,
   ) {}
 
   /** The current line's source info; one object per line, like QEMU's `next_line()` copies. */
   info(): SourceInfo {
     let info = this.lineInfo;
     if (info === undefined) {
-      info = this.parent === undefined ? { file: this.file, line: this.line } : { file: this.file, line: this.line, parent: this.parent };
+      const line = this.mapper ? this.mapper.line(this.line) : this.line;
+      info = this.parent === undefined ? { file: this.file, line } : { file: this.file, line, parent: this.parent };
       this.lineInfo = info;
     }
     return info;
@@ -89,6 +100,7 @@ export class QapiLexer {
       if (c === TAB) col = ((col + 7) % 8) + 1;
       else if (c < 0xdc00 || c > 0xdfff) col++; // count code points, not UTF-16 units
     }
+    if (this.mapper) col = this.mapper.col(this.line, col);
     return new QapiError({ ...this.info(), col }, message);
   }
 
