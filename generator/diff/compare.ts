@@ -460,7 +460,7 @@ class Differ {
       });
     } else if (o.kind !== n.kind) {
       const msg = n.kind === 'union' ? `became a union on '${n.discriminator}'` : `stopped being a union on '${(o as UnionType).discriminator}'`;
-      s.changes.push({ rel: '', action: 'changed', subject: 'type', message: msg, rule: BOTH_INFO, subjectUnstable: false });
+      s.changes.push({ rel: '', action: 'changed', subject: 'type', message: msg, rule: BOTH_COMPATIBLE, subjectUnstable: false });
     }
 
     // Members in both bases: compared once, at the object's own path.
@@ -473,6 +473,24 @@ class Differ {
       for (const [name, m] of oBase) if (!nBase.has(name)) this.memberRemoved(s, `/${name}`, m);
       for (const [name, m] of nBase) if (!oBase.has(name)) this.memberAdded(s, `/${name}`, m);
       return;
+    }
+
+    // A member added to (removed from) the common base that no branch of the other side
+    // has is one change, reported once at the object rather than once per branch.
+    const inSomeBranch = (branches: Map<string, BranchView> | undefined, name: string): boolean =>
+      [...(branches?.values() ?? [])].some((b) => b.members.has(name));
+    const settled = new Set<string>();
+    for (const [name, m] of nBase) {
+      if (!oBase.has(name) && !inSomeBranch(oBranches, name)) {
+        this.memberAdded(s, `/${name}`, m);
+        settled.add(name);
+      }
+    }
+    for (const [name, m] of oBase) {
+      if (!nBase.has(name) && !inSomeBranch(nBranches, name)) {
+        this.memberRemoved(s, `/${name}`, m);
+        settled.add(name);
+      }
     }
 
     const values = [...new Set([...(oBranches?.keys() ?? []), ...(nBranches?.keys() ?? [])])];
@@ -506,13 +524,13 @@ class Differ {
       const oEff = new Map([...oBase, ...(ob?.members ?? [])]);
       const nEff = new Map([...nBase, ...(nb?.members ?? [])]);
       for (const [name, m] of oEff) {
-        if (oBase.has(name) && nBase.has(name)) continue;
+        if ((oBase.has(name) && nBase.has(name)) || settled.has(name)) continue;
         const w = nEff.get(name);
         if (w) this.compareMembers(s, `${rel}/${name}`, m, w);
         else this.memberRemoved(s, `${rel}/${name}`, m);
       }
       for (const [name, m] of nEff) {
-        if (oBase.has(name) && nBase.has(name)) continue;
+        if ((oBase.has(name) && nBase.has(name)) || settled.has(name)) continue;
         if (!oEff.has(name)) this.memberAdded(s, `${rel}/${name}`, m);
       }
     }
