@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
 import { docKindTitle, type ParsedDoc, type ParsedSchema, type QapiValue } from '../generator/read/parsed.js';
@@ -501,5 +502,60 @@ describe('real schemas', () => {
     const s = readQapiSchema('qemu-10.2/qapi/qapi-schema.json', { cwd: shared });
     expect(count(s).command).toBe(byScan);
     expect(existsSync(path.join(dir, 'qapi-schema.json'))).toBe(true);
+  });
+});
+
+describe('properties', () => {
+  /** QAPI source text for a value, with `\\` escaped and optional comments/newlines. */
+  function render(v: QapiValue, sep: string): string {
+    if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\')}'`;
+    if (typeof v === 'boolean') return String(v);
+    if (Array.isArray(v)) return `[${sep}${v.map((x) => render(x, sep)).join(`,${sep}`)}${sep}]`;
+    return `{${sep}${[...(v as Map<string, QapiValue>)].map(([k, x]) => `${render(k, sep)}:${sep}${render(x, sep)}`).join(`,${sep}`)}${sep}}`;
+  }
+  // Printable ASCII except the quote, which QAPI strings cannot contain.
+  const printable = fc.string({
+    unit: fc.integer({ min: 32, max: 126 }).filter((c) => c !== 0x27).map((c) => String.fromCharCode(c)),
+    maxLength: 8,
+  });
+  const value: fc.Arbitrary<QapiValue> = fc.letrec<{ v: QapiValue }>((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small' },
+      printable,
+      fc.boolean(),
+      fc.array(tie('v'), { maxLength: 4 }),
+      fc.uniqueArray(fc.tuple(printable, tie('v')), { maxLength: 4, selector: ([k]) => k }).map((es) => new Map(es)),
+    ),
+  })).v;
+  const dict = fc
+    .uniqueArray(fc.tuple(printable, value), { minLength: 1, maxLength: 4, selector: ([k]) => k })
+    .map((es) => new Map(es))
+    .filter((d) => !d.has('include') && !d.has('pragma'));
+
+  it('reads back what it is given, whatever the layout', () => {
+    fc.assert(
+      fc.property(fc.array(dict, { maxLength: 4 }), fc.constantFrom(' ', '\n', ' # note\n  ', '\t', '\r\n'), (dicts, sep) => {
+        const text = dicts.map((d) => render(d, sep)).join('\n');
+        const s = read({ 'a.json': text });
+        expect(s.exprs.map((e) => e.expr)).toEqual(dicts);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('either reads or throws a located QapiError on arbitrary input, never anything else', () => {
+    const piece = fc.constantFrom('{', '}', '[', ']', ':', ',', "'", "'a'", '\\', '#', '##', '\n', ' ', '\t', 'true', 'false', 'x', '@a:', '# @a:', 'Since:', '\u00e9', '\u{1F600}', '.', '  ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        try {
+          read({ 'a.json': pieces.join('') });
+        } catch (e) {
+          expect(e).toBeInstanceOf(QapiError);
+          expect((e as QapiError).info?.file).toBe('a.json');
+          expect((e as QapiError).info?.line).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

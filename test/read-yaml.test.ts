@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
 import type { ParsedSchema } from '../generator/read/parsed.js';
@@ -240,5 +241,24 @@ describe('YAML schemas', () => {
     const s = readYaml({ 's.yaml': '- enum: E\n  data: &vals [ on, yes, 0x1f_no, "1" ]\n- enum: F\n  data: *vals\n' });
     expect(s.exprs[0].expr.get('data')).toEqual(['on', 'yes', '0x1f_no', '1']);
     expect(s.exprs[1].expr.get('data')).toEqual(['on', 'yes', '0x1f_no', '1']);
+  });
+});
+
+describe('YAML robustness', () => {
+  it('either reads or throws a located QapiError on arbitrary input', () => {
+    const piece = fc.constantFrom('- ', 'enum: ', 'doc: |\n', 'data: ', '[', ']', '{', '}', ',', ':', "'", '"', '&a ', '*a', '!x ', '\n', '  ', '    ', 'a', '1', '~', '#', '---\n', '@a: x', 'Since: 1', '? ', '|', '>');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        try {
+          readYaml({ 's.yaml': pieces.join('') });
+        } catch (e) {
+          expect(e).toBeInstanceOf(QapiError);
+          const info = (e as QapiError).info;
+          expect(info?.file).toBe('s.yaml');
+          expect(info?.line).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
