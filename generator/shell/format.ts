@@ -56,7 +56,9 @@ export function formatEvent(e: EventLike, c: Colors): string {
   let when = '';
   if (e.timestamp && e.timestamp.seconds >= 0) {
     const d = new Date(e.timestamp.seconds * 1000 + Math.floor(e.timestamp.microseconds / 1000));
-    when = c.dim(`[${d.toISOString().slice(11, 23)}] `);
+    const two = (n: number): string => String(n).padStart(2, '0');
+    const ms = String(d.getMilliseconds()).padStart(3, '0');
+    when = c.dim(`[${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${ms}] `);
   }
   const data = e.data === undefined || (typeof e.data === 'object' && e.data !== null && Object.keys(e.data).length === 0)
     ? ''

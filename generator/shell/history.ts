@@ -2,7 +2,7 @@
  * Input history kept across sessions: `--history FILE`, else `$XDG_STATE_HOME/qmp-ts/history`
  * when XDG_STATE_HOME is set, else `~/.qmp-ts_history`. One line per entry, oldest first.
  */
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -22,15 +22,25 @@ export function loadHistory(file: string, size = HISTORY_SIZE): string[] {
   } catch {
     return [];
   }
-  return text.split('\n').filter((l) => l.trim() !== '').slice(-size).reverse();
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  // Keep the file from growing without bound: rewrite it when it is twice the size kept.
+  if (lines.length > 2 * size) {
+    try {
+      writeFileSync(file, lines.slice(-size).join('\n') + '\n');
+    } catch {
+      // Read-only history is fine.
+    }
+  }
+  return lines.slice(-size).reverse();
 }
 
 /** Appends one entry; history is a convenience, so failures are ignored. */
 export function appendHistory(file: string, line: string): void {
-  if (line.trim() === '' || line.includes('\n')) return;
+  const entry = line.trim();
+  if (entry === '' || entry.includes('\n')) return;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    appendFileSync(file, line + '\n');
+    appendFileSync(file, entry + '\n');
   } catch {
     // An unwritable history file must not stop the shell.
   }

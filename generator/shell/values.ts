@@ -40,7 +40,8 @@ function builtinValue(raw: string, type: BuiltinType): unknown {
       return raw;
     case 'int': {
       if (INT_RE.test(raw)) return parseInt10or16(raw);
-      const size = type.name === 'size' ? SIZE_RE.exec(raw) : null;
+      // Size suffixes (1M, 4G, 512k) for any integer: introspection does not tell `size` from `int`.
+      const size = SIZE_RE.exec(raw);
       if (size) return Math.round(Number(size[1]) * 2 ** SIZE_SHIFT[size[2].toLowerCase()]);
       return raw;
     }

@@ -1,0 +1,183 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { QmpError } from '../runtime/errors.js';
+import { ConnectionClosedError } from '../runtime/errors.js';
+import { readIntrospection } from '../generator/read/introspection.js';
+import { complete } from '../generator/shell/complete.js';
+import { runBatch } from '../generator/shell/batch.js';
+import { colors, formatEvent, prettyJson } from '../generator/shell/format.js';
+import { helpText } from '../generator/shell/help.js';
+import { appendHistory, defaultHistoryFile, loadHistory } from '../generator/shell/history.js';
+import { parseTarget } from '../generator/shell/connect.js';
+import { shellSchema } from '../generator/shell/schema-view.js';
+import { ShellSession, type ShellPeer } from '../generator/shell/session.js';
+import type { ShellContext, ShellEvent } from '../generator/shell/context.js';
+import { fixture } from './shell-fixture.js';
+
+const live = shellSchema(readIntrospection(new URL('../schema/qemu-7.2-x86_64.introspection.json', import.meta.url).pathname));
+const plain = colors(false);
+
+describe('against the real QEMU 7.2 schema (the shipped capture)', () => {
+  const c = (line: string) => complete(line, live).candidates;
+  it('completes commands, argument names, enum values and union branch members', () => {
+    expect(c('query-st')).toEqual(['query-stats', 'query-stats-schemas', 'query-status']);
+    expect(c('blockdev-add dri')).toEqual(['driver=']);
+    expect(c('blockdev-add driver=fi')).toEqual(['driver=file']);
+    expect(c('blockdev-add driver=file fil')).toEqual(['filename=']);
+    expect(c('blockdev-add driver=qcow2 file.driver=file file.fil')).toEqual(['file.filename=']);
+    expect(c('blockdev-add driver=qcow2 file.driver=file file.aio=')).toEqual(['file.aio=io_uring', 'file.aio=native', 'file.aio=threads']);
+    expect(c('set_link ')).toEqual(['name=', 'up=']);
+  });
+  it('checks arguments before sending, with the path of the mistake', async () => {
+    const sent: string[] = [];
+    const peer: ShellPeer = { execute: async (name) => { sent.push(name); return {}; } };
+    const s = new ShellSession(peer, live);
+    expect(await s.run('blockdev-add driver=qcow2 node-name=d0 file.driver=file file.filename=/x cache-size=1M')).toMatchObject({ kind: 'return' });
+    const bad = await s.run('blockdev-add driver=qcow2 node-name=d0 file.driver=file file.filename=/x file.aio=fast');
+    expect(bad).toMatchObject({ kind: 'refused' });
+    expect(bad.kind === 'refused' && bad.message).toMatch(/^file\.aio: expected one of 'threads', 'native', 'io_uring'/);
+    expect(sent).toEqual(['blockdev-add']);
+  });
+  it('explains a command with its arguments and union branches', () => {
+    const text = helpText(live, 'blockdev-add', plain);
+    expect(text).toMatch(/^blockdev-add\n/);
+    expect(text).toMatch(/\n {2}driver\s+blkdebug \| blklogwrites/);
+    expect(text).toMatch(/\n {2}when driver=file:\n {4}filename\s+str/);
+    expect(helpText(live, 'query-status', plain)).toMatch(/Arguments: none\n\nReturns: \{ running: bool, singlestep: bool, status: /);
+    expect(helpText(live, 'query-stauts', plain)).toMatch(/unknown command 'query-stauts'; did you mean query-stats, query-status\?/);
+  });
+});
+
+describe('help with doc comments', () => {
+  it('shows the command and member docs of the --schema source', () => {
+    const docs = shellSchema(fixture.model, { docs: fixture.model });
+    const text = helpText(docs, 'set_link', plain);
+    expect(text).toContain('Sets the link status of a virtual network adapter.');
+    expect(text).toMatch(/name\s+str\s+the device name/);
+  });
+});
+
+describe('formatting', () => {
+  it('pretty-prints JSON and colours it only when asked', () => {
+    const v = { running: false, status: 'paused', list: [1, 2], nested: { a: null } };
+    expect(prettyJson(v, plain)).toBe(JSON.stringify(v, null, 2).replace('[\n    1,\n    2\n  ]', '[1, 2]'));
+    // eslint-disable-next-line no-control-regex
+    const coloured = prettyJson(v, colors(true));
+    expect(coloured).toContain('\u001b[');
+    expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(prettyJson(v, plain));
+  });
+  it('shows events on one line', () => {
+    const line = formatEvent({ event: 'STOP', timestamp: { seconds: 1, microseconds: 5000 } }, plain);
+    expect(line).toMatch(/^\[\d\d:\d\d:01\.005\] event STOP$/);
+    expect(formatEvent({ event: 'X', data: { a: 1 }, timestamp: { seconds: -1, microseconds: -1 } }, plain)).toBe('event X {"a":1}');
+  });
+});
+
+describe('targets and history', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qmp-ts-shell-unit-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('reads socket paths and host:port', () => {
+    expect(parseTarget('/run/qmp.sock')).toEqual({ path: '/run/qmp.sock' });
+    expect(parseTarget('unix:rel.sock')).toEqual({ path: 'rel.sock' });
+    expect(parseTarget('localhost:4444')).toEqual({ host: 'localhost', port: 4444 });
+    expect(parseTarget('tcp:[::1]:4444')).toEqual({ host: '::1', port: 4444 });
+    expect(parseTarget(':4444')).toEqual({ host: 'localhost', port: 4444 });
+  });
+  it('keeps history in a file across sessions, newest first, bounded', () => {
+    const file = join(dir, 'sub', 'history');
+    expect(loadHistory(file)).toEqual([]);
+    appendHistory(file, 'query-status ');
+    appendHistory(file, '   ');
+    appendHistory(file, 'stop');
+    expect(readFileSync(file, 'utf8')).toBe('query-status\nstop\n');
+    expect(loadHistory(file)).toEqual(['stop', 'query-status']);
+    writeFileSync(file, Array.from({ length: 25 }, (_, i) => `cmd${i}`).join('\n'));
+    expect(loadHistory(file, 10)).toEqual(Array.from({ length: 10 }, (_, i) => `cmd${24 - i}`));
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(10);
+  });
+  it('puts the default history file under XDG_STATE_HOME or HOME', () => {
+    expect(defaultHistoryFile({ XDG_STATE_HOME: '/s' })).toBe('/s/qmp-ts/history');
+    expect(defaultHistoryFile({ HOME: '/h' })).toBe('/h/.qmp-ts_history');
+  });
+});
+
+/** A scripted peer: replies by command name; `lose()` drops the connection. */
+function fakePeer(replies: Record<string, unknown>) {
+  let loseNow!: (m: string) => void;
+  const lost = new Promise<string>((r) => { loseNow = r; });
+  const listeners = new Set<(e: ShellEvent) => void>();
+  let dead = false;
+  const sent: { name: string; args?: Record<string, unknown> }[] = [];
+  const peer: ShellPeer = {
+    async execute(name, args) {
+      sent.push(args ? { name, args } : { name });
+      if (dead) throw new ConnectionClosedError('connection closed by the peer');
+      if (name === 'stop') for (const l of listeners) l({ event: 'STOP', timestamp: { seconds: 1, microseconds: 0 } });
+      if (name === 'x-scale') {
+        dead = true;
+        loseNow('connection to test lost');
+        throw new ConnectionClosedError('connection closed by the peer');
+      }
+      const r = replies[name];
+      if (r instanceof Error) throw r;
+      return r ?? {};
+    },
+  };
+  return { peer, sent, lost, onEvent: (l: (e: ShellEvent) => void) => { listeners.add(l); return () => listeners.delete(l); } };
+}
+
+async function batch(lines: string, replies: Record<string, unknown> = {}, events = true) {
+  const f = fakePeer(replies);
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const errors = new PassThrough();
+  let out = '';
+  let err = '';
+  output.on('data', (d: Buffer) => { out += d.toString(); });
+  errors.on('data', (d: Buffer) => { err += d.toString(); });
+  const ctx: ShellContext = { session: new ShellSession(f.peer, fixture), onEvent: f.onEvent, lost: f.lost, input, output, errors, colors: plain };
+  input.end(lines);
+  const status = await runBatch(ctx, { events });
+  return { status, out: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown), err, sent: f.sent };
+}
+
+describe('non-interactive mode (scripted peer)', () => {
+  it('prints one JSON line per command and events as they come; status 0 when all succeed', async () => {
+    const r = await batch('query-status\n\n# comment\nstop\n{"execute": "cont", "id": "x"}\n', { 'query-status': { running: true, status: 'running' } });
+    expect(r.status).toBe(0);
+    expect(r.out).toEqual([
+      { return: { running: true, status: 'running' } },
+      { event: 'STOP', timestamp: { seconds: 1, microseconds: 0 } },
+      { return: {} },
+      { return: {}, id: 'x' },
+    ]);
+    expect(r.err).toBe('');
+  });
+  it('reports refused input and error replies, keeps going, and exits 1', async () => {
+    const r = await batch('set_link name=n0 up=perhaps\nballoon value=1\nquery-status\n', {
+      balloon: new QmpError('balloon', 1, { class: 'DeviceNotActive', desc: 'No balloon device has been activated' }),
+    });
+    expect(r.status).toBe(1);
+    expect(r.out).toEqual([
+      { error: { class: 'ShellError', desc: 'up: expected boolean; found string "perhaps"' } },
+      { error: { class: 'DeviceNotActive', desc: 'No balloon device has been activated' } },
+      { return: {} },
+    ]);
+    expect(r.err).toBe('qmp-ts shell: line 1: up: expected boolean; found string "perhaps"\n');
+    expect(r.sent.map((s) => s.name)).toEqual(['balloon', 'query-status']);
+  });
+  it('stops at quit, can leave events out', async () => {
+    const r = await batch('stop\nquit\nquery-status\n', {}, false);
+    expect(r.out).toEqual([{ return: {} }]);
+    expect(r.sent.map((s) => s.name)).toEqual(['stop']);
+  });
+  it('ends with status 1 and a message when the connection is lost', async () => {
+    const r = await batch('query-status\nx-scale factor=1\nquery-status\n');
+    expect(r.status).toBe(1);
+    expect(r.out).toEqual([{ return: {} }]);
+    expect(r.err).toBe('qmp-ts shell: connection to test lost\n');
+  });
+});
