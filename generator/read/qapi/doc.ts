@@ -138,6 +138,8 @@ const URL_LINE = /^ *(https?|ftp):\/\/[^ ]*$/;
  * errors, the others exist to skip "e.g. X" and "1. X". `\b` and `\d` as Python's Unicode ones.
  */
 const ONE_SPACE = /((?<![\p{L}\p{N}_])e\.g\.|^ *\p{Nd}\.|([.!?])) [A-Z0-9(]/gu;
+/** Cheap pre-filter: without this, ONE_SPACE cannot report anything. */
+const MAYBE_ONE_SPACE = /[.!?] [A-Z0-9(]/;
 const TAGGED = /^(Returns|Errors|Since|Notes?|Examples?|TODO)(?!::): */;
 
 /** Reads one doc block from a lexer positioned on its opening `##` comment token. */
@@ -275,6 +277,7 @@ export class DocReader {
     if (line.length + 2 > 70 && pyLen(line) + 2 > 70 && !URL_LINE.test(line)) {
       throw lx.error('documentation line longer than 70 characters');
     }
+    if (!MAYBE_ONE_SPACE.test(line)) return;
     ONE_SPACE.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = ONE_SPACE.exec(line))) {
