@@ -34,7 +34,8 @@ import {
   type WaitForEventOptions,
 } from './events.js';
 import { LineSplitter } from './framing.js';
-import { plainJson, type JsonCodec } from './json.js';
+import type { JsonCodec } from './json.js';
+import { MessageChecks, type ValidationOptions } from './message-checks.js';
 import { canReopen, describeTarget, openTransport, type ConnectTarget } from './transport.js';
 
 export type ClientState = 'connecting' | 'negotiating' | 'ready' | 'closing' | 'closed';
@@ -65,7 +66,8 @@ export interface ReconnectOptions {
 /** One message in or out. `raw` is the line as sent or received (no line terminator). */
 export type LogHook = (direction: 'in' | 'out', message: unknown, raw: string) => void;
 
-export interface ClientOptions {
+/** Validation and 64-bit integer options (`validate`, `validator`, `onValidationIssue`, `integers`) come from ValidationOptions. */
+export interface ClientOptions extends ValidationOptions {
   /** Guest agent mode: no greeting or negotiation; `guest-sync-delimited` resynchronisation. */
   agent?: boolean;
   /** Capabilities to enable when the server offers them (default `['oob']`). */
@@ -88,7 +90,7 @@ export interface ClientOptions {
   onStateChange?: (state: ClientState) => void;
   /** Reconnect with backoff when the peer goes away (default off). */
   reconnect?: boolean | ReconnectOptions;
-  /** JSON codec (default plain JSON.parse / JSON.stringify). */
+  /** JSON codec (default: JSON.parse / JSON.stringify, with the `integers` handling of message-checks.ts). */
   json?: JsonCodec;
   /** Longest line accepted from the server, bytes (default 256 MiB). */
   maxLineBytes?: number;
@@ -136,6 +138,8 @@ export class QmpClient {
   readonly #target: ConnectTarget;
   readonly #options: ClientOptions;
   readonly #json: JsonCodec;
+  /** Validators and 64-bit integer handling (message-checks.ts). */
+  readonly #checks: MessageChecks;
   readonly #log: LogHook | undefined;
   readonly #agent: boolean;
   readonly #hub: EventHub;
@@ -174,7 +178,8 @@ export class QmpClient {
   private constructor(target: ConnectTarget, options: ClientOptions) {
     this.#target = target;
     this.#options = options;
-    this.#json = options.json ?? plainJson;
+    this.#checks = new MessageChecks(options);
+    this.#json = options.json ?? this.#checks.codec();
     this.#log = options.log;
     this.#agent = options.agent ?? false;
     this.#hub = new EventHub((error) => this.#report(error), options.eventBufferLimit);
@@ -251,6 +256,11 @@ export class QmpClient {
    * reply, QmpTimeoutError, the signal's reason, or ConnectionClosedError.
    */
   execute(command: string, args?: Record<string, unknown>, options?: ExecuteOptions): Promise<unknown> {
+    try {
+      this.#checks.outgoing(command, args); // QmpValidationError: nothing is sent
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#state === 'ready' && this.#gate === undefined && !this.#needsSync) {
       return this.#send(command, args, options);
     }
@@ -585,7 +595,7 @@ export class QmpClient {
     if ('return' in m || 'error' in m) {
       this.#onReply(m, text);
     } else if (typeof m['event'] === 'string') {
-      this.#hub.dispatch(m as QmpEventMessage);
+      this.#hub.dispatch(this.#checks.incomingEvent(m as QmpEventMessage));
     } else if ('QMP' in m && typeof m['QMP'] === 'object' && m['QMP'] !== null) {
       this.#onGreeting(m as QmpGreeting, text);
     } else if (!this.#quiet()) {
@@ -625,7 +635,16 @@ export class QmpClient {
     if (pending !== undefined) {
       this.#settle(pending);
       if ('error' in m) pending.reject(new QmpError(pending.command, id, errorMember(m['error'])));
-      else pending.resolve(m['return']);
+      else {
+        let value: unknown;
+        try {
+          value = this.#checks.incomingReturn(pending.command, m['return']);
+        } catch (error) {
+          pending.reject(error);
+          return;
+        }
+        pending.resolve(value);
+      }
       return;
     }
     if (typeof id === 'number' && this.#abandoned.delete(id)) return;

@@ -511,6 +511,16 @@ export class Validator {
     return this.typeByName.get(name);
   }
 
+  /** `[arguments type, return type]` of a command, or undefined. */
+  commandTypes(name: string): readonly [number, number] | undefined {
+    return this.commands.get(name);
+  }
+
+  /** The type of an event's `data`, or undefined. */
+  eventType(name: string): number | undefined {
+    return this.events.get(name);
+  }
+
   hasCommand(name: string): boolean {
     return this.commands.has(name);
   }

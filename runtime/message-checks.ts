@@ -1,0 +1,116 @@
+/**
+ * What the client does with validators and 64-bit integers, in one place, so the client
+ * itself only calls three hooks (`outgoing`, `incomingReturn`, `incomingEvent`) and takes
+ * its JSON codec from here.
+ *
+ * Defaults: outgoing arguments strict, incoming returns and events lenient, when a validator
+ * table is given (the typed bindings pass theirs); without a table nothing is validated.
+ * Integers: `number` (default), with every integer that `JSON.parse` would round reported
+ * through `onValidationIssue` (kind `precision-loss`); or `bigint`, in which integers beyond
+ * 2^53 are read exactly and, with a table, every 64-bit member is a `bigint`.
+ */
+import { losslessJson, parseJson, toBigIntMembers, type IntegerMode } from './bigint-json.js';
+import { plainJson, type JsonCodec } from './json.js';
+import type { QmpEventMessage } from './events.js';
+import {
+  QmpValidationError, Validator, describeIssue,
+  type ValidationIssue, type ValidationMode, type ValidatorTable,
+} from './validate.js';
+
+export type ValidationSetting = ValidationMode | 'off';
+
+/** The client options this module reads (part of `ClientOptions`). */
+export interface ValidationOptions {
+  /**
+   * Validation per direction: `out` for command arguments (default `strict`: a failure
+   * rejects with QmpValidationError and nothing is sent), `in` for returns and events
+   * (default `lenient`: issues go to `onValidationIssue`; `strict` also rejects the command).
+   * Needs `validator`.
+   */
+  validate?: { out?: ValidationSetting; in?: ValidationSetting };
+  /** The schema's validator table (generated bindings export one) or a Validator made from it. */
+  validator?: Validator | ValidatorTable;
+  /**
+   * Issues found in incoming data (missing members, wrong types, unknown enum values or
+   * events from a newer QEMU) and integers that lost precision. Default: errors and
+   * precision losses become a process warning; notices are dropped.
+   */
+  onValidationIssue?: (issue: ValidationIssue) => void;
+  /** `bigint`: exact 64-bit integers (see the module comment). Default `number`. */
+  integers?: IntegerMode;
+}
+
+function defaultIssueHook(issue: ValidationIssue): void {
+  if (issue.severity === 'error' || issue.kind === 'precision-loss') {
+    process.emitWarning(describeIssue(issue), { code: 'QMP_VALIDATION' });
+  }
+}
+
+export class MessageChecks {
+  readonly validator: Validator | undefined;
+  readonly out: ValidationSetting;
+  readonly in: ValidationSetting;
+  readonly integers: IntegerMode;
+  private readonly report: (issue: ValidationIssue) => void;
+
+  constructor(options: ValidationOptions) {
+    const v = options.validator;
+    this.validator = v === undefined ? undefined : v instanceof Validator ? v : new Validator(v);
+    this.out = this.validator === undefined ? 'off' : (options.validate?.out ?? 'strict');
+    this.in = this.validator === undefined ? 'off' : (options.validate?.in ?? 'lenient');
+    this.integers = options.integers ?? 'number';
+    this.report = options.onValidationIssue ?? defaultIssueHook;
+  }
+
+  /** The codec for `integers` (a codec given explicitly in the options wins). */
+  codec(): JsonCodec {
+    if (this.integers === 'bigint') return losslessJson({ integers: 'bigint' });
+    const onPrecisionLoss = (loss: { path: string; text: string; value: number }): void =>
+      this.report({
+        kind: 'precision-loss', severity: 'notice', path: loss.path,
+        expected: `an integer a JavaScript number holds exactly (use integers: 'bigint')`,
+        found: `${loss.text}, read as ${BigInt(loss.value)}`,
+      });
+    // Number mode sends as plain JSON.stringify does (a bigint argument is an error there).
+    return { parse: (text) => parseJson(text, { integers: 'number', onPrecisionLoss, root: '' }), stringify: plainJson.stringify };
+  }
+
+  /** Throws QmpValidationError when `args` fail; the caller then sends nothing. */
+  outgoing(command: string, args: unknown): void {
+    if (this.out === 'off') return;
+    const r = this.validator!.checkArguments(command, args, this.out);
+    if (r.ok) {
+      for (const issue of r.issues) this.report(issue);
+      return;
+    }
+    throw new QmpValidationError(command, r.issues.find((i) => i.severity === 'error')!);
+  }
+
+  /** Checks (and in bigint mode converts) a command's `return`; throws only when `in` is strict. */
+  incomingReturn(command: string, value: unknown): unknown {
+    if (this.validator === undefined) return value;
+    if (this.in !== 'off') this.checkIn(this.validator.checkReturn(command, value, this.in), command);
+    if (this.integers !== 'bigint') return value;
+    const types = this.validator.commandTypes(command);
+    return types === undefined ? value : toBigIntMembers(this.validator.table, types[1], value);
+  }
+
+  /** Checks (and in bigint mode converts) an event's `data`; never throws. */
+  incomingEvent(message: QmpEventMessage): QmpEventMessage {
+    if (this.validator === undefined) return message;
+    if (this.in !== 'off') {
+      const r = this.validator.checkEvent(message.event, message.data, this.in);
+      for (const issue of r.issues) this.report(issue);
+    }
+    if (this.integers !== 'bigint' || message.data === undefined) return message;
+    const type = this.validator.eventType(message.event);
+    if (type === undefined) return message;
+    const data = toBigIntMembers(this.validator.table, type, message.data);
+    return data === message.data ? message : { ...message, data: data as QmpEventMessage['data'] };
+  }
+
+  private checkIn(r: { ok: boolean; issues: readonly ValidationIssue[] }, command: string): void {
+    for (const issue of r.issues) this.report(issue);
+    if (!r.ok && this.in === 'strict') throw new QmpValidationError(command, r.issues.find((i) => i.severity === 'error')!);
+  }
+}
