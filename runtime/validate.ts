@@ -213,7 +213,12 @@ function fail(kind: ValidationIssueKind, expected: string, v: unknown): Fail[] {
   return [new Fail(kind, 'error', expected, describeValue(v))];
 }
 
-function builtinCheck(name: BuiltinTypeName): Check {
+/**
+ * `lenient` accepts a double equal to 2^63 / 2^64 for the 64-bit types: it is what
+ * `JSON.parse` makes of the largest values QEMU sends (reported as a precision loss
+ * by the JSON layer), not a value out of range.
+ */
+function builtinCheck(name: BuiltinTypeName, strict: boolean): Check {
   switch (name) {
     case 'str':
       return (v) => (typeof v === 'string' ? null : fail('wrong-type', 'string', v));
@@ -231,9 +236,10 @@ function builtinCheck(name: BuiltinTypeName): Check {
       if (r === undefined) throw new Error(`unknown built-in type '${String(name)}'`);
       const expected = intExpected(name, r);
       const { min, maxExcl, bmin, bmaxExcl } = r;
+      const rounded = !strict && maxExcl > 2 ** 53;
       return (v) => {
         if (typeof v === 'number') {
-          if (Number.isInteger(v)) return v >= min && v < maxExcl ? null : fail('out-of-range', expected, v);
+          if (Number.isInteger(v)) return v >= min && (v < maxExcl || (rounded && v === maxExcl)) ? null : fail('out-of-range', expected, v);
         } else if (typeof v === 'bigint') {
           return v >= bmin && v < bmaxExcl ? null : fail('out-of-range', expected, v);
         }
@@ -284,7 +290,7 @@ class Compiled {
 
   private build(d: TypeDesc): Check {
     switch (d[0]) {
-      case 'b': return builtinCheck(d[1]);
+      case 'b': return builtinCheck(d[1], this.strict);
       case 'e': return this.enumCheck(d[1], d[2]);
       case 'a': return this.arrayCheck(d[1]);
       case 's': return this.structCheck(d[1], d[2]);

@@ -215,6 +215,15 @@ describe('lenient validation (incoming returns and events)', () => {
     ]);
   });
 
+  it('accepts 2^64 / 2^63 as doubles for 64-bit types (JSON.parse rounded the largest values), strict does not', () => {
+    for (const [m, v] of [['u64', 2 ** 64], ['sz', 2 ** 64], ['i64', 2 ** 63], ['int', 2 ** 63]] as const) {
+      expect(validator.check('Ranges', { [m]: v }, 'lenient').ok).toBe(true);
+      expect(validator.check('Ranges', { [m]: v }, 'strict').ok).toBe(false);
+      expect(validator.check('Ranges', { [m]: v * 2 }, 'lenient').issues[0]).toMatchObject({ kind: 'out-of-range', path: m });
+    }
+    expect(validator.check('Ranges', { u32: 2 ** 32 }, 'lenient').ok).toBe(false);
+  });
+
   it('strict mode rejects what lenient mode tolerates', () => {
     expect(validator.checkReturn('query-info', [{ name: 'a', state: 'on', extra: 1 }], 'strict').issues[0]).toMatchObject({ kind: 'unknown-member', path: 'return[0].extra' });
     expect(validator.checkEvent('NEW', {}, 'strict').ok).toBe(false);

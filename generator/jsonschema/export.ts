@@ -65,7 +65,7 @@ const EXACT_DIGITS = new Map<string, string>([
   [String(2 ** 63), (2n ** 63n).toString()],
   [String(2 ** 64), (2n ** 64n).toString()],
 ]);
-const EXACT_BOUND = /"(minimum|exclusiveMaximum)": (-?)(\d+)/g;
+const EXACT_BOUND = /"(minimum|maximum|exclusiveMaximum)": (-?)(\d+)/g;
 
 class Exporter {
   private readonly defs: Record<string, JsonValue> = {};
@@ -107,7 +107,7 @@ class Exporter {
   /** A reference to a type: built-ins and arrays inline, named types through `$defs`. */
   private ref(t: Type): JsonValue {
     switch (t.kind) {
-      case 'builtin': return builtinSchema(t);
+      case 'builtin': return builtinSchema(t, this.strict);
       case 'array': return { type: 'array', items: this.ref(t.element) };
       default:
         if (!Object.hasOwn(this.defs, t.name)) {
@@ -185,9 +185,14 @@ class Exporter {
   }
 }
 
-function builtinSchema(t: BuiltinType): JsonValue {
+function builtinSchema(t: BuiltinType, strict: boolean): JsonValue {
   const bounds = INT_BOUNDS[t.name];
-  if (bounds !== undefined) return { type: 'integer', minimum: bounds[0], exclusiveMaximum: bounds[1] };
+  if (bounds !== undefined) {
+    // Lenient: 2^63 / 2^64 is what JSON.parse makes of the largest 64-bit values (see runtime/validate.ts).
+    return !strict && bounds[1] > 2 ** 53
+      ? { type: 'integer', minimum: bounds[0], maximum: bounds[1] }
+      : { type: 'integer', minimum: bounds[0], exclusiveMaximum: bounds[1] };
+  }
   switch (t.name) {
     case 'str': return { type: 'string' };
     case 'number': return { type: 'number' };
