@@ -34,6 +34,7 @@ import {
   type WaitForEventOptions,
 } from './events.js';
 import { LineSplitter } from './framing.js';
+import { fetchSchemaProbe, type SchemaProbe } from './probe.js';
 import type { JsonCodec } from './json.js';
 import { MessageChecks, type ValidationOptions } from './message-checks.js';
 import { canReopen, describeTarget, openTransport, type ConnectTarget } from './transport.js';
@@ -231,6 +232,21 @@ export class QmpClient {
   /** True in guest agent mode. */
   get agent(): boolean {
     return this.#agent;
+  }
+
+  #schemaProbe: Promise<SchemaProbe> | undefined;
+
+  /**
+   * The peer's schema (`query-qmp-schema`) for feature probing, e.g.
+   * `(await client.schema).has('blockdev-add/arg-type/+file/aio')`. Fetched on first use and
+   * cached for the life of the client; a failed fetch is retried on the next use.
+   */
+  get schema(): Promise<SchemaProbe> {
+    this.#schemaProbe ??= fetchSchemaProbe(this).catch((error: unknown) => {
+      this.#schemaProbe = undefined;
+      throw error;
+    });
+    return this.#schemaProbe;
   }
 
   /** Commands sent and not answered yet. */

@@ -32,5 +32,6 @@ export {
   type WaitForEventOptions,
 } from './events.js';
 export { plainJson, type JsonCodec } from './json.js';
+export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo, type ProbePath, type ProbeMatch, type SchemaInfo } from './probe.js';
 export { LineSplitter, type LineSink, type LineSplitterOptions } from './framing.js';
 export type { ConnectTarget, StreamFactory } from './transport.js';
