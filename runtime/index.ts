@@ -35,3 +35,11 @@ export { plainJson, type JsonCodec } from './json.js';
 export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo, type ProbePath, type ProbeMatch, type SchemaInfo } from './probe.js';
 export { LineSplitter, type LineSink, type LineSplitterOptions } from './framing.js';
 export type { ConnectTarget, StreamFactory } from './transport.js';
+export * from './typed.js';
+export {
+  runtimeSymbols,
+  typedClientMembers,
+  DEFAULT_RUNTIME_SPECIFIER,
+  type RuntimeSymbol,
+  type RuntimeSymbolName,
+} from './symbols.js';

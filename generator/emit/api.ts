@@ -1,0 +1,172 @@
+/**
+ * The maps keyed by wire names (`QmpCommands`, `QmpEvents`), the event union `QmpEvent`,
+ * the runtime command table and the generated client class with one method per command.
+ */
+import { StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
+import type { Command, Event, StructType, UnionType } from '../model/types.js';
+import { propertyKey, stringLiteral } from '../names/index.js';
+import { CommandFlag } from '../../runtime/symbols.js';
+import { docs } from './docs.js';
+import type { FileScope } from './scope.js';
+
+/** True when a command or event carries no arguments at all. */
+export function takesNothing(args: StructType | UnionType | undefined): boolean {
+  return args === undefined || (args.kind === 'struct' && args.members.length === 0 && (args.name === 'q_empty' || args.implicit));
+}
+
+function commandNotes(c: Command): string[] {
+  const notes: string[] = [];
+  if (!c.successResponse) notes.push('QEMU sends no reply when this command succeeds: the call resolves once the command is sent.');
+  if (c.allowOob) notes.push('May be sent out-of-band (`{ oob: true }`).');
+  return notes;
+}
+
+export function commandDocs(c: Command) {
+  return docs({
+    ...(c.doc ? { doc: c.doc } : {}),
+    features: c.features,
+    ...(c.condition !== undefined ? { condition: c.condition } : {}),
+    command: true,
+    notes: commandNotes(c),
+  });
+}
+
+export function commandFlags(c: Command): number {
+  return (
+    (takesNothing(c.arguments) ? 0 : CommandFlag.Args) |
+    (c.successResponse ? 0 : CommandFlag.NoSuccessResponse) |
+    (c.allowOob ? CommandFlag.AllowOob : 0)
+  );
+}
+
+/** `QmpCommands` and the runtime command table. */
+export function commandsFile(scope: FileScope, commands: readonly Command[]): StatementStructures[] {
+  const { fixed } = scope.names;
+  const empty = commands.length > 0 ? scope.rt('EmptyObject') : '';
+  return [
+    {
+      kind: StructureKind.Interface,
+      name: fixed.commands,
+      isExported: true,
+      docs: [{ description: 'Every command of the schema, by wire name: its arguments, result and flags.' }],
+      properties: commands.map((c) => {
+        const args = c.arguments && !takesNothing(c.arguments) ? scope.typeExpr(c.arguments) : 'undefined';
+        const returns = c.returns ? scope.typeExpr(c.returns) : empty;
+        return {
+          name: propertyKey(c.name),
+          type: `{ args: ${args}; returns: ${returns}; allowOob: ${String(c.allowOob)}; successResponse: ${String(c.successResponse)} }`,
+          docs: commandDocs(c),
+        };
+      }),
+    },
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [{ description: 'What the client needs at run time about each command: wire name, method name, flags.' }],
+      declarations: [
+        {
+          name: fixed.commandTable,
+          initializer: `${scope.rt('defineCommands')}<${fixed.commands}>([${commands
+            .map((c) => `\n  [${stringLiteral(c.name)}, ${stringLiteral(scope.names.methodName(c))}, ${commandFlags(c)}]`)
+            .join(',')}\n])`,
+        },
+      ],
+    },
+  ];
+}
+
+function eventDocs(e: Event) {
+  return docs({
+    ...(e.doc ? { doc: e.doc } : {}),
+    features: e.features,
+    ...(e.condition !== undefined ? { condition: e.condition } : {}),
+  });
+}
+
+/** `QmpEvents` and `QmpEvent`. */
+export function eventsFile(scope: FileScope, events: readonly Event[]): StatementStructures[] {
+  const { fixed } = scope.names;
+  return [
+    {
+      kind: StructureKind.Interface,
+      name: fixed.events,
+      isExported: true,
+      docs: [{ description: 'Every event of the schema, by wire name: the type of its `data` (`undefined`: it has none).' }],
+      properties: events.map((e) => ({
+        name: propertyKey(e.name),
+        type: e.arguments && !takesNothing(e.arguments) ? scope.typeExpr(e.arguments) : 'undefined',
+        docs: eventDocs(e),
+      })),
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name: fixed.event,
+      isExported: true,
+      docs: [
+        {
+          description:
+            'An event as received. Comparing `event` with a known name narrows `data`; events the schema does not know arrive as the fallback member.',
+        },
+      ],
+      type: `${scope.rt('EventUnion')}<${fixed.events}> | ${scope.rt('UnknownEventMessage')}`,
+    },
+  ];
+}
+
+/** The per-command methods interface and the client class. */
+export function clientFile(
+  scope: FileScope,
+  commands: readonly Command[],
+  files: { commands: string; events: string },
+): (StatementStructures | string)[] {
+  const { fixed } = scope.names;
+  const method = scope.rt('CommandMethod');
+  const base = scope.rt('TypedQmpClient');
+  const raw = scope.rt('QmpClient');
+  const install = scope.rt('installCommandMethods');
+  return [
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: files.commands,
+      namedImports: [{ name: fixed.commandTable }, { name: fixed.commands, isTypeOnly: true }],
+    },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: files.events,
+      isTypeOnly: true,
+      namedImports: [{ name: fixed.events }],
+    },
+    {
+      kind: StructureKind.Interface,
+      name: fixed.methods,
+      isExported: true,
+      docs: [{ description: `One method per command: sugar over \`execute(name, args, options)\`.` }],
+      properties: commands.map((c) => ({
+        name: scope.names.methodName(c),
+        isReadonly: true,
+        type: `${method}<${fixed.commands}, ${stringLiteral(c.name)}>`,
+        docs: commandDocs(c),
+      })),
+    },
+    {
+      kind: StructureKind.Interface,
+      name: fixed.client,
+      isExported: true,
+      extends: [fixed.methods],
+    },
+    {
+      kind: StructureKind.Class,
+      name: fixed.client,
+      isExported: true,
+      extends: `${base}<${fixed.commands}, ${fixed.events}>`,
+      docs: [
+        {
+          description: `A typed client: \`await ${fixed.client}.connect({ path })\`, then one method per command, typed \`execute\`, \`on\`, \`events\` and \`waitForEvent\`.`,
+        },
+      ],
+      ctors: [{ parameters: [{ name: 'raw', type: raw }], statements: [`super(raw, ${fixed.commandTable});`] }],
+    },
+    `${install}(${fixed.client}, ${fixed.commandTable});`,
+  ];
+}

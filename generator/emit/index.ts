@@ -1,0 +1,102 @@
+/**
+ * From a model to the text of every generated file (unformatted, without header).
+ * Each file is built from ts-morph structures in one go and printed with `printStructure`
+ * (no AST is built node by node).
+ *
+ * Files (relative to the output directory):
+ * - `types.ts`, or `types/<module>.ts` per schema module with the `modules` layout;
+ * - `commands.ts` (`QmpCommands`, the command table), `events.ts` (`QmpEvents`, `QmpEvent`),
+ *   `client.ts` (the methods interface and the client class), `index.ts` (re-exports).
+ */
+import { posix } from 'node:path';
+import { printStructure, StructureKind, type StatementStructures } from 'ts-morph';
+import type { Schema } from '../model/types.js';
+import { DEFAULT_FIXED_NAMES, nameSchema, type FixedNames, type NamedType } from '../names/index.js';
+import { DEFAULT_RUNTIME_SPECIFIER } from '../../runtime/symbols.js';
+import { clientFile, commandsFile, eventsFile } from './api.js';
+import { FileScope, relativeSpecifier, type Layout } from './scope.js';
+import { select, type NameFilter } from './select.js';
+import { typeDecls } from './types.js';
+
+export type FileLayout = 'single' | 'modules';
+
+export interface EmitOptions {
+  /**
+   * How generated code imports the runtime: a package specifier (`qmp-ts/runtime`, the
+   * default) or a path relative to the output directory (`../../runtime/index.js`).
+   */
+  readonly runtime?: string;
+  /** `single`: all types in `types.ts` (default); `modules`: one file per schema module. */
+  readonly layout?: FileLayout;
+  readonly commands?: NameFilter;
+  readonly events?: NameFilter;
+  /** Names of the generated fixed declarations (client class, maps). */
+  readonly names?: Partial<FixedNames>;
+}
+
+export interface EmittedFile {
+  /** Relative to the output directory, posix separators. */
+  readonly path: string;
+  readonly text: string;
+}
+
+function moduleFileNames(types: readonly NamedType[]): Map<string | undefined, string> {
+  const out = new Map<string | undefined, string>();
+  const used = new Set<string>();
+  for (const t of types) {
+    if (out.has(t.module)) continue;
+    const stem = t.module === undefined
+      ? 'types'
+      : posix.basename(t.module.replace(/\\/g, '/')).replace(/\.(json|ya?ml)$/i, '').replace(/[^A-Za-z0-9_-]/g, '-') || 'types';
+    let name = stem;
+    for (let i = 2; used.has(name.toLowerCase()); i++) name = `${stem}-${i}`;
+    used.add(name.toLowerCase());
+    out.set(t.module, `types/${name}.ts`);
+  }
+  return out;
+}
+
+function print(statements: (StatementStructures | string)[]): string {
+  return printStructure(
+    { kind: StructureKind.SourceFile, statements },
+    { indentNumberOfSpaces: 2, useSingleQuote: true },
+  );
+}
+
+export function emitBindings(schema: Schema, options: EmitOptions = {}): EmittedFile[] {
+  const fixed: FixedNames = { ...DEFAULT_FIXED_NAMES, ...options.names };
+  const selection = select(schema, options.commands, options.events);
+  const names = nameSchema(schema, selection.types, selection.commands, fixed);
+  const runtime = options.runtime ?? DEFAULT_RUNTIME_SPECIFIER;
+  const modules = options.layout === 'modules' ? moduleFileNames(selection.types) : undefined;
+  const layout: Layout = {
+    fileOf: (t) => modules?.get(t.module) ?? 'types.ts',
+    runtimeFrom: (file) => (runtime.startsWith('.') ? relativeSpecifier(file, runtime.replace(/\.js$/, '.ts')) : runtime),
+  };
+
+  // Types, grouped by file in first-seen order.
+  const byFile = new Map<string, NamedType[]>();
+  for (const t of selection.types) {
+    const f = layout.fileOf(t);
+    let list = byFile.get(f);
+    if (!list) byFile.set(f, (list = []));
+    list.push(t);
+  }
+  const files: EmittedFile[] = [];
+  const emit = (path: string, build: (scope: FileScope) => (StatementStructures | string)[]): void => {
+    const scope = new FileScope(path, names, layout);
+    const body = build(scope);
+    files.push({ path, text: print([...scope.imports(), ...body]) });
+  };
+  for (const [path, types] of byFile) emit(path, (scope) => types.flatMap((t) => typeDecls(scope, t)));
+  if (byFile.size === 0) emit('types.ts', () => ['export {};']);
+
+  emit('commands.ts', (scope) => commandsFile(scope, selection.commands));
+  emit('events.ts', (scope) => eventsFile(scope, selection.events));
+  emit('client.ts', (scope) =>
+    clientFile(scope, selection.commands, { commands: './commands.js', events: './events.js' }),
+  );
+  const reexports = [...files.map((f) => f.path)].map((p) => `export * from '${relativeSpecifier('index.ts', p)}';`);
+  files.push({ path: 'index.ts', text: reexports.join('\n') + '\n' });
+  return files;
+}

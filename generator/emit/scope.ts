@@ -1,0 +1,126 @@
+/**
+ * One generated file while it is being built: turns model types into type expressions and
+ * collects the imports they need (other generated files, runtime symbols).
+ */
+import { posix } from 'node:path';
+import { StructureKind, type ImportDeclarationStructure } from 'ts-morph';
+import type { Type } from '../model/types.js';
+import type { Names, NamedType } from '../names/index.js';
+import { runtimeSymbols, type RuntimeSymbolName } from '../../runtime/symbols.js';
+
+export interface Layout {
+  /** The file (relative to the output directory, posix) that declares `t`. */
+  fileOf(t: NamedType): string;
+  /** The runtime import specifier as seen from `file`. */
+  runtimeFrom(file: string): string;
+}
+
+/** A relative import specifier from one generated file to another (`.js` suffix, NodeNext style). */
+export function relativeSpecifier(fromFile: string, toFile: string): string {
+  let rel = posix.relative(posix.dirname(fromFile), toFile).replace(/\.ts$/, '.js');
+  if (!rel.startsWith('.')) rel = `./${rel}`;
+  return rel;
+}
+
+export class FileScope {
+  private readonly typeImports = new Map<string, Set<string>>();
+  private readonly runtimeImports = new Set<RuntimeSymbolName>();
+
+  constructor(
+    readonly file: string,
+    readonly names: Names,
+    private readonly layout: Layout,
+  ) {}
+
+  /** The identifier of a named type, imported when it lives in another file. */
+  ref(t: NamedType): string {
+    const id = this.names.typeName(t);
+    const file = this.layout.fileOf(t);
+    if (file !== this.file) {
+      let set = this.typeImports.get(file);
+      if (!set) this.typeImports.set(file, (set = new Set()));
+      set.add(id);
+    }
+    return id;
+  }
+
+  /** The private alias of a runtime symbol, imported. */
+  rt(symbol: RuntimeSymbolName): string {
+    this.runtimeImports.add(symbol);
+    return this.names.runtime(symbol);
+  }
+
+  /** The TypeScript type expression for a model type. */
+  typeExpr(t: Type): string {
+    switch (t.kind) {
+      case 'builtin':
+        switch (t.name) {
+          case 'str':
+            return 'string';
+          case 'bool':
+            return 'boolean';
+          case 'null':
+            return 'null';
+          case 'any':
+            return this.rt('JsonValue');
+          case 'number':
+          case 'int':
+          case 'int8':
+          case 'int16':
+          case 'int32':
+          case 'int64':
+          case 'uint8':
+          case 'uint16':
+          case 'uint32':
+          case 'uint64':
+          case 'size':
+            return 'number';
+        }
+        // A built-in this generator does not know: say so in the output's type.
+        return 'unknown';
+      case 'array': {
+        const el = this.typeExpr(t.element);
+        return /^[\w$.]+$/.test(el) ? `${el}[]` : `(${el})[]`;
+      }
+      case 'struct':
+        if (t.name === 'q_empty') return `{ [key: string]: never }`;
+        return this.ref(t);
+      case 'enum':
+      case 'union':
+      case 'alternate':
+        return this.ref(t);
+    }
+  }
+
+  /** Import declarations for everything referenced, in a stable order. */
+  imports(): ImportDeclarationStructure[] {
+    const out: ImportDeclarationStructure[] = [];
+    const rtNames = [...this.runtimeImports].sort();
+    const typeOnly = rtNames.filter((n) => runtimeSymbols[n].typeOnly);
+    const values = rtNames.filter((n) => !runtimeSymbols[n].typeOnly);
+    const spec = this.layout.runtimeFrom(this.file);
+    const named = (ns: RuntimeSymbolName[]) =>
+      ns.map((n) => ({ name: runtimeSymbols[n].name, alias: this.names.runtime(n) }));
+    if (values.length > 0) {
+      out.push({
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: spec,
+        namedImports: [
+          ...named(values),
+          ...named(typeOnly).map((i) => ({ ...i, isTypeOnly: true })),
+        ],
+      });
+    } else if (typeOnly.length > 0) {
+      out.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: spec, isTypeOnly: true, namedImports: named(typeOnly) });
+    }
+    for (const file of [...this.typeImports.keys()].sort()) {
+      out.push({
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: relativeSpecifier(this.file, file),
+        isTypeOnly: true,
+        namedImports: [...this.typeImports.get(file)!].sort(),
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * What a set of bindings covers: the commands and events kept by the include/exclude
+ * filters, and the named types to declare (all of the schema's when nothing is filtered,
+ * otherwise only those the kept commands and events reach).
+ */
+import type { Command, Event, Schema, Type } from '../model/types.js';
+import { isNamedType, type NamedType } from '../names/index.js';
+
+export interface NameFilter {
+  /** Names or globs (`*`, `?`) to keep; everything when absent. */
+  readonly include?: readonly string[];
+  /** Names or globs to drop (applied after `include`). */
+  readonly exclude?: readonly string[];
+}
+
+export interface Selection {
+  readonly commands: readonly Command[];
+  readonly events: readonly Event[];
+  readonly types: readonly NamedType[];
+}
+
+const BUILTIN_MODULE = './builtin';
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 's');
+}
+
+export function compileFilter(filter: NameFilter | undefined): (name: string) => boolean {
+  if (!filter) return () => true;
+  const inc = filter.include?.map(globToRegExp);
+  const exc = filter.exclude?.map(globToRegExp) ?? [];
+  return (name) => (!inc || inc.some((r) => r.test(name))) && !exc.some((r) => r.test(name));
+}
+
+function isFiltered(f: NameFilter | undefined): boolean {
+  return f !== undefined && (f.include !== undefined || (f.exclude?.length ?? 0) > 0);
+}
+
+/** Adds `t` and every named type it refers to. */
+function reach(t: Type | undefined, seen: Set<Type>): void {
+  if (!t || seen.has(t)) return;
+  seen.add(t);
+  switch (t.kind) {
+    case 'builtin':
+    case 'enum':
+      return;
+    case 'array':
+      return reach(t.element, seen);
+    case 'struct':
+      reach(t.base, seen);
+      for (const m of t.ownMembers) reach(m.type, seen);
+      return;
+    case 'union':
+      reach(t.base, seen);
+      reach(t.discriminatorType, seen);
+      for (const b of t.branches) reach(b.type, seen);
+      return;
+    case 'alternate':
+      for (const a of t.alternatives) reach(a.type, seen);
+      return;
+  }
+}
+
+export function select(schema: Schema, commands?: NameFilter, events?: NameFilter): Selection {
+  const keepCommand = compileFilter(commands);
+  const keepEvent = compileFilter(events);
+  const cmds = [...schema.commands.values()].filter((c) => keepCommand(c.name));
+  const evts = [...schema.events.values()].filter((e) => keepEvent(e.name));
+  const all = schema.entities.filter((d): d is Type => d.kind !== 'command' && d.kind !== 'event');
+  let types: NamedType[];
+  if (isFiltered(commands) || isFiltered(events)) {
+    const seen = new Set<Type>();
+    for (const c of cmds) {
+      reach(c.arguments, seen);
+      reach(c.returns, seen);
+    }
+    for (const e of evts) reach(e.arguments, seen);
+    types = all.filter((t): t is NamedType => seen.has(t) && isNamedType(t));
+  } else {
+    // Everything but QEMU's built-in module (`QType`), unless a schema type refers to it.
+    const seen = new Set<Type>();
+    for (const t of all) if (t.module !== BUILTIN_MODULE) reach(t, seen);
+    types = all.filter((t): t is NamedType => seen.has(t) && isNamedType(t));
+  }
+  return { commands: cmds, events: evts, types };
+}

@@ -1,0 +1,125 @@
+/**
+ * Declarations of the schema's named types:
+ * - enum: a string-literal union plus a same-named `as const` array of its values;
+ * - struct: an interface (`extends` its base), optional members with `?`;
+ * - union: a discriminated union; each branch is the base with the discriminator narrowed
+ *   to one value, intersected with the branch's struct (every value has a branch);
+ * - alternate: a union of its alternatives.
+ * Member keys and enum values are wire names, quoted when they are not identifiers.
+ */
+import {
+  StructureKind,
+  VariableDeclarationKind,
+  type InterfaceDeclarationStructure,
+  type PropertySignatureStructure,
+  type StatementStructures,
+  type OptionalKind,
+} from 'ts-morph';
+import type { AlternateType, EnumType, Member, StructType, UnionType } from '../model/types.js';
+import type { NamedType } from '../names/index.js';
+import { propertyKey, stringLiteral } from '../names/index.js';
+import { conditionText, docs, inertDocText } from './docs.js';
+import type { FileScope } from './scope.js';
+
+export function memberSignature(scope: FileScope, m: Member): OptionalKind<PropertySignatureStructure> {
+  return {
+    name: propertyKey(m.name),
+    type: scope.typeExpr(m.type),
+    hasQuestionToken: m.optional,
+    docs: docs({ doc: m.doc, features: m.features, ...(m.condition !== undefined ? { condition: m.condition } : {}) }),
+  };
+}
+
+function nodeDocs(t: NamedType, notes?: readonly string[]) {
+  return docs({
+    ...(t.doc ? { doc: t.doc } : {}),
+    features: t.features,
+    ...(t.condition !== undefined ? { condition: t.condition } : {}),
+    ...(notes ? { notes } : {}),
+  });
+}
+
+function enumDecls(scope: FileScope, t: EnumType): StatementStructures[] {
+  const name = scope.names.typeName(t);
+  const values = t.values.map((v) => stringLiteral(v.name));
+  const valueDocs = t.values
+    .filter((v) => v.doc || v.features.length > 0 || v.condition !== undefined)
+    .map((v) => {
+      const marks = [
+        ...v.features.map((f) => (f.name === 'deprecated' ? 'deprecated' : f.name === 'unstable' ? 'experimental' : `feature ${f.name}`)),
+        ...(v.condition !== undefined ? [`only if ${conditionText(v.condition)}`] : []),
+      ];
+      const text = v.doc?.trim() ? inertDocText(v.doc.trim()).replace(/\n/g, '\n  ') : '';
+      return `- ${stringLiteral(v.name)}${text ? `: ${text}` : ''}${marks.length ? ` (${inertDocText(marks.join('; '))})` : ''}`;
+    });
+  const typeDocs = nodeDocs(t, valueDocs.length > 0 ? [`Values:\n${valueDocs.join('\n')}`] : undefined);
+  return [
+    {
+      kind: StructureKind.TypeAlias,
+      name,
+      isExported: true,
+      type: values.length > 0 ? values.join(' | ') : 'never',
+      docs: typeDocs,
+    },
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [{ description: `Every value of {@link ${name}}, in schema order.` }],
+      declarations: [{ name, initializer: `[${values.join(', ')}] as const` }],
+    },
+  ];
+}
+
+export function structDecl(scope: FileScope, t: StructType, notes?: readonly string[]): InterfaceDeclarationStructure {
+  return {
+    kind: StructureKind.Interface,
+    name: scope.names.typeName(t),
+    isExported: true,
+    extends: t.base ? [scope.typeExpr(t.base)] : [],
+    properties: t.ownMembers.map((m) => memberSignature(scope, m)),
+    docs: nodeDocs(t, notes),
+  };
+}
+
+function unionDecl(scope: FileScope, t: UnionType): StatementStructures {
+  const base = scope.typeExpr(t.base);
+  const key = propertyKey(t.discriminator);
+  const branches = t.branches.map((b) => {
+    const parts = [base, `{ ${key}: ${stringLiteral(b.value)} }`];
+    if (b.type.name !== 'q_empty') parts.push(scope.typeExpr(b.type));
+    return `(${parts.join(' & ')})`;
+  });
+  return {
+    kind: StructureKind.TypeAlias,
+    name: scope.names.typeName(t),
+    isExported: true,
+    type: branches.length > 0 ? branches.map((b) => `\n  | ${b}`).join('') : 'never',
+    docs: nodeDocs(t, [`Discriminated by \`${t.discriminator}\`.`]),
+  };
+}
+
+function alternateDecl(scope: FileScope, t: AlternateType): StatementStructures {
+  const alts = t.alternatives.map((a) => scope.typeExpr(a.type));
+  return {
+    kind: StructureKind.TypeAlias,
+    name: scope.names.typeName(t),
+    isExported: true,
+    type: alts.length > 0 ? alts.join(' | ') : 'never',
+    docs: nodeDocs(t),
+  };
+}
+
+/** The declaration(s) of one named type. */
+export function typeDecls(scope: FileScope, t: NamedType): StatementStructures[] {
+  switch (t.kind) {
+    case 'enum':
+      return enumDecls(scope, t);
+    case 'struct':
+      return [structDecl(scope, t)];
+    case 'union':
+      return [unionDecl(scope, t)];
+    case 'alternate':
+      return [alternateDecl(scope, t)];
+  }
+}

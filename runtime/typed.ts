@@ -1,0 +1,215 @@
+/**
+ * The typed face of {@link QmpClient}: one generic class typed by two maps that generated
+ * bindings provide, keyed by wire names.
+ *
+ * - `C` maps each command name to a {@link CommandSpec} (arguments, result, flags).
+ * - `E` maps each event name to its data type (`undefined` for events without data).
+ *
+ * Generated bindings add one method per command (see {@link installCommandMethods}), all
+ * sugar over {@link TypedQmpClient.execute}. Nothing here checks values at run time: the
+ * client receives leniently, the types make sending strict.
+ */
+import { QmpClient, type ClientOptions, type QmpGreeting } from './client.js';
+import type { EventIteratorOptions, QmpEventMessage, QmpTimestamp, WaitForEventOptions } from './events.js';
+import type { ConnectTarget } from './transport.js';
+import { CommandFlag } from './symbols.js';
+
+export { CommandFlag };
+
+/** Any JSON value: what QAPI's `any` type carries. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The empty object QEMU answers commands that declare no return value with. */
+export type EmptyObject = { [key: string]: never };
+
+/** What the bindings know about one command. */
+export interface CommandSpec {
+  /** The arguments object, or `undefined` when the command takes none. */
+  readonly args: object | undefined;
+  /** The value of a successful reply's `return`. */
+  readonly returns: unknown;
+  /** Whether the command may be sent out-of-band (`exec-oob`). */
+  readonly allowOob: boolean;
+  /** False for commands that send no reply when they succeed. */
+  readonly successResponse: boolean;
+}
+
+/** Constraint of a command map (an interface of wire names, no index signature needed). */
+export type CommandSpecs<C> = { readonly [K in keyof C]: CommandSpec };
+
+/** Options of one typed command call. `oob: true` only type-checks for allow-oob commands. */
+export type TypedExecuteOptions<S extends CommandSpec> = {
+  /** Time limit, ms; overrides the client's `timeout`. */
+  readonly timeout?: number;
+  readonly signal?: AbortSignal;
+} & (S['allowOob'] extends true
+  ? { /** Send as `exec-oob` (needs the `oob` capability). */ readonly oob?: boolean }
+  : { /** This command does not allow out-of-band execution. */ readonly oob?: false });
+
+/** The parameters before the options: none allowed, optional or required arguments. */
+export type ArgsParams<S extends CommandSpec> = [S['args']] extends [undefined]
+  ? [args?: undefined]
+  : {} extends S['args']
+    ? [args?: S['args']]
+    : [args: S['args']];
+
+/** What a call resolves to: the reply's value, or nothing for commands without a success reply. */
+export type CommandResult<S extends CommandSpec> = S['successResponse'] extends false ? void : S['returns'];
+
+/** Parameters of `execute(name, ...)` after the name. */
+export type ExecuteParams<S extends CommandSpec> = [...ArgsParams<S>, options?: TypedExecuteOptions<S>];
+
+/** Parameters of a command's method: just the options when the command takes no arguments. */
+export type MethodParams<S extends CommandSpec> = [S['args']] extends [undefined]
+  ? [options?: TypedExecuteOptions<S>]
+  : ExecuteParams<S>;
+
+/** The type of a generated per-command method. */
+export type CommandMethod<C extends CommandSpecs<C>, K extends keyof C> = (
+  ...params: MethodParams<C[K]>
+) => Promise<CommandResult<C[K]>>;
+
+/** A known event as received, narrowed by its name. */
+export type EventMessage<K extends string, D> = {
+  readonly event: K;
+  readonly timestamp: QmpTimestamp;
+} & ([D] extends [undefined] ? { readonly data?: undefined } : { readonly data: D });
+
+/**
+ * The `event` of an event the bindings do not know. At run time it is the plain wire name;
+ * the type is a pattern no real name matches, so that comparing `event` with a known name
+ * narrows a {@link QmpEvent}-style union to that event alone. Compare it with other names
+ * through `String(e.event)`.
+ */
+export type UnknownEventName = `${string}(not in the schema)`;
+
+/** An event the bindings do not know (a newer peer, an event filtered out). */
+export interface UnknownEventMessage {
+  readonly event: UnknownEventName;
+  readonly data?: { readonly [key: string]: JsonValue };
+  readonly timestamp: QmpTimestamp;
+}
+
+/** The discriminated union of every event in map `E`. */
+export type EventUnion<E> = { [K in keyof E & string]: EventMessage<K, E[K]> }[keyof E & string];
+
+/** Every event message a client may see: the known ones and the fallback. */
+export type AnyEventMessage<E> = EventUnion<E> | UnknownEventMessage;
+
+
+/** One command as generated: wire name, method name, {@link CommandFlag} bits. */
+export type CommandTableEntry = readonly [wire: string, method: string, flags: number];
+
+/** What the runtime knows about every command of a set of bindings, by wire name. */
+export interface CommandTable<C> {
+  readonly byName: ReadonlyMap<string, { readonly method: string; readonly flags: number }>;
+  /** Phantom: ties the table to its command map. */
+  readonly commands?: C;
+}
+
+/** Builds the runtime table from the generated entries (a Map: wire names are never object keys). */
+export function defineCommands<C>(entries: readonly CommandTableEntry[]): CommandTable<C> {
+  return { byName: new Map(entries.map(([wire, method, flags]) => [wire, { method, flags }])) };
+}
+
+/** A typed client over a connected {@link QmpClient}. */
+export class TypedQmpClient<C extends CommandSpecs<C>, E> {
+  /**
+   * Connects and wraps the connection in this (generated) class.
+   * Same targets and options as {@link QmpClient.connect}.
+   */
+  static async connect<T>(
+    this: new (raw: QmpClient) => T,
+    target: ConnectTarget,
+    options?: ClientOptions,
+  ): Promise<T> {
+    return new this(await QmpClient.connect(target, options));
+  }
+
+  /**
+   * @param raw the untyped connection, still usable for anything the bindings do not cover.
+   * @param commands the generated command table.
+   */
+  constructor(
+    readonly raw: QmpClient,
+    protected readonly commands: CommandTable<C>,
+  ) {}
+
+  get greeting(): QmpGreeting | undefined {
+    return this.raw.greeting;
+  }
+
+  get capabilities(): readonly string[] {
+    return this.raw.capabilities;
+  }
+
+  /** Runs a command by its wire name. Arguments are typed by the command's schema. */
+  execute<K extends keyof C & string>(command: K, ...params: ExecuteParams<C[K]>): Promise<CommandResult<C[K]>> {
+    const [args, options] = params as unknown as [object | undefined, TypedExecuteOptions<CommandSpec> | undefined];
+    const flags = this.commands.byName.get(command)?.flags ?? 0;
+    const noReply = (flags & CommandFlag.NoSuccessResponse) !== 0;
+    const opts = noReply ? { ...options, noReply } : options;
+    const result = this.raw.execute(command, args as Record<string, unknown> | undefined, opts);
+    return (noReply ? result.then(() => undefined) : result) as Promise<CommandResult<C[K]>>;
+  }
+
+  /** Calls `listener` for each event named `event` (or every event for `'*'`); returns an unsubscribe function. */
+  on<K extends keyof E & string>(event: K, listener: (event: EventMessage<K, E[K]>) => void): () => void;
+  on(event: '*', listener: (event: AnyEventMessage<E>) => void): () => void;
+  on(event: string, listener: (event: never) => void): () => void {
+    return this.raw.on(event, listener as (e: QmpEventMessage) => void);
+  }
+
+  /** Events as an async iterator: all of them, or those named in `filter`. */
+  events<K extends keyof E & string>(
+    filter: K | readonly K[],
+    options?: EventIteratorOptions,
+  ): AsyncIterableIterator<EventMessage<K, E[K]>>;
+  events(filter?: undefined, options?: EventIteratorOptions): AsyncIterableIterator<AnyEventMessage<E>>;
+  events(filter?: string | readonly string[], options?: EventIteratorOptions): AsyncIterableIterator<unknown> {
+    return this.raw.events(filter, options);
+  }
+
+  /**
+   * Resolves with the next event named `event` that satisfies `predicate`. Arm it before
+   * sending the command that causes the event.
+   */
+  waitForEvent<K extends keyof E & string>(
+    event: K,
+    predicate?: (event: EventMessage<K, E[K]>) => boolean,
+    options?: WaitForEventOptions,
+  ): Promise<EventMessage<K, E[K]>> {
+    return this.raw.waitForEvent(event, predicate as ((e: QmpEventMessage) => boolean) | undefined, options) as Promise<unknown> as Promise<
+      EventMessage<K, E[K]>
+    >;
+  }
+
+  close(): Promise<void> {
+    return this.raw.close();
+  }
+}
+
+/**
+ * Adds one method per command to a generated client class's prototype. A method of a
+ * command without arguments takes only the options.
+ */
+export function installCommandMethods<C>(
+  cls: { readonly prototype: object },
+  table: CommandTable<C>,
+): void {
+  for (const [wire, { method, flags }] of table.byName) {
+    const takesArgs = (flags & CommandFlag.Args) !== 0;
+    Object.defineProperty(cls.prototype, method, {
+      configurable: true,
+      writable: true,
+      enumerable: false,
+      value: takesArgs
+        ? function (this: TypedQmpClient<never, never>, args?: object, options?: object): Promise<unknown> {
+            return (this.execute as (...p: unknown[]) => Promise<unknown>)(wire, args, options);
+          }
+        : function (this: TypedQmpClient<never, never>, options?: object): Promise<unknown> {
+            return (this.execute as (...p: unknown[]) => Promise<unknown>)(wire, undefined, options);
+          },
+    });
+  }
+}
