@@ -1,0 +1,151 @@
+/**
+ * The `qmp-ts generate` configuration file (YAML). Either one target at the top level or a
+ * list under `targets`:
+ *
+ * ```yaml
+ * targets:
+ *   - schema: ../qemu/qapi/qapi-schema.json   # QAPI source, YAML or introspection JSON
+ *     output: src/qmp                         # relative to this file
+ *     commands: { include: ['query-*', 'blockdev-*'], exclude: ['x-*'] }
+ *     events: { exclude: ['VSERPORT_CHANGE'] }
+ *     runtime: qmp-ts/runtime                 # or a path relative to `output`
+ *     layout: modules                         # single | modules
+ *     client: Qemu                            # name of the generated client class
+ *   - introspection: captured.json
+ *     output: src/qmp-captured
+ *   - fromQemu: { binary: qemu-system-x86_64, args: ['-accel', 'tcg'] }
+ *     output: src/qmp-live
+ * ```
+ *
+ * Errors name the file and the key path.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { QapiError } from './diagnostics.js';
+import type { FileLayout } from './emit/index.js';
+import type { NameFilter } from './emit/select.js';
+
+/** Where a target's schema comes from: exactly one of these. */
+export type TargetInput =
+  | { readonly schema: string }
+  | { readonly introspection: string }
+  | { readonly fromQemu: { readonly binary: string; readonly args?: readonly string[] } };
+
+/** Everything about a target except its input. */
+export interface TargetSettings {
+  /** Output directory. */
+  readonly output: string;
+  readonly commands?: NameFilter;
+  readonly events?: NameFilter;
+  /** Runtime import specifier: a package name or a path relative to `output`. */
+  readonly runtime?: string;
+  readonly layout?: FileLayout;
+  /** Name of the generated client class. */
+  readonly client?: string;
+}
+
+export type GenerateTarget = TargetInput & TargetSettings;
+
+type Json = { readonly [k: string]: unknown };
+
+class ConfigReader {
+  constructor(
+    readonly file: string,
+    readonly baseDir: string,
+  ) {}
+
+  fail(path: string, message: string): never {
+    throw new QapiError({ file: this.file, path }, message);
+  }
+
+  object(v: unknown, path: string): Json {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, 'expected a mapping');
+    return v as Json;
+  }
+
+  string(v: unknown, path: string): string {
+    if (typeof v !== 'string' || v === '') this.fail(path, 'expected a non-empty string');
+    return v;
+  }
+
+  strings(v: unknown, path: string): string[] {
+    if (!Array.isArray(v)) this.fail(path, 'expected a list of strings');
+    return v.map((x, i) => this.string(x, `${path}[${i}]`));
+  }
+
+  known(o: Json, path: string, keys: readonly string[]): void {
+    for (const k of Object.keys(o)) {
+      if (!keys.includes(k)) this.fail(`${path}.${k}`, `unknown key '${k}' (expected one of: ${keys.join(', ')})`);
+    }
+  }
+
+  filter(v: unknown, path: string): NameFilter | undefined {
+    if (v === undefined) return undefined;
+    const o = this.object(v, path);
+    this.known(o, path, ['include', 'exclude']);
+    return {
+      ...(o['include'] !== undefined ? { include: this.strings(o['include'], `${path}.include`) } : {}),
+      ...(o['exclude'] !== undefined ? { exclude: this.strings(o['exclude'], `${path}.exclude`) } : {}),
+    };
+  }
+
+  target(v: unknown, path: string): GenerateTarget {
+    const o = this.object(v, path);
+    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client']);
+    const inputs = ['schema', 'introspection', 'fromQemu'].filter((k) => o[k] !== undefined);
+    if (inputs.length !== 1) this.fail(path, `give exactly one of 'schema', 'introspection', 'fromQemu' (got ${inputs.length})`);
+    let input: TargetInput;
+    if (o['schema'] !== undefined) input = { schema: resolve(this.baseDir, this.string(o['schema'], `${path}.schema`)) };
+    else if (o['introspection'] !== undefined)
+      input = { introspection: resolve(this.baseDir, this.string(o['introspection'], `${path}.introspection`)) };
+    else {
+      const q = this.object(o['fromQemu'], `${path}.fromQemu`);
+      this.known(q, `${path}.fromQemu`, ['binary', 'args']);
+      input = {
+        fromQemu: {
+          binary: this.string(q['binary'], `${path}.fromQemu.binary`),
+          ...(q['args'] !== undefined ? { args: this.strings(q['args'], `${path}.fromQemu.args`) } : {}),
+        },
+      };
+    }
+    const layout = o['layout'];
+    if (layout !== undefined && layout !== 'single' && layout !== 'modules') this.fail(`${path}.layout`, "expected 'single' or 'modules'");
+    const commands = this.filter(o['commands'], `${path}.commands`);
+    const events = this.filter(o['events'], `${path}.events`);
+    return {
+      ...input,
+      output: resolve(this.baseDir, this.string(o['output'], `${path}.output`)),
+      ...(commands ? { commands } : {}),
+      ...(events ? { events } : {}),
+      ...(o['runtime'] !== undefined ? { runtime: this.string(o['runtime'], `${path}.runtime`) } : {}),
+      ...(layout !== undefined ? { layout } : {}),
+      ...(o['client'] !== undefined ? { client: this.string(o['client'], `${path}.client`) } : {}),
+    };
+  }
+}
+
+/** Reads a configuration file; relative paths in it are resolved against its directory. */
+export function readConfig(file: string): GenerateTarget[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new QapiError({ file }, `can't read config file: ${(e as NodeJS.ErrnoException).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new QapiError({ file }, `invalid YAML: ${(e as Error).message}`);
+  }
+  const r = new ConfigReader(file, dirname(resolve(file)));
+  const top = r.object(doc, '$');
+  if (top['targets'] !== undefined) {
+    r.known(top, '$', ['targets']);
+    const list: unknown = top['targets'];
+    if (!Array.isArray(list) || list.length === 0) r.fail('$.targets', 'expected a non-empty list of targets');
+    return (list as unknown[]).map((t, i) => r.target(t, `$.targets[${i}]`));
+  }
+  return [r.target(top, '$')];
+}

@@ -1,0 +1,131 @@
+/**
+ * Formatting generated files with prettier, with fixed options (a project's own prettier
+ * config is never read, so the same input gives the same bytes everywhere), once per file,
+ * in a small pool of worker threads.
+ *
+ * Workers are started by {@link startFormatter} before the schema is read, so loading
+ * prettier overlaps with reading and emitting. The worker is plain JavaScript given as
+ * source text, so it runs the same under node, tsx and vitest.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/** The options every generated file is formatted with. */
+export const PRETTIER_OPTIONS = {
+  parser: 'typescript',
+  printWidth: 100,
+  singleQuote: true,
+  trailingComma: 'all',
+  endOfLine: 'lf',
+} as const;
+
+const require = createRequire(import.meta.url);
+
+function prettierPackage(): { url: string; version: string } {
+  const pkgPath = require.resolve('prettier/package.json');
+  const version = (require(pkgPath) as { version: string }).version;
+  return { url: pathToFileURL(require.resolve('prettier')).href, version };
+}
+
+/** Prettier's version and options: part of the cache key of a formatted file. */
+export function formatterIdentity(): string {
+  return `prettier@${prettierPackage().version} ${JSON.stringify(PRETTIER_OPTIONS)}`;
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ready = import(workerData.prettier).then((m) => (typeof m.format === 'function' ? m : m.default));
+parentPort.on('message', async ({ id, text }) => {
+  try {
+    const prettier = await ready;
+    parentPort.postMessage({ id, text: await prettier.format(text, workerData.options) });
+  } catch (e) {
+    parentPort.postMessage({ id, error: e && e.message ? e.message : String(e) });
+  }
+});
+`;
+
+export interface Formatter {
+  /** Formats one TypeScript file. */
+  format(text: string): Promise<string>;
+  /** Stops the workers. */
+  close(): Promise<void>;
+}
+
+interface Job {
+  readonly id: number;
+  readonly text: string;
+  readonly resolve: (s: string) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/** Formats in the calling thread (one file at a time). */
+function inlineFormatter(): Formatter {
+  let prettier: Promise<typeof import('prettier')> | undefined;
+  return {
+    async format(text) {
+      prettier ??= import('prettier');
+      return (await prettier).format(text, PRETTIER_OPTIONS);
+    },
+    async close() {},
+  };
+}
+
+/**
+ * A pool of `workers` prettier workers (default: one per CPU, at most 4); with 0 workers,
+ * formats in this thread.
+ */
+export function startFormatter(workers = Math.min(4, availableParallelism())): Formatter {
+  if (workers < 1) return inlineFormatter();
+  const { url } = prettierPackage();
+  const queue: Job[] = [];
+  const idle: Worker[] = [];
+  const busy = new Map<Worker, Job>();
+  let nextId = 0;
+  let failed: Error | undefined;
+
+  const pump = (): void => {
+    while (idle.length > 0 && queue.length > 0) {
+      const w = idle.pop()!;
+      const job = queue.shift()!;
+      busy.set(w, job);
+      w.postMessage({ id: job.id, text: job.text });
+    }
+  };
+  const pool = Array.from({ length: workers }, () => {
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { prettier: url, options: PRETTIER_OPTIONS } });
+    w.on('message', (m: { id: number; text?: string; error?: string }) => {
+      const job = busy.get(w);
+      busy.delete(w);
+      idle.push(w);
+      if (job) {
+        if (m.error !== undefined) job.reject(new Error(`prettier failed: ${m.error}`));
+        else job.resolve(m.text!);
+      }
+      pump();
+    });
+    w.on('error', (e) => {
+      failed = e;
+      const job = busy.get(w);
+      busy.delete(w);
+      job?.reject(e);
+    });
+    idle.push(w);
+    return w;
+  });
+
+  return {
+    format(text) {
+      if (failed) return Promise.reject(failed);
+      return new Promise((resolve, reject) => {
+        queue.push({ id: nextId++, text, resolve, reject });
+        pump();
+      });
+    },
+    async close() {
+      await Promise.all(pool.map((w) => w.terminate()));
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The programmatic API behind `qmp-ts generate`:
+ *
+ * ```ts
+ * import { generate } from 'qmp-ts';
+ * await generate({ schema: 'qapi/qapi-schema.json', output: 'src/qmp' });
+ * ```
+ *
+ * Pipeline per target: read and check the schema -> name -> emit (ts-morph structures) ->
+ * format (prettier, in worker threads, skipped for files whose unformatted text is unchanged)
+ * -> write only what changed. Deterministic: the same input gives the same bytes.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GenerateTarget, TargetSettings } from './config.js';
+import type { Schema } from './model/types.js';
+import { startFormatter, formatterIdentity, type Formatter } from './format.js';
+import { header, readIfExists, reusableBody, sha256, writeOutput, type OutputFile, type WriteResult } from './write.js';
+
+export type { GenerateTarget, TargetInput, TargetSettings } from './config.js';
+
+export interface GenerateOptions {
+  /** Write nothing; report what would change. */
+  readonly check?: boolean;
+  /** Prettier worker threads (default: one per CPU, at most 4; 0 formats in this thread). */
+  readonly workers?: number;
+}
+
+export interface TargetResult extends WriteResult {
+  readonly output: string;
+  /** Files produced (relative paths). */
+  readonly files: readonly string[];
+  /** Files whose formatting was reused from the existing output. */
+  readonly reused: number;
+}
+
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const text = readIfExists(join(dir, 'package.json'));
+    if (text !== undefined) {
+      const pkg = JSON.parse(text) as { name?: string; version?: string };
+      if (pkg.name === 'qmp-ts' && pkg.version) return pkg.version;
+    }
+    dir = dirname(dir);
+  }
+  return '0.0.0';
+}
+
+/** Reads the target's schema into the model (capturing it from QEMU for `fromQemu`). */
+export async function loadTarget(target: GenerateTarget): Promise<Schema> {
+  if ('fromQemu' in target) {
+    const [{ captureIntrospection }, { introspectionToModel }] = await Promise.all([
+      import('./capture.js'),
+      import('./read/introspection.js'),
+    ]);
+    const cap = await captureIntrospection(target.fromQemu.binary, target.fromQemu.args ?? []);
+    return introspectionToModel(cap.schema, target.fromQemu.binary);
+  }
+  if ('introspection' in target) {
+    const { readIntrospection } = await import('./read/introspection.js');
+    return readIntrospection(target.introspection);
+  }
+  const { loadSchema } = await import('./load.js');
+  return loadSchema(target.schema);
+}
+
+async function generateOne(
+  target: TargetSettings,
+  schema: Schema,
+  formatter: Formatter,
+  options: GenerateOptions,
+  version: string,
+): Promise<TargetResult> {
+  const { emitBindings } = await import('./emit/index.js');
+  const emitted = emitBindings(schema, {
+    ...(target.runtime !== undefined ? { runtime: target.runtime } : {}),
+    ...(target.layout !== undefined ? { layout: target.layout } : {}),
+    ...(target.commands ? { commands: target.commands } : {}),
+    ...(target.events ? { events: target.events } : {}),
+    ...(target.client !== undefined ? { names: { client: target.client } } : {}),
+  });
+  const identity = formatterIdentity();
+  const info = { version, inputHash: schema.source.hash };
+  let reused = 0;
+  // Biggest files first, so the worker pool finishes together.
+  const order = [...emitted].sort((a, b) => b.text.length - a.text.length);
+  const formatted = new Map<string, string>();
+  await Promise.all(
+    order.map(async (f) => {
+      const key = sha256(`${identity}\n${f.text}`);
+      const existing = readIfExists(join(target.output, ...f.path.split('/')));
+      let body = reusableBody(existing, key);
+      if (body !== undefined) reused++;
+      else body = await formatter.format(f.text);
+      formatted.set(f.path, header(info, key, sha256(body)) + body);
+    }),
+  );
+  const files: OutputFile[] = emitted.map((f) => ({ path: f.path, content: formatted.get(f.path)! }));
+  const result = writeOutput(target.output, files, options.check ?? false);
+  return { ...result, output: target.output, files: files.map((f) => f.path), reused };
+}
+
+/** Generates bindings for each target; rejects with a located QapiError on a bad schema. */
+export async function generate(
+  targets: GenerateTarget | readonly GenerateTarget[],
+  options: GenerateOptions = {},
+): Promise<TargetResult[]> {
+  const list = Array.isArray(targets) ? (targets as readonly GenerateTarget[]) : [targets as GenerateTarget];
+  // Start prettier's workers first: they load while the schemas are read.
+  const formatter = startFormatter(options.workers);
+  try {
+    const version = packageVersion();
+    const results: TargetResult[] = [];
+    for (const target of list) {
+      const schema = await loadTarget(target);
+      results.push(await generateOne(target, schema, formatter, options, version));
+    }
+    return results;
+  } finally {
+    await formatter.close();
+  }
+}
+
+/** Same as {@link generate} for a model already in memory. */
+export async function generateFromModel(
+  schema: Schema,
+  target: TargetSettings,
+  options: GenerateOptions = {},
+): Promise<TargetResult> {
+  const formatter = startFormatter(options.workers);
+  try {
+    return await generateOne(target, schema, formatter, options, packageVersion());
+  } finally {
+    await formatter.close();
+  }
+}

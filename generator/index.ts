@@ -1,0 +1,24 @@
+/**
+ * qmp-ts, the generator side: read and check QAPI schemas, generate typed bindings.
+ *
+ * ```ts
+ * import { generate } from 'qmp-ts';
+ * await generate({ schema: 'qapi/qapi-schema.json', output: 'src/qmp' });
+ * ```
+ *
+ * The runtime client is `qmp-ts/runtime`.
+ */
+export {
+  generate,
+  generateFromModel,
+  loadTarget,
+  type GenerateOptions,
+  type GenerateTarget,
+  type TargetInput,
+  type TargetSettings,
+  type TargetResult,
+} from './generate.js';
+export { readConfig } from './config.js';
+export { loadSchema, type LoadOptions } from './load.js';
+export { QapiError, type SourceInfo } from './diagnostics.js';
+export type * from './model/types.js';
