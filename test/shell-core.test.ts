@@ -84,6 +84,15 @@ describe('parseLine', () => {
     expect(args('blockdev-add driver=qcow2 file=disk0')).toEqual({ driver: 'qcow2', file: 'disk0' });
   });
 
+  it('keeps integers beyond 2^53 exact, as bigint', () => {
+    expect(args('balloon value=9007199254740993')).toEqual({ value: 9007199254740993n });
+    expect(args('balloon value=0xffffffffffffffff')).toEqual({ value: 0xffffffffffffffffn });
+    expect(args('balloon value=-12')).toEqual({ value: -12 });
+    expect(parseLine('{"execute": "balloon", "arguments": {"value": 18446744073709551615}}', fixture)).toMatchObject({ arguments: { value: 18446744073709551615n } });
+    expect(problems('balloon value=9007199254740993')).toEqual([]);
+    expect(problems('x-scale factor=2 tags.0=1')).toEqual([]);
+  });
+
   it('leaves values it cannot type as strings, for the checker to report', () => {
     expect(args('balloon value=lots')).toEqual({ value: 'lots' });
   });

@@ -6,6 +6,7 @@
  * status 1 when any command failed or the connection was lost.
  */
 import { createInterface } from 'node:readline';
+import { stringifyJson } from '../../runtime/bigint-json.js';
 import { EXIT_FAILED, EXIT_OK, type ShellContext } from './context.js';
 import { helpText } from './help.js';
 import { ConnectionLost, type Outcome } from './session.js';
@@ -35,7 +36,7 @@ export function outcomeJson(outcome: Outcome, ctx: Pick<ShellContext, 'session' 
 
 export async function runBatch(ctx: ShellContext, opts: BatchOptions = {}): Promise<number> {
   const print = (v: unknown): void => {
-    ctx.output.write(JSON.stringify(v) + '\n');
+    ctx.output.write(stringifyJson(v) + '\n');
   };
   const unsubscribe = opts.events === false ? () => {} : ctx.onEvent((e) => print(e));
   const rl = createInterface({ input: ctx.input, terminal: false, crlfDelay: Infinity });

@@ -4,12 +4,12 @@
  * for QEMU, `guest-info` plus an optional `--schema` file for the guest agent.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ConnectTarget } from '../../runtime/transport.js';
 import type { Schema } from '../model/types.js';
-import { introspectionToModel, readIntrospection } from '../read/introspection.js';
+import { introspectionToModel } from '../read/introspection.js';
 import { isRecord, shellSchema, type ShellSchema } from './schema-view.js';
 import type { ShellPeer } from './session.js';
 
@@ -90,25 +90,11 @@ export async function launchPeer(binary: string, userArgs: readonly string[], ag
   return { socketPath, process: proc, stderr: () => err, stop };
 }
 
-/** Reads `--schema FILE`: introspection JSON, or a QAPI source schema (with doc comments). */
+/** Reads `--schema FILE` (QAPI source with doc comments, YAML, or introspection JSON). */
 export async function loadSchemaFile(file: string): Promise<Schema> {
-  let head: string;
-  try {
-    head = readFileSync(file, 'utf8').slice(0, 4096).trimStart();
-  } catch (e) {
-    throw new ShellSetupError(`can't read schema ${file}: ${(e as NodeJS.ErrnoException).message}`);
-  }
-  if (head.startsWith('[') || /^\{\s*"return"/.test(head)) return readIntrospection(file);
-  // The QAPI front end (reader + checker); loaded only when asked for.
-  const spec = '../load.js';
-  let loader: { loadSchema?: (file: string) => Schema | Promise<Schema> };
-  try {
-    loader = (await import(spec)) as typeof loader;
-  } catch {
-    throw new ShellSetupError(`reading QAPI source schemas is not available in this build (${file})`);
-  }
-  if (typeof loader.loadSchema !== 'function') throw new ShellSetupError(`reading QAPI source schemas is not available in this build (${file})`);
-  return await loader.loadSchema(file);
+  // The schema front end is only loaded when asked for.
+  const { loadSchema } = await import('../load.js');
+  return loadSchema(file);
 }
 
 interface GuestCommandInfo {

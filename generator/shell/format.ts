@@ -3,6 +3,7 @@
  * events on one line each. Colours come from picocolors and can be switched off.
  */
 import pc from 'picocolors';
+import { stringifyJson } from '../../runtime/bigint-json.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -29,7 +30,7 @@ export function prettyJson(value: unknown, c: Colors, indent = ''): string {
   const inner = indent + '  ';
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    const flat = JSON.stringify(value);
+    const flat = stringifyJson(value);
     if (flat.length <= 60 && value.every((v) => v === null || typeof v !== 'object')) {
       return `[${value.map((v) => prettyJson(v, c)).join(', ')}]`;
     }
@@ -62,6 +63,6 @@ export function formatEvent(e: EventLike, c: Colors): string {
   }
   const data = e.data === undefined || (typeof e.data === 'object' && e.data !== null && Object.keys(e.data).length === 0)
     ? ''
-    : ` ${c.dim(JSON.stringify(e.data))}`;
+    : ` ${c.dim(stringifyJson(e.data))}`;
   return `${when}${c.bold(c.blue('event'))} ${c.bold(e.event)}${data}`;
 }

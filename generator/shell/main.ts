@@ -4,6 +4,7 @@
  * Every failure ends in one clear line on stderr and a non-zero status, never a stack trace.
  */
 import type { Readable, Writable } from 'node:stream';
+import { losslessJson } from '../../runtime/bigint-json.js';
 import { QmpClient } from '../../runtime/client.js';
 import { describeTarget, type ConnectTarget } from '../../runtime/transport.js';
 import { QapiError } from '../diagnostics.js';
@@ -75,6 +76,8 @@ export async function runShell(opts: ShellOptions, io: ShellIo = defaultIo()): P
     try {
       client = await QmpClient.connect(target, {
         agent,
+        // Exact 64-bit integers (guest-get-time, block sizes): shown as QEMU sent them.
+        json: losslessJson({ integers: 'bigint' }),
         ...(opts.timeout ? { timeout: opts.timeout } : {}),
         log: transcript ? (dir, message) => transcript?.write({ dir: dir === 'in' ? 'recv' : 'send', message }) : undefined,
         // Unexpected input from the peer is not the user's problem; the transcript has it.

@@ -4,6 +4,7 @@
  * raw QMP JSON (`{"execute": "stop"}`) and the built-ins `help [COMMAND]` and `quit`.
  * Values are typed by the command's argument type in the schema (see values.ts).
  */
+import { parseJson } from '../../runtime/bigint-json.js';
 import type { Type } from '../model/types.js';
 import { asObjectType, isIndex, isRecord, objectMembers, asArrayType, type ShellSchema } from './schema-view.js';
 import { tokenize } from './tokenize.js';
@@ -58,7 +59,7 @@ export function parseLine(line: string, schema: ShellSchema): ShellInput {
 function parseRawJson(text: string): ShellInput {
   let msg: unknown;
   try {
-    msg = JSON.parse(text) as unknown;
+    msg = parseJson(text, { integers: 'bigint' });
   } catch (e) {
     throw new ShellInputError(`invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -5,6 +5,7 @@
  * `{"time", "dir": "shell", "text"}` for what the shell answered itself (refusals, help).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { stringifyJson } from '../../runtime/bigint-json.js';
 
 export type TranscriptEntry =
   | { readonly dir: 'send' | 'recv'; readonly message: unknown }
@@ -22,7 +23,7 @@ export class Transcript {
   write(entry: TranscriptEntry): void {
     if (this.#fd === undefined) return;
     // Synchronous, so nothing is lost if the shell exits on a lost connection.
-    writeSync(this.#fd, JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
+    writeSync(this.#fd, stringifyJson({ time: new Date().toISOString(), ...entry }) + '\n');
   }
 
   close(): void {

@@ -4,6 +4,7 @@
  * cannot have the expected type is kept as a string; the validator then reports it with its
  * path, so there is one place that words type errors.
  */
+import { parseJson } from '../../runtime/bigint-json.js';
 import type { AlternateType, BuiltinType, Type } from '../model/types.js';
 
 const TRUE_WORDS = new Set(['true', 'on', 'yes']);
@@ -19,18 +20,20 @@ export class ValueSyntaxError extends Error {}
 /** Parses `{...}` / `[...]` values as JSON. */
 function parseJsonText(raw: string): unknown {
   try {
-    return JSON.parse(raw) as unknown;
+    return parseJson(raw, { integers: 'bigint' });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new ValueSyntaxError(`invalid JSON value: ${why}`);
   }
 }
 
-function parseInt10or16(raw: string): number {
+/** A decimal or 0x integer; a bigint when a JS number would not hold it exactly. */
+function parseInt10or16(raw: string): number | bigint {
   const neg = raw.startsWith('-');
   const body = raw.replace(/^[-+]/, '');
-  const n = /^0x/i.test(body) ? Number.parseInt(body.slice(2), 16) : Number(body);
-  return neg ? -n : n;
+  const big = BigInt(body);
+  const n = neg ? -big : big;
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 }
 
 /** The value of `raw` for a built-in type, or `raw` itself when it does not fit. */
@@ -42,7 +45,10 @@ function builtinValue(raw: string, type: BuiltinType): unknown {
       if (INT_RE.test(raw)) return parseInt10or16(raw);
       // Size suffixes (1M, 4G, 512k) for any integer: introspection does not tell `size` from `int`.
       const size = SIZE_RE.exec(raw);
-      if (size) return Math.round(Number(size[1]) * 2 ** SIZE_SHIFT[size[2].toLowerCase()]);
+      if (size) {
+        const bytes = Number(size[1]) * 2 ** SIZE_SHIFT[size[2].toLowerCase()];
+        return Number.isSafeInteger(Math.round(bytes)) ? Math.round(bytes) : BigInt(Math.round(bytes));
+      }
       return raw;
     }
     case 'number':
@@ -63,6 +69,7 @@ function builtinValue(raw: string, type: BuiltinType): unknown {
 /** qmp-shell's rule when nothing is known: JSON scalars as JSON, anything else a string. */
 export function guessValue(raw: string): unknown {
   if (raw === 'true' || raw === 'false' || raw === 'null') return JSON.parse(raw) as unknown;
+  if (/^[-+]?\d+$/.test(raw)) return parseInt10or16(raw);
   if (NUMBER_RE.test(raw)) return Number(raw);
   return raw;
 }
@@ -79,7 +86,7 @@ function alternateValue(raw: string, type: AlternateType): unknown {
   for (const t of kinds) {
     if (t.kind === 'builtin' && (t.jsonType === 'int' || t.jsonType === 'number')) {
       const v = builtinValue(raw, t);
-      if (typeof v === 'number') return v;
+      if (typeof v === 'number' || typeof v === 'bigint') return v;
     }
   }
   return raw;
