@@ -114,7 +114,7 @@ describe.runIf(havePeer(QEMU_SYSTEM))('non-interactive shell against QEMU 7.2', 
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     // The QEMU it started is gone once the shell has exited.
-    expect(spawnSync('pgrep', ['-f', `-name ${name}`]).status).toBe(1);
+    expect(spawnSync('pgrep', ['-f', `qemu.*-name ${name}`]).status).toBe(1);
     expect(r.lines).toEqual([
       { return: { name } },
       { return: { status: 'prelaunch', singlestep: false, running: false } },
