@@ -347,7 +347,7 @@ describe('bad introspection input', () => {
     expect(errorOf(() => model(union({ case: 'z', type: 'S' }))).message)
       .toBe("test.json: $[2].variants[0].case: branch 'z' is not a value of 'E'");
     expect(errorOf(() => model(union({ case: 'a', type: 'E' }))).message)
-      .toBe("test.json: $[2].variants[0].type: branch 'a' must be a struct, not enum 'E'");
+      .toBe("test.json: $[2].variants[0].type: branch 'a' must be an object type, not enum 'E'");
     expect(errorOf(() => model(union({ case: 'a', type: 'S' }, 'str'))).message)
       .toBe("test.json: $[2].members[0].type: discriminator 'kind' of 'U' must be of enum type");
     expect(errorOf(() => model([...ok, { name: 'U', 'meta-type': 'object', members: [], tag: 'k' }])).message)

@@ -208,8 +208,11 @@ export function buildModel({ entries, file, hash, warn }: BuildInput): Schema {
       }
       if (byCase.has(v.case)) fail(`${v.path}.case`, `branch '${v.case}' appears twice`);
       const type = resolve(v.type, `${v.path}.type`);
-      if (type.kind !== 'struct') fail(`${v.path}.type`, `branch '${v.case}' must be a struct, not ${type.kind} '${type.name}'`);
-      byCase.set(v.case, { value: v.case, type: type as StructType, location: loc(v.path) });
+      // A branch may be a union itself (QEMU 10.2's MigrationAddress 'socket' is SocketAddress).
+      if (type.kind !== 'struct' && type.kind !== 'union') {
+        fail(`${v.path}.type`, `branch '${v.case}' must be an object type, not ${type.kind} '${type.name}'`);
+      }
+      byCase.set(v.case, { value: v.case, type: type as StructType | UnionType, location: loc(v.path) });
     }
     const stem = u.name.replace(/^q_obj_/, '');
     const base: StructType = {
