@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { GenerateTarget, TargetSettings } from './config.js';
 import type { Schema } from './model/types.js';
 import { startFormatter, formatterIdentity, type Formatter } from './format.js';
+import { writeBindingsRecord } from './diff/snapshot.js';
 import { header, readIfExists, reusableBody, sha256, writeOutput, type OutputFile, type WriteResult } from './write.js';
 
 export type { GenerateTarget, TargetInput, TargetSettings } from './config.js';
@@ -98,7 +99,9 @@ async function generateOne(
   );
   const files: OutputFile[] = emitted.map((f) => ({ path: f.path, content: formatted.get(f.path)! }));
   const result = writeOutput(target.output, files, options.check ?? false);
-  return { ...result, output: target.output, files: files.map((f) => f.path), reused };
+  // qmp-schema.json: what the bindings cover, for `qmp-ts verify` (generator/diff/snapshot.ts).
+  const record = writeBindingsRecord(target, schema, version, options.check ?? false);
+  return { ...result, changed: [...result.changed, ...record.changed], output: target.output, files: [...files.map((f) => f.path), ...record.files], reused };
 }
 
 /** Generates bindings for each target; rejects with a located QapiError on a bad schema. */

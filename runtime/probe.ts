@@ -371,7 +371,11 @@ export class SchemaProbe<C extends string = string, E extends string = string> {
       if (step === 'ret-type' && c.info['meta-type'] === 'command') return this.#typeCursor(c.info['ret-type']);
       return [];
     }
-    if (c.kind === 'branch') return this.#memberStep([c.info, c.union], step);
+    if (c.kind === 'branch') {
+      // A branch may itself be a union (QEMU 10.2's MigrationAddress 'socket').
+      if (sigil === '+') return this.#step({ kind: 'type', info: c.info, features: c.info.features ?? [] }, step, seen);
+      return this.#memberStep([c.info, c.union], step);
+    }
     const t = c.info;
     if (sigil === '!' && t['meta-type'] === 'alternate') {
       return t.members.flatMap((m) => {

@@ -157,6 +157,24 @@ describe('diffSchemas', () => {
     expect(one(d, 'add2/arg-type/r/!object/locking')).toMatchObject({ action: 'added' });
   });
 
+  it('looks into union branches that are unions themselves', () => {
+    const mk = (inet: Record<string, string>): SchemaSpec => ({
+      enums: { AddrType: ['inet', 'unix'], Transport: ['socket', 'rdma'] },
+      structs: { Inet: { data: { host: 'str', ...inet } }, Unix: { data: { path: 'str' } } },
+      unions: {
+        SocketAddress: { base: { type: 'AddrType' }, discriminator: 'type', data: { inet: 'Inet', unix: 'Unix' } },
+        Address: { base: { transport: 'Transport' }, discriminator: 'transport', data: { socket: 'SocketAddress', rdma: 'Inet' } },
+      },
+      commands: { migrate: { data: { addr: 'Address' } } },
+    });
+    const d = diff(mk({}), mk({ '*keep-alive': 'bool' }));
+    // Inet is reached as a branch of the nested union and directly as a branch: one change.
+    const c = one(d, 'migrate/arg-type/addr/+socket/+inet/keep-alive');
+    expect(c).toMatchObject({ action: 'added', severity: 'compatible' });
+    expect(c.alsoAt).toEqual(['migrate/arg-type/addr/+rdma/keep-alive']);
+    expect(d.changes).toHaveLength(1);
+  });
+
   it('terminates on recursive types and still finds changes inside them', () => {
     const tree = (extra: Record<string, string>): SchemaSpec => ({
       structs: { Node: { data: { name: 'str', '*children': ['Node'], ...extra } } },

@@ -493,6 +493,9 @@ class Differ {
       }
     }
 
+    // Members in one side's base only (and not settled above) may have moved to or from
+    // branches: those branches are compared with their effective member sets.
+    const baseMoves = [...oBase.keys(), ...nBase.keys()].filter((n) => !(oBase.has(n) && nBase.has(n)) && !settled.has(n));
     const values = [...new Set([...(oBranches?.keys() ?? []), ...(nBranches?.keys() ?? [])])];
     for (const value of values) {
       const ob = oBranches ? oBranches.get(value) : undefined;
@@ -521,6 +524,13 @@ class Differ {
         continue;
       }
       if (ob && nb) this.compareCondition(s, rel, ob.condition, nb.condition);
+      if (ob && nb && (ob.type.kind === 'union' || nb.type.kind === 'union' || baseMoves.length === 0)) {
+        // The branch types compare on their own: a shared branch struct is then reported
+        // once wherever it is used, and a branch that is itself a union (10.2's
+        // MigrationAddress 'socket') has its nested variants compared too.
+        s.children.push({ old: ob.type, new: nb.type, rel, unstable: false });
+        continue;
+      }
       const oEff = new Map([...oBase, ...(ob?.members ?? [])]);
       const nEff = new Map([...nBase, ...(nb?.members ?? [])]);
       for (const [name, m] of oEff) {
@@ -653,6 +663,7 @@ function memberMap(members: readonly Member[]): Map<string, Member> {
 }
 
 interface BranchView {
+  readonly type: StructType | UnionType;
   readonly members: Map<string, Member>;
   readonly condition?: Condition;
 }
@@ -660,7 +671,7 @@ interface BranchView {
 function branchMap(t: StructType | UnionType): Map<string, BranchView> | undefined {
   if (t.kind !== 'union') return undefined;
   return new Map(
-    t.branches.map((b) => [b.value, { members: memberMap(b.type.members), ...(b.condition !== undefined ? { condition: b.condition } : {}) }]),
+    t.branches.map((b) => [b.value, { type: b.type, members: memberMap(b.type.members), ...(b.condition !== undefined ? { condition: b.condition } : {}) }]),
   );
 }
 
