@@ -121,6 +121,15 @@ describe.runIf(havePeer(QEMU_SYSTEM))('non-interactive shell against QEMU 7.2', 
     ]);
   });
 
+  it('connects over TCP to HOST:PORT', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    const qemu = await startQemuSystem(['-qmp', `tcp:127.0.0.1:${port},server=on,wait=off`]);
+    peers.push(qemu);
+    const r = await runShell(['shell', `127.0.0.1:${port}`], 'query-status\n');
+    expect(r.stderr).toBe('');
+    expect(r.lines).toEqual([{ return: { status: 'running', singlestep: false, running: true } }]);
+  });
+
   it('reports a QEMU killed while the shell waits, and exits 1 without a stack trace', async () => {
     const qemu = await startQemuSystem();
     peers.push(qemu);
@@ -154,6 +163,13 @@ describe.runIf(havePeer(GUEST_AGENT))('non-interactive shell against qemu-ga', (
     const ns = BigInt(/\d{19}/.exec(r.stdout.split('\n')[2])![0]);
     expect(Number(ns / 1_000_000n)).toBeGreaterThan(Date.now() - 60_000);
     expect(r.lines[3]).toMatchObject({ error: { class: 'ShellError', desc: expect.stringMatching(/^unknown command 'guest-no-such'/) } });
+  });
+
+  it('starts the agent itself with --from-qemu and speaks the agent protocol to it', async () => {
+    const r = await runShell(['shell', '--from-qemu', binaryPath(GUEST_AGENT)!], 'guest-ping\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.lines).toEqual([{ return: {} }]);
   });
 
   it.runIf(existsSync(QGA_SCHEMA))('checks arguments with the agent\'s source schema given by --schema', async () => {

@@ -38,10 +38,15 @@ export interface LaunchedPeer {
   stop(): Promise<void>;
 }
 
+/** True for the guest agent's binary, which speaks the agent protocol. */
+export function isAgentBinary(binary: string): boolean {
+  return basename(binary).startsWith('qemu-ga');
+}
+
 /** The arguments that give `binary` a QMP (or agent) socket at `sock`. */
 function socketArgs(binary: string, sock: string, dir: string, agent: boolean, userArgs: readonly string[]): string[] {
   const name = basename(binary);
-  if (agent || name.includes('qemu-ga')) return ['-m', 'unix-listen', '-p', sock, '-t', dir, ...userArgs];
+  if (agent || isAgentBinary(name)) return ['-m', 'unix-listen', '-p', sock, '-t', dir, ...userArgs];
   if (name.includes('storage-daemon')) {
     return ['--chardev', `socket,id=qmp-ts-shell,path=${sock},server=on,wait=off`, '--monitor', 'chardev=qmp-ts-shell', ...userArgs];
   }

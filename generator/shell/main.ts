@@ -10,7 +10,7 @@ import { describeTarget, type ConnectTarget } from '../../runtime/transport.js';
 import { QapiError } from '../diagnostics.js';
 import type { Schema } from '../model/types.js';
 import { runBatch } from './batch.js';
-import { launchPeer, learnSchema, loadSchemaFile, parseTarget, ShellSetupError, type LaunchedPeer } from './connect.js';
+import { isAgentBinary, launchPeer, learnSchema, loadSchemaFile, parseTarget, ShellSetupError, type LaunchedPeer } from './connect.js';
 import { EXIT_FAILED, type ShellContext, type ShellEvent } from './context.js';
 import { colors } from './format.js';
 import { defaultHistoryFile } from './history.js';
@@ -61,7 +61,7 @@ export async function runShell(opts: ShellOptions, io: ShellIo = defaultIo()): P
   let client: QmpClient | undefined;
   try {
     if (opts.transcript) transcript = new Transcript(opts.transcript);
-    const agent = opts.agent ?? false;
+    const agent = (opts.agent ?? false) || (opts.fromQemu !== undefined && isAgentBinary(opts.fromQemu));
     const docs: Schema | undefined = opts.schema ? await loadSchemaFile(opts.schema) : undefined;
     let target: ConnectTarget;
     if (opts.fromQemu) {
