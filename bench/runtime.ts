@@ -132,17 +132,28 @@ async function benchQemu(): Promise<void> {
     await rawPipe();
     await rtPipe();
     const r = { rawSeq: [] as number[], rtSeq: [] as number[], rawPipe: [] as number[], rtPipe: [] as number[] };
+    // This process's CPU time per command: the client's own cost, independent of QEMU's speed
+    // and of other load on the machine.
+    const cpu = { rawSeq: [] as number[], rtSeq: [] as number[], rawPipe: [] as number[], rtPipe: [] as number[] };
+    const measure = async (key: keyof typeof r, run: () => Promise<number>, n: number): Promise<void> => {
+      const before = process.cpuUsage();
+      r[key].push(await run());
+      const used = process.cpuUsage(before);
+      cpu[key].push((used.user + used.system) / n);
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      r.rawSeq.push(await rawSeq());
-      r.rtSeq.push(await rtSeq());
-      r.rawPipe.push(await rawPipe());
-      r.rtPipe.push(await rtPipe());
+      await measure('rawSeq', rawSeq, SEQUENTIAL);
+      await measure('rtSeq', rtSeq, SEQUENTIAL);
+      await measure('rawPipe', rawPipe, PIPELINED);
+      await measure('rtPipe', rtPipe, PIPELINED);
     }
     const seqRatio = median(r.rtSeq) / median(r.rawSeq);
     const pipeRatio = median(r.rtPipe) / median(r.rawPipe);
     console.log(`query-status against QEMU ${client.greeting?.QMP.version.package ?? ''} (median of ${ROUNDS} rounds, commands/s)`);
     console.log(`  one at a time (${SEQUENTIAL}):  runtime ${fmt(median(r.rtSeq))}  raw socket ${fmt(median(r.rawSeq))}  ratio ${seqRatio.toFixed(3)}  ${seqRatio >= 0.95 ? 'OK' : 'BELOW TARGET 0.95'}`);
     console.log(`  pipelined (${PIPELINED}):      runtime ${fmt(median(r.rtPipe))}  raw socket ${fmt(median(r.rawPipe))}  ratio ${pipeRatio.toFixed(3)}  ${pipeRatio >= 0.95 ? 'OK' : 'BELOW TARGET 0.95'}`);
+    const us = (xs: number[]) => median(xs).toFixed(1);
+    console.log(`  client CPU per command, µs:  one at a time runtime ${us(cpu.rtSeq)} / raw ${us(cpu.rawSeq)};  pipelined runtime ${us(cpu.rtPipe)} / raw ${us(cpu.rawPipe)}`);
     raw.close();
     await client.close();
   } finally {
