@@ -17,7 +17,12 @@ export interface Layout {
 
 /** A relative import specifier from one generated file to another (`.js` suffix, NodeNext style). */
 export function relativeSpecifier(fromFile: string, toFile: string): string {
-  let rel = posix.relative(posix.dirname(fromFile), toFile).replace(/\.ts$/, '.js');
+  // Both are relative to the output directory and `toFile` may climb above it: resolve them
+  // under a deep virtual root so that posix.relative never clamps at the real '/'.
+  const root = '/' + Array.from({ length: 64 }, () => 'd').join('/');
+  let rel = posix
+    .relative(posix.join(root, posix.dirname(fromFile)), posix.join(root, toFile))
+    .replace(/\.ts$/, '.js');
   if (!rel.startsWith('.')) rel = `./${rel}`;
   return rel;
 }

@@ -1,0 +1,163 @@
+/**
+ * The emitter on small inputs: what each kind of definition becomes, TSDoc, wire names kept,
+ * schema text made inert, and the runtime symbols generated code imports.
+ */
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { emitBindings, type EmittedFile } from '../generator/emit/index.js';
+import { inertDocText, conditionText } from '../generator/emit/docs.js';
+import { loadSchema } from '../generator/load.js';
+import { introspectionToModel } from '../generator/read/introspection.js';
+import * as runtime from '../runtime/index.js';
+import { runtimeSymbols, typedClientMembers } from '../runtime/symbols.js';
+import { TypedQmpClient } from '../runtime/typed.js';
+
+const downstream = emitBindings(loadSchema('schema/example-downstream.json'), { names: { client: 'ExampleApi' } });
+const file = (files: readonly EmittedFile[], path: string): string => {
+  const f = files.find((x) => x.path === path);
+  if (!f) throw new Error(`no ${path}`);
+  return f.text;
+};
+
+/** Identifiers and string literals of a file, comments skipped. */
+function codeTokens(text: string): string[] {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
+  const out: string[] = [];
+  for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {
+    if (k === ts.SyntaxKind.Identifier || k === ts.SyntaxKind.StringLiteral) out.push(scanner.getTokenValue());
+  }
+  return out;
+}
+
+describe('types', () => {
+  const types = file(downstream, 'types.ts');
+
+  it('emits enums as string-literal unions plus a same-named as-const array', () => {
+    expect(types).toContain(`export type __com_example_Mode = "0" | "on" | "off" | "x-turbo";`);
+    expect(types).toContain(`export const __com_example_Mode = ["0", "on", "off", "x-turbo"] as const;`);
+    expect(types).not.toMatch(/\benum\s+\w+\s*\{/);
+  });
+
+  it('keeps wire names as keys, quoted when they are not identifiers', () => {
+    expect(types).toMatch(/"legacy-name"\?: string;/);
+    expect(types).toMatch(/\n\s+default\?: boolean;/);
+    expect(types).toMatch(/\n\s+class\?: string;/);
+  });
+
+  it('emits a flat union with every branch, empty ones included', () => {
+    const union = /export type __com_example_Backend =([^;]*);/.exec(types)?.[1] ?? '';
+    for (const kind of ['file', 'nbd', 'null', 'iscsi']) expect(union).toContain(`{ kind: "${kind}" }`);
+    expect(union).toContain('__com_example_BackendBase & { kind: "file" } & __com_example_FileBackend');
+    expect(union).toMatch(/\(__com_example_BackendBase & \{ kind: "null" \}\)/);
+  });
+
+  it('emits alternates as unions and builtins faithfully', () => {
+    expect(types).toContain('export type __com_example_BackendRef = __com_example_Backend | string | null;');
+    expect(types).toMatch(/options\?: \$JsonValue;/);
+    expect(types).toMatch(/size\?: number;/);
+  });
+
+  it('writes TSDoc: body, @since, @deprecated, @experimental, conditions, returns and errors', () => {
+    expect(types).toMatch(/the old name of `id`\n\s+\* @deprecated Member `legacy-name` is deprecated\.  Use `id` instead\./);
+    expect(types).toMatch(/Available only if: CONFIG_LINUX/);
+    expect(types).toMatch(/"x-turbo": experimental turbo mode \(experimental\)/);
+    const commands = file(downstream, 'commands.ts');
+    expect(commands).toMatch(/Add an example drive\.\n\s+\* @returns the drive as added\n\s+\* @throws - If a drive with the same id exists, GenericError\n\s+\* @since 1\.0/);
+    expect(commands).toMatch(/@experimental This command is experimental\./);
+    expect(commands).toMatch(/Available only if: CONFIG_LINUX and not CONFIG_WIN32/);
+    expect(commands).toMatch(/@deprecated Use __com\.example_backend-del instead\./);
+  });
+
+  it('keeps doc text inert: nothing in it reaches the code', () => {
+    expect(types).toContain('a\n * comment end *\\/ here, a template `${globalThis.process.exit(1)}`');
+    for (const f of downstream) {
+      const tokens = codeTokens(f.text);
+      expect(tokens).not.toContain('process');
+      expect(tokens).not.toContain('exit');
+    }
+  });
+});
+
+describe('doc text helpers', () => {
+  it('escapes comment ends, tags and line separators', () => {
+    expect(inertDocText('a */ b')).toBe('a *\\/ b');
+    expect(inertDocText('see @node-name.')).toBe('see `node-name`.');
+    expect(inertDocText('mail me@example.com')).toBe('mail me\\@example.com');
+    expect(inertDocText('x\u2028@returns evil')).toBe('x\n`returns` evil');
+  });
+
+  it('prints conditions as QEMU documents them', () => {
+    expect(conditionText({ all: ['A', { any: ['B', { not: 'C' }] }] })).toBe('A and (B or not C)');
+  });
+});
+
+describe('maps and client', () => {
+  it('describes each command by wire name with its flags, and builds the table from a list', () => {
+    const commands = file(downstream, 'commands.ts');
+    expect(commands).toMatch(/"__com\.example_fire-and-forget": \{ args: __com_example_FireAndForgetArguments; returns: \$EmptyObject; allowOob: false; successResponse: false \}/);
+    expect(commands).toMatch(/"__com\.example_ping": \{ args: undefined; returns: \$EmptyObject; allowOob: true; successResponse: true \}/);
+    expect(commands).toMatch(/"__com\.example_backend-add": \{ args: __com_example_Backend;/);
+    expect(commands).toContain('["__com.example_set_password", "__com_example_setPassword", 1]');
+    expect(commands).toContain('["__com.example_fire-and-forget", "__com_example_fireAndForget", 3]');
+    expect(commands).toContain('["__com.example_ping", "__com_example_ping", 4]');
+  });
+
+  it('maps events to their data and builds QmpEvent with the fallback member', () => {
+    const events = file(downstream, 'events.ts');
+    expect(events).toMatch(/"__com\.example_HEARTBEAT": undefined;/);
+    expect(events).toMatch(/"__com\.example_BACKEND_CHANGED": __com_example_Backend;/);
+    expect(events).toContain('export type QmpEvent = $EventUnion<QmpEvents> | $UnknownEventMessage;');
+  });
+
+  it('imports only symbols the runtime declares in symbols.ts, and the runtime exports each of them', () => {
+    const declared = new Map(Object.values(runtimeSymbols).map((s) => [s.name, s.typeOnly]));
+    for (const f of downstream) {
+      for (const m of f.text.matchAll(/(?:type )?(\w+) as \$(\w+)/g)) {
+        expect(m[1]).toBe(m[2]);
+        expect(declared.has(m[1]!)).toBe(true);
+      }
+    }
+    for (const [name, typeOnly] of declared) {
+      if (!typeOnly) expect(typeof (runtime as Record<string, unknown>)[name]).toBe('function');
+    }
+  });
+
+  it('lists every member of the typed client as reserved for method names', () => {
+    const own = Object.getOwnPropertyNames(TypedQmpClient.prototype).filter((n) => n !== 'constructor');
+    const statics = Object.getOwnPropertyNames(TypedQmpClient).filter((n) => !['length', 'name', 'prototype'].includes(n));
+    for (const n of [...own, ...statics, 'raw', 'commands']) expect(typedClientMembers).toContain(n);
+  });
+});
+
+describe('names that are data', () => {
+  const model = introspectionToModel(
+    [
+      { name: 'query-x', 'meta-type': 'command', 'arg-type': '1', 'ret-type': '2' },
+      { name: 'X_HAPPENED', 'meta-type': 'event', 'arg-type': '2' },
+      { name: '1', 'meta-type': 'object', members: [{ name: '__proto__', type: 'str' }, { name: 'constructor', type: 'str', default: null }] },
+      { name: '2', 'meta-type': 'object', members: [{ name: 'toString', type: '3' }] },
+      { name: '3', 'meta-type': 'enum', values: ['__proto__', 'constructor'] },
+      { name: 'str', 'meta-type': 'builtin', 'json-type': 'string' },
+    ],
+    'odd.json',
+  );
+  const files = emitBindings(model);
+
+  it('keeps __proto__ a plain quoted key in types and out of every object literal', () => {
+    const types = file(files, 'types.ts');
+    expect(types).toMatch(/"__proto__": string;/);
+    expect(types).toMatch(/constructor\?: string;/);
+    expect(types).toMatch(/"__proto__" \| "constructor"/);
+    // wire names only ever appear as string values in the runtime table (a Map), never as keys
+    const table = file(files, 'commands.ts').split('$defineCommands<')[1]!;
+    expect(table).toContain('["query-x", "queryX", 1]');
+    expect(table).not.toMatch(/__proto__\s*:/);
+  });
+
+  it('builds the command table as a Map, so wire names are never object keys at run time', () => {
+    const table = runtime.defineCommands([['__proto__', 'proto', 0], ['constructor', 'ctor', 1]]);
+    expect(table.byName.get('__proto__')).toEqual({ method: 'proto', flags: 0 });
+    expect(table.byName.get('constructor')).toEqual({ method: 'ctor', flags: 1 });
+    expect(table.byName.get('toString')).toBeUndefined();
+  });
+});
