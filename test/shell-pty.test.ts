@@ -112,6 +112,11 @@ describe.runIf(run)('qmp-ts shell in a terminal, against QEMU 7.2', () => {
     term.press('Enter');
     const screen = await term.waitFor(/"running": false/, 'the paused status');
     expect(screen).toMatch(/"status": "paused"/);
+    // Coloured: keys cyan, strings green, booleans magenta.
+    const esc = String.fromCharCode(27);
+    const coloured = term.colouredScreen();
+    expect(coloured).toContain(`${esc}[36m"running"${esc}[39m: ${esc}[35mfalse`);
+    expect(coloured).toContain(`${esc}[32m"paused"${esc}[39m`);
     await term.waitForLastLine('(QEMU)');
   });
 

@@ -53,6 +53,11 @@ export class TmuxTerminal {
     return this.tmux('capture-pane', '-p', '-J', '-S', '-500', '-t', this.target).replace(/\s+$/, '');
   }
 
+  /** The screen with its colours, as ANSI escape sequences. */
+  colouredScreen(): string {
+    return this.tmux('capture-pane', '-p', '-e', '-J', '-S', '-500', '-t', this.target);
+  }
+
   /** The last non-blank line (where the prompt and the typed input are). */
   lastLine(): string {
     const lines = this.screen().split('\n');

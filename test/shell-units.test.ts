@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { QmpError } from '../runtime/errors.js';
 import { ConnectionClosedError } from '../runtime/errors.js';
 import { readIntrospection } from '../generator/read/introspection.js';
+import { loadSchema } from '../generator/load.js';
 import { complete } from '../generator/shell/complete.js';
 import { runBatch } from '../generator/shell/batch.js';
 import { colors, formatEvent, prettyJson } from '../generator/shell/format.js';
@@ -48,6 +49,20 @@ describe('against the real QEMU 7.2 schema (the shipped capture)', () => {
     expect(text).toMatch(/\n {2}when driver=file:\n {4}filename\s+str/);
     expect(helpText(live, 'query-status', plain)).toMatch(/Arguments: none\n\nReturns: \{ running: bool, singlestep: bool, status: /);
     expect(helpText(live, 'query-stauts', plain)).toMatch(/unknown command 'query-stauts'; did you mean query-stats, query-status\?/);
+  });
+});
+
+describe('help with the doc comments of a source schema (--schema)', () => {
+  it('adds QEMU 10.2\'s docs and real type names to the live 7.2 argument list', () => {
+    const docs = loadSchema(new URL('../../shared/qapi/qemu-10.2/qapi/qapi-schema.json', import.meta.url).pathname);
+    const withDocs = shellSchema(live.model, { docs });
+    const text = helpText(withDocs, 'send-key', plain);
+    expect(text).toMatch(/^send-key\n\nSend keys to guest\.\n/);
+    expect(text).toMatch(/\n {2}keys {8}\[KeyValue\] {2}An array of `KeyValue` elements/);
+    expect(text).toMatch(/\nSince: 1\.3$/);
+    expect(helpText(withDocs, 'blockdev-add', plain)).toMatch(/\n {2}cache\? +BlockdevCacheOptions {2}cache-related options\n/);
+    // Without docs, the live schema alone gives the argument list.
+    expect(helpText(live, 'send-key', plain)).toMatch(/^send-key\n\nArguments:\n {2}keys {8}\[send-key-arg-keys\]\n/);
   });
 });
 

@@ -66,28 +66,34 @@ function flags(node: { readonly features: readonly { name: string }[] }, c: Colo
   return out.length ? ` (${out.join(', ')})` : '';
 }
 
-/** Doc text of a member of `cmd` in the docs schema (searching union branches too). */
-function memberDoc(docCmd: Command | undefined, name: string): string | undefined {
+/** The member `name` of `docCmd`'s arguments in the docs schema (union branches too). */
+function docMember(docCmd: Command | undefined, name: string): Member | undefined {
   const args = docCmd?.arguments;
   if (!args) return undefined;
   const found = args.members.find((m) => m.name === name);
-  if (found?.doc) return found.doc;
+  if (found) return found;
   if (args.kind === 'union') {
     for (const b of args.branches) {
       const m = b.type.members.find((x) => x.name === name);
-      if (m?.doc) return m.doc;
+      if (m) return m;
     }
   }
   return undefined;
+}
+
+/** Introspection hides type names; the source schema, when given, has the real ones. */
+function memberType(m: Member, doc: Member | undefined): string {
+  if (doc && doc.type.kind === m.type.kind && m.type.kind !== 'builtin' && m.type.kind !== 'enum') return describeType(doc.type);
+  return describeType(m.type);
 }
 
 function memberLines(members: readonly Member[], docCmd: Command | undefined, indent: string, c: Colors): string[] {
   const width = Math.max(...members.map((m) => m.name.length + (m.optional ? 1 : 0)), 0);
   return members.map((m) => {
     const name = m.optional ? `${m.name}?` : m.name;
-    const doc = memberDoc(docCmd, m.name);
-    const docText = doc ? `  ${c.dim(oneLine(doc))}` : '';
-    return `${indent}${c.cyan(name.padEnd(width))}  ${describeType(m.type)}${flags(m, c)}${docText}`;
+    const doc = docMember(docCmd, m.name);
+    const docText = doc?.doc ? `  ${c.dim(oneLine(doc.doc))}` : '';
+    return `${indent}${c.cyan(name.padEnd(width))}  ${memberType(m, doc)}${flags(m, c)}${docText}`;
   });
 }
 
@@ -122,7 +128,7 @@ function commandHelp(name: string, cmd: Command | undefined, docs: Schema | unde
   }
   if (cmd.returns) lines.push('', `Returns: ${describeReturn(cmd.returns)}`);
   if (doc?.returns) lines.push(`  ${c.dim(oneLine(doc.returns))}`);
-  if (doc?.since) lines.push(`Since: ${doc.since}`);
+  if (doc?.since) lines.push(`Since: ${doc.since.trim()}`);
   if (cmd.allowOob) lines.push('Allows out-of-band execution ({"exec-oob": ...}).');
   return lines.join('\n');
 }
