@@ -411,6 +411,20 @@ describe('events', () => {
     expect(client.eventConsumerCount).toBe(base);
   });
 
+  it('ends an iterator when its AbortSignal fires, releasing its subscription', async () => {
+    const { client, peer } = await connected();
+    const base = client.eventConsumerCount;
+    const ctl = new AbortController();
+    const it = client.events('STOP', { signal: ctl.signal });
+    expect(client.eventConsumerCount).toBe(base + 1);
+    peer.event('STOP');
+    expect((await it.next()).value?.event).toBe('STOP');
+    const waiting = it.next();
+    ctl.abort();
+    expect((await waiting).done).toBe(true);
+    expect(client.eventConsumerCount).toBe(base);
+  });
+
   it('waitForEvent armed before the command catches an event sent before the reply', async () => {
     const { client, peer } = await connected();
     const wait = client.waitForEvent('BLOCK_JOB_COMPLETED', (e) => e.data?.['device'] === 'job1');
@@ -613,6 +627,28 @@ describe('transports', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('reconnects a stream target given as a factory', async () => {
+    const peers: FakePeer[] = [];
+    const factory = () => {
+      const toServer = new PassThrough();
+      const toClient = new PassThrough();
+      peers.push(new FakePeer(Duplex.from({ readable: toServer, writable: toClient }) as never));
+      const peer = peers.at(-1)!;
+      void peer.negotiate();
+      return Duplex.from({ readable: toClient, writable: toServer });
+    };
+    const client = await QmpClient.connect({ stream: factory }, { reconnect: { initialDelay: 5 } });
+    clients.push(client);
+    peers[0]!.destroy();
+    await new Promise<void>((r) => client.onStateChange((s) => s === 'connecting' && r()));
+    const p = client.execute('query-status');
+    await new Promise<void>((r) => client.onStateChange((s) => s === 'ready' && r()));
+    const req = await peers[1]!.next();
+    peers[1]!.reply(req, 'again');
+    expect(await p).toBe('again');
+    expect(peers).toHaveLength(2);
   });
 
   it('talks over any Duplex stream (an in-memory pair)', async () => {
