@@ -196,3 +196,31 @@ describe('non-interactive mode (scripted peer)', () => {
     expect(r.err).toBe('qmp-ts shell: connection to test lost\n');
   });
 });
+
+describe('session', () => {
+  it('stops waiting for a reply when its signal aborts (Ctrl-C on a pending command)', async () => {
+    const peer: ShellPeer = {
+      execute: (_name, _args, opts) => new Promise((_, reject) => opts?.signal?.addEventListener('abort', () => reject(opts.signal?.reason))),
+    };
+    const controller = new AbortController();
+    const pending = new ShellSession(peer, fixture).run('query-status', { signal: controller.signal });
+    controller.abort();
+    expect(await pending).toEqual({
+      kind: 'error', command: 'query-status', errorClass: 'Cancelled', desc: 'stopped waiting for the reply (the command may still complete)',
+    });
+  });
+  it('sends unchecked arguments with check off (--no-check), and sends success-response:false commands without waiting', async () => {
+    const calls: unknown[] = [];
+    const peer: ShellPeer = { execute: async (name, args, opts) => { calls.push([name, args, opts?.noReply]); return undefined; } };
+    const unchecked = new ShellSession(peer, fixture, { check: false });
+    expect(await unchecked.run('set_link name=n up=maybe')).toEqual({ kind: 'return', command: 'set_link', value: {} });
+    const agentLike = new ShellSession(peer, shellSchema(undefined, { names: ['guest-shutdown', 'guest-ping'], noReply: ['guest-shutdown'] }));
+    await agentLike.run('guest-shutdown mode=powerdown');
+    await agentLike.run('guest-ping');
+    expect(calls).toEqual([
+      ['set_link', { name: 'n', up: 'maybe' }, false],
+      ['guest-shutdown', { mode: 'powerdown' }, true],
+      ['guest-ping', undefined, false],
+    ]);
+  });
+});
