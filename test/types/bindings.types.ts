@@ -5,7 +5,7 @@
  *
  * Never run: the clients are only declared.
  */
-import type { QmpApi, QmpEvent } from '../../generated/qemu-7.2/index.js';
+import type { QemuApi as QmpApi, QmpEvent } from '../../generated/qemu-7.2/index.js';
 import type { ExampleApi, QmpEvent as ExampleEvent } from '../../generated/example-downstream/index.js';
 
 declare const qmp: QmpApi;
