@@ -27,6 +27,7 @@ interface GenerateCliOptions {
   readonly runtime?: string;
   readonly layout?: 'single' | 'modules';
   readonly client?: string;
+  readonly watch?: boolean;
 }
 
 export const CONFIG_FILE_NAME = 'qmp-ts.config.yaml';
@@ -82,8 +83,19 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--layout <layout>', "'single' (one types.ts) or 'modules' (one file per schema module)", parseLayout)
     .option('--client <name>', 'name of the generated client class (default QmpApi)')
     .option('--check', 'write nothing; exit 1 listing the files that would change')
+    .option('--watch', 'regenerate whenever a schema file (includes too) or the config changes; Ctrl-C stops')
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
     .action(async (qemuArgs: string[], opts: GenerateCliOptions) => {
+      if (opts.watch) {
+        // generator/watch.ts: re-reads the config and schemas on every change.
+        const { watchGenerate } = await import('../watch.js');
+        const fromInput = opts.schema !== undefined || opts.introspection !== undefined || opts.fromQemu !== undefined;
+        const configFile = fromInput ? undefined : (opts.config ?? defaultConfigFile());
+        const stop = new AbortController();
+        process.once('SIGINT', () => stop.abort());
+        await watchGenerate({ targets: () => targetsFrom(opts, qemuArgs), ...(configFile ? { configFile } : {}), signal: stop.signal });
+        return setExit(0);
+      }
       const targets = await targetsFrom(opts, qemuArgs);
       const { generate } = await import('../generate.js');
       const results = await generate(targets, { check: opts.check ?? false });
