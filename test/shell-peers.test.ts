@@ -121,6 +121,29 @@ describe.runIf(havePeer(QEMU_SYSTEM))('non-interactive shell against QEMU 7.2', 
     ]);
   });
 
+  it('stops the QEMU it started when it is killed itself', async () => {
+    const name = `killed-shell-${process.pid}-${Date.now()}`;
+    const qemuRunning = () => spawnSync('pgrep', ['-f', `qemu.*-name ${name}`]).status === 0;
+    const [cmd, ...rest] = qmpTsCommand(['shell', '--from-qemu', binaryPath(QEMU_SYSTEM)!, '--', '-machine', 'none', '-display', 'none', '-name', name]);
+    const child = spawn(cmd, rest, { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+      child.stdin.write('query-name\n');
+      await until(() => out.includes(name), 'the reply');
+      expect(qemuRunning()).toBe(true);
+      const closed = new Promise<NodeJS.Signals | null>((r) => child.once('close', (_code, signal) => r(signal)));
+      child.kill('SIGTERM');
+      expect(await closed).toBe('SIGTERM');
+      expect(qemuRunning()).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+      // Should the shell have failed to, stop the QEMU it started (found by its unique name).
+      const left = spawnSync('pgrep', ['-f', `qemu.*-name ${name}`], { encoding: 'utf8' }).stdout.trim();
+      for (const pid of left.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+    }
+  });
+
   it('connects over TCP to HOST:PORT', async () => {
     const port = 20_000 + Math.floor(Math.random() * 30_000);
     const qemu = await startQemuSystem(['-qmp', `tcp:127.0.0.1:${port},server=on,wait=off`]);

@@ -36,6 +36,8 @@ export interface LaunchedPeer {
   stderr(): string;
   /** Stops the peer (SIGTERM, then SIGKILL) and removes its temporary directory. */
   stop(): Promise<void>;
+  /** Settles once `stop()` has finished. */
+  readonly stopped: Promise<void>;
 }
 
 /** True for the guest agent's binary, which speaks the agent protocol. */
@@ -70,6 +72,10 @@ export async function launchPeer(binary: string, userArgs: readonly string[], ag
   });
   const exited = new Promise<void>((resolve) => proc.once('close', () => resolve()));
   let stopping: Promise<void> | undefined;
+  let markStopped!: () => void;
+  const stopped = new Promise<void>((r) => {
+    markStopped = r;
+  });
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (proc.exitCode === null && proc.signalCode === null && !spawnError) {
@@ -79,6 +85,7 @@ export async function launchPeer(binary: string, userArgs: readonly string[], ag
         clearTimeout(t);
       }
       rmSync(dir, { recursive: true, force: true });
+      markStopped();
     })();
     return stopping;
   };
@@ -92,7 +99,7 @@ export async function launchPeer(binary: string, userArgs: readonly string[], ag
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { socketPath, process: proc, stderr: () => err, stop };
+  return { socketPath, process: proc, stderr: () => err, stop, stopped };
 }
 
 /** Reads `--schema FILE` (QAPI source with doc comments, YAML, or introspection JSON). */

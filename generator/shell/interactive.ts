@@ -99,13 +99,19 @@ export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Pro
       finish(EXIT_OK);
     });
 
+    // Lines typed while a command runs wait their turn, so replies come out in order.
+    let queue = Promise.resolve();
     rl.on('line', (line: string) => {
       if (opts.historyFile) appendHistory(opts.historyFile, line);
       ctx.transcript?.write({ dir: 'input', line });
-      void handle(line);
+      queue = queue.then(() => handle(line)).catch((e: unknown) => {
+        ctx.errors.write(`${c.red(c.bold('qmp-ts shell:'))} ${e instanceof Error ? e.message : String(e)}\n`);
+        finish(EXIT_FAILED);
+      });
     });
 
     const handle = async (line: string): Promise<void> => {
+      if (finished) return;
       const controller = new AbortController();
       busy = controller;
       let outcome: Outcome;

@@ -49,6 +49,19 @@ export interface ShellIo {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** A peer the shell started must not outlive it, even when the shell is killed. */
+function stopOnSignals(peer: LaunchedPeer): void {
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+  const handler = (signal: NodeJS.Signals): void => {
+    for (const s of signals) process.off(s, handler);
+    void peer.stop().finally(() => process.kill(process.pid, signal));
+  };
+  for (const s of signals) process.once(s, handler);
+  void peer.stopped.then(() => {
+    for (const s of signals) process.off(s, handler);
+  });
+}
+
 const defaultIo = (): ShellIo => ({ input: process.stdin, output: process.stdout, errors: process.stderr, env: process.env });
 
 export async function runShell(opts: ShellOptions, io: ShellIo = defaultIo()): Promise<number> {
@@ -66,6 +79,7 @@ export async function runShell(opts: ShellOptions, io: ShellIo = defaultIo()): P
     let target: ConnectTarget;
     if (opts.fromQemu) {
       launched = await launchPeer(opts.fromQemu, opts.peerArgs ?? [], agent);
+      stopOnSignals(launched);
       target = { path: launched.socketPath };
     } else if (opts.target) {
       target = parseTarget(opts.target);
