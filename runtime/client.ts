@@ -353,6 +353,8 @@ export class QmpClient {
     } else {
       await this.#negotiate(timeout);
     }
+    // After a reconnect the peer may be another QEMU (restarted, upgraded): probe afresh.
+    if (this.#everReady) this.#schemaProbe = undefined;
     this.#everReady = true;
     this.#setState('ready');
   }
