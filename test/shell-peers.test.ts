@@ -31,7 +31,7 @@ function runShell(args: string[], input: string, whileRunning?: (stdout: () => s
   const done = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   child.stdin.write(input);
   const finish = async (): Promise<Run> => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
     const status = await done;
     clearTimeout(timer);
     const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -44,7 +44,7 @@ function runShell(args: string[], input: string, whileRunning?: (stdout: () => s
   return whileRunning(() => stdout, () => child.stdin.end()).then(finish);
 }
 
-async function until(test: () => boolean, what: string, ms = 15_000): Promise<void> {
+async function until(test: () => boolean, what: string, ms = 40_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!test()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

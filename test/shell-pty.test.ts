@@ -40,7 +40,8 @@ describe.runIf(run)('qmp-ts shell in a terminal, against QEMU 7.2', () => {
     term = new TmuxTerminal(qmpTsCommand(['shell', qemu.socketPath, '--history', files().history, '--transcript', files().transcript]), {
       HOME: dir,
     });
-    await term.waitForLastLine('(QEMU)');
+    // Generous: under a loaded CI machine, starting node with tsx can take a while.
+    await term.waitForLastLine('(QEMU)', 45_000);
   });
 
   afterAll(async () => {
@@ -161,7 +162,7 @@ describe.runIf(run)('qmp-ts shell in a terminal, against QEMU 7.2', () => {
 
     const again = new TmuxTerminal(qmpTsCommand(['shell', qemu.socketPath, '--history', files().history]), { HOME: dir });
     try {
-      await again.waitForLastLine('(QEMU)');
+      await again.waitForLastLine('(QEMU)', 40_000);
       again.press('Up');
       await again.waitForLastLine('(QEMU) help set_link');
       again.press('Up');
@@ -179,7 +180,7 @@ describe.runIf(run)('qmp-ts shell in a terminal, when QEMU goes away', () => {
     const qemu = await startQemuSystem();
     const term = new TmuxTerminal(qmpTsCommand(['shell', qemu.socketPath, '--history', '/dev/null']));
     try {
-      await term.waitForLastLine('(QEMU)');
+      await term.waitForLastLine('(QEMU)', 40_000);
       term.type('query-');
       qemu.process.kill('SIGKILL');
       const screen = await term.waitFor(/\[exit \d+\]$/, 'the shell to exit');
