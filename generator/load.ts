@@ -10,9 +10,13 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { QapiError } from './diagnostics.js';
+import { checkedCounts } from './check/counts.js';
+import { checkSchema, withStackGuard } from './check/schema.js';
 import { buildModel } from './model/build.js';
+import { schemaCounts, type SchemaCounts } from './model/counts.js';
 import type { Schema } from './model/types.js';
 import { readIntrospection } from './read/introspection.js';
+import type { ParsedSchema } from './read/parsed.js';
 import { readQapiSchema } from './read/qapi/index.js';
 
 export interface LoadOptions {
@@ -56,16 +60,40 @@ export function detectFormat(file: string, cwd?: string): SchemaFormat {
 /** Reads, checks and models a schema file of any supported format. */
 export function loadSchema(file: string, options: LoadOptions = {}): Schema {
   const format = detectFormat(file, options.cwd);
-  if (format === 'introspection') {
-    const abs = options.cwd === undefined ? file : path.resolve(options.cwd, file);
-    return readIntrospection(abs, {
-      ...(options.strict !== undefined && { strict: options.strict }),
-      ...(options.onWarning && { onWarning: options.onWarning }),
-    });
-  }
-  const parsed = readQapiSchema(file, {
-    docFormatChecks: options.strict ?? false,
-    ...(options.cwd !== undefined && { cwd: options.cwd }),
+  if (format === 'introspection') return loadIntrospection(file, options);
+  return buildModel(readSource(file, options), { format, mainFile: file });
+}
+
+/** What `validateSchemaFile` found: the definition counts, as QEMU counts them. */
+export interface ValidationResult {
+  readonly format: SchemaFormat;
+  readonly counts: SchemaCounts;
+}
+
+/**
+ * Reads and checks a schema without building the model (what `qmp-ts check` needs: the
+ * same errors as `loadSchema`, for less work). Throws `QapiError` on the first error.
+ */
+export function validateSchemaFile(file: string, options: LoadOptions = {}): ValidationResult {
+  const format = detectFormat(file, options.cwd);
+  if (format === 'introspection') return { format, counts: schemaCounts(loadIntrospection(file, options)) };
+  const checked = checkSchema(readSource(file, options), { mainFile: file });
+  return { format, counts: checkedCounts(checked) };
+}
+
+function loadIntrospection(file: string, options: LoadOptions): Schema {
+  const abs = options.cwd === undefined ? file : path.resolve(options.cwd, file);
+  return readIntrospection(abs, {
+    ...(options.strict !== undefined && { strict: options.strict }),
+    ...(options.onWarning && { onWarning: options.onWarning }),
   });
-  return buildModel(parsed, { format, mainFile: file });
+}
+
+function readSource(file: string, options: LoadOptions): ParsedSchema {
+  return withStackGuard(file, () =>
+    readQapiSchema(file, {
+      docFormatChecks: options.strict ?? false,
+      ...(options.cwd !== undefined && { cwd: options.cwd }),
+    }),
+  );
 }

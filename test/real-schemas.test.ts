@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
-import { loadSchema } from '../generator/load.js';
+import { loadSchema, validateSchemaFile } from '../generator/load.js';
 import { schemaCounts, type SchemaCounts } from '../generator/model/counts.js';
 import type { Definition, Member, Schema, StructType, Type, UnionType } from '../generator/model/types.js';
 import { readQapiSchema } from '../generator/read/qapi/index.js';
@@ -115,6 +115,8 @@ describe.skipIf(!existsSync(shared))('real QEMU schemas', () => {
         schema = loadSchema(file);
         const counts = schemaCounts(schema);
         expect(counts).toEqual(parsedCounts(file));
+        // `qmp-ts check` counts from the checked entities, without the model: same numbers.
+        expect(validateSchemaFile(file).counts).toEqual(counts);
         const known = KNOWN[rel];
         if (known) expect(counts).toEqual(known);
         checkInvariants(schema);

@@ -108,8 +108,7 @@ export class ObjectMemberEntity extends MemberEntity {
 
   check(schema: SchemaContext): void {
     this.type = schema.resolveType(this.typeName, this.info, (info) => this.describe(info));
-    const seen = new Map<string, MemberEntity>();
-    for (const f of this.features) f.checkClash(this.info, seen);
+    checkFeatureClashes(this.features, this.info);
   }
 }
 
@@ -119,6 +118,12 @@ export class VariantEntity extends ObjectMemberEntity {
   constructor(name: string, info: SourceInfo | undefined, typeName: string, ifcond: Condition | undefined) {
     super(name, info, typeName, false, ifcond, []);
   }
+}
+
+function checkFeatureClashes(features: readonly FeatureEntity[], info: SourceInfo | undefined): void {
+  if (features.length === 0) return;
+  const seen = new Map<string, MemberEntity>();
+  for (const f of features) f.checkClash(info, seen);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -142,8 +147,7 @@ export abstract class DefinitionEntity {
 
   check(_schema: SchemaContext): void {
     this.checked = true;
-    const seen = new Map<string, MemberEntity>();
-    for (const f of this.features) f.checkClash(this.info, seen);
+    checkFeatureClashes(this.features, this.info);
   }
 
   /** Connects member and feature docs; `doc` is the documenting definition's, when inherited. */
@@ -289,6 +293,9 @@ export class ArrayEntity extends TypeEntity {
   }
 }
 
+/** Base chains up to this deep are checked recursively, exactly as QEMU does. */
+const MAX_RECURSIVE_BASE_DEPTH = 200;
+
 export class ObjectEntity extends TypeEntity {
   readonly meta: 'struct' | 'union';
   base: ObjectEntity | undefined;
@@ -318,6 +325,7 @@ export class ObjectEntity extends TypeEntity {
       throw new QapiError(this.info, `object ${this.name} contains itself`);
     }
     super.check(schema);
+    this.checkDeepBasesFirst(schema);
     const seen = new Map<string, MemberEntity>();
     if (this.baseName !== undefined) {
       const base = schema.resolveType(this.baseName, this.info, "'base'");
@@ -339,6 +347,25 @@ export class ObjectEntity extends TypeEntity {
     }
     this.members = members;
     this.checkComplete = true;
+  }
+
+  /**
+   * QEMU checks a base from inside the derived type's check, recursively. A base chain
+   * thousands of types deep would exhaust the stack, so such a chain's unchecked bases are
+   * checked deepest first. Short chains (every real schema's) keep QEMU's exact order.
+   */
+  private checkDeepBasesFirst(schema: SchemaContext): void {
+    const chain: ObjectEntity[] = [];
+    const onChain = new Set<ObjectEntity>([this]);
+    for (let name = this.baseName; name !== undefined; ) {
+      const base = schema.lookupType(name);
+      if (!(base instanceof ObjectEntity) || base.checked || onChain.has(base)) break;
+      chain.push(base);
+      onChain.add(base);
+      name = base.baseName;
+    }
+    if (chain.length <= MAX_RECURSIVE_BASE_DEPTH) return;
+    for (let i = chain.length - 1; i >= MAX_RECURSIVE_BASE_DEPTH; i--) chain[i]!.check(schema);
   }
 
   /** Checks that this type's members don't clash with `seen`, reporting on behalf of `info`. */

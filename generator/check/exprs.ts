@@ -139,6 +139,11 @@ function checkKeys(
   required: readonly string[],
   optional: readonly string[],
 ): void {
+  // Hot path: no allocation unless there is an error to report.
+  let ok = true;
+  for (const k of required) if (!value.has(k)) ok = false;
+  for (const k of value.keys()) if (!required.includes(k) && !optional.includes(k)) ok = false;
+  if (ok) return;
   const missing = required.filter((k) => !value.has(k));
   if (missing.length > 0) {
     throw new QapiError(

@@ -11,7 +11,13 @@ const VALID_NAME = /^(__[a-z0-9.-]+_)?(x-)?([a-z][a-z0-9_-]*)$/i;
 
 /** QEMU's `c_name(name, protect=False)`: every character outside `[A-Za-z0-9_]` becomes `_`. */
 export function cNameUnprotected(name: string): string {
-  return name.replace(/[^A-Za-z0-9_]/g, '_');
+  // Most names need no change: check with a loop before paying for a regex replace.
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const plain = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+    if (!plain) return name.replace(/[^A-Za-z0-9_]/g, '_');
+  }
+  return name;
 }
 
 const C_TICKLISH = new Set([

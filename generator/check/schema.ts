@@ -125,9 +125,16 @@ class SchemaChecker implements SchemaContext {
 
   // -- modules ----------------------------------------------------------------------------
 
+  private readonly moduleNames = new Map<string, string>();
+
   moduleName(fname: string): string {
     if (fname.startsWith('./')) return fname;
-    return path.relative(this.schemaDir, fname);
+    let name = this.moduleNames.get(fname);
+    if (name === undefined) {
+      name = path.relative(this.schemaDir, fname);
+      this.moduleNames.set(fname, name);
+    }
+    return name;
   }
 
   makeModule(fname: string): string {
@@ -318,13 +325,32 @@ export interface CheckOptions {
   readonly mainFile?: string;
 }
 
+/**
+ * Runs `fn`, turning a stack overflow (input nested absurdly deep: QEMU itself dies with a
+ * Python RecursionError there) into a QapiError located at `file`.
+ */
+export function withStackGuard<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new QapiError({ file }, 'schema nested too deeply to check');
+    }
+    throw e;
+  }
+}
+
 /** Checks a parsed schema as QEMU does; throws `QapiError` on the first error. */
 export function checkSchema(parsed: ParsedSchema, options: CheckOptions = {}): CheckedSchema {
+  const first = parsed.files[0];
+  const mainFile = options.mainFile ?? (first !== undefined ? path.relative(process.cwd(), first) : 'schema.json');
+  return withStackGuard(mainFile, () => checkSchemaUnguarded(parsed, mainFile));
+}
+
+function checkSchemaUnguarded(parsed: ParsedSchema, mainFile: string): CheckedSchema {
   const pragmas = modelPragmas(parsed.pragma);
   const checkPragmas = toCheckPragmas(parsed.pragma);
   const exprs = checkExprs(parsed.exprs, checkPragmas);
-  const first = parsed.files[0];
-  const mainFile = options.mainFile ?? (first !== undefined ? path.relative(process.cwd(), first) : 'schema.json');
   const schema = new SchemaChecker(mainFile, pragmas);
   for (const e of exprs) {
     switch (e.meta) {

@@ -20,17 +20,17 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--summary', 'print what each schema defines')
     .action(async (files: string[], opts: CheckCliOptions) => {
       // Loaded here so that merely registering the command stays cheap.
-      const { loadSchema } = await import('../load.js');
+      const { validateSchemaFile } = await import('../load.js');
       const { QapiError } = await import('../diagnostics.js');
-      const { schemaCounts, formatCounts } = await import('../model/counts.js');
+      const { formatCounts } = await import('../model/counts.js');
       let failed = false;
       for (const file of files) {
         try {
-          const schema = loadSchema(file, {
+          const result = validateSchemaFile(file, {
             strict: opts.strict ?? false,
             onWarning: (w) => process.stderr.write(`warning: ${w.message}\n`),
           });
-          if (opts.summary) process.stdout.write(`${file}: ${formatCounts(schemaCounts(schema))}\n`);
+          if (opts.summary) process.stdout.write(`${file}: ${formatCounts(result.counts)}\n`);
         } catch (e) {
           if (!(e instanceof QapiError)) throw e;
           process.stderr.write(e.message + '\n');

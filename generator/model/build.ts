@@ -62,8 +62,11 @@ export function toLocation(info: SourceInfo | undefined): Location | undefined {
   const loc: Mutable<Location> = { file: info.file };
   if (info.line !== undefined) loc.line = info.line;
   if (info.col !== undefined) loc.col = info.col;
-  return loc;
+  return Object.freeze(loc);
 }
+
+const freeze = Object.freeze;
+const NO_FEATURES: readonly Feature[] = freeze([]);
 
 function setOpt<T extends object, K extends keyof T>(obj: T, key: K, value: T[K] | undefined): void {
   if (value !== undefined) obj[key] = value;
@@ -72,6 +75,8 @@ function setOpt<T extends object, K extends keyof T>(obj: T, key: K, value: T[K]
 class ModelBuilder {
   private readonly nodes = new Map<DefinitionEntity, Mutable<Definition>>();
   private readonly members = new Map<ObjectMemberEntity, Member>();
+  /** Members of one definition share its SourceInfo: share the Location too. */
+  private readonly locations = new Map<SourceInfo, Location>();
 
   constructor(private readonly checked: CheckedSchema) {}
 
@@ -79,16 +84,20 @@ class ModelBuilder {
     const defs = this.checked.entityList.filter((e): e is DefinitionEntity => !(e instanceof IncludeEntity));
     // Two passes: every node exists before any reference to it is filled in (cycles).
     for (const e of defs) this.nodes.set(e, this.shell(e));
-    for (const e of defs) this.fill(e, this.nodes.get(e)!);
+    for (const e of defs) freeze(this.fill(e, this.nodes.get(e)!));
 
-    const modules: Module[] = this.checked.modules.map((m) => ({
-      name: m.name,
-      entries: m.entities.map((e): ModuleEntry =>
-        e instanceof IncludeEntity
-          ? withLocation({ kind: 'include', module: e.includedModule }, e.info)
-          : (this.nodes.get(e) as Definition),
-      ),
-    }));
+    const modules: Module[] = this.checked.modules.map((m) =>
+      freeze({
+        name: m.name,
+        entries: freeze(
+          m.entities.map((e): ModuleEntry =>
+            e instanceof IncludeEntity
+              ? freeze(withLocation({ kind: 'include' as const, module: e.includedModule }, this.location(e.info)))
+              : (this.nodes.get(e) as Definition),
+          ),
+        ),
+      }),
+    );
     const entities = modules.flatMap((m) => m.entries.filter((e): e is Definition => e.kind !== 'include'));
     const types = new Map<string, Type>();
     const commands = new Map<string, Command>();
@@ -99,21 +108,21 @@ class ModelBuilder {
       else types.set(d.name, d);
     }
     const parsed = this.checked.parsed;
-    const schema: Schema = {
-      source: {
+    // Every node was frozen as it was completed; what remains are the containers.
+    return freeze({
+      source: freeze({
         format: options.format ?? (/\.ya?ml$/i.test(parsed.files[0] ?? '') ? 'yaml' : 'qapi'),
-        files: [...parsed.files],
+        files: freeze([...parsed.files]),
         hash: hashFiles(parsed.files),
-      },
-      entities,
-      types,
-      commands,
-      events,
+      }),
+      entities: freeze(entities),
+      types: freezeMap(types),
+      commands: freezeMap(commands),
+      events: freezeMap(events),
       pragmas: this.checked.pragmas,
-      modules,
-      docs: parsed.docs.map((d) => this.docBlock(d)),
-    };
-    return deepFreeze(schema);
+      modules: freeze(modules),
+      docs: freeze(parsed.docs.map((d) => this.docBlock(d))),
+    });
   }
 
   private common(e: DefinitionEntity): Mutable<Definition> {
@@ -124,7 +133,7 @@ class ModelBuilder {
       module: e.module,
       implicit: e instanceof BuiltinEntity ? false : e.isImplicit(),
     };
-    setOpt(node, 'location', toLocation(e.info));
+    setOpt(node, 'location', this.location(e.info));
     setOpt(node, 'doc', e.doc ? this.doc(e.doc) : undefined);
     // An array's condition is its element's, known only after resolution (see `fill`).
     if (!(e instanceof ArrayEntity)) setOpt(node, 'condition', e.ifcond);
@@ -139,20 +148,20 @@ class ModelBuilder {
     return this.nodes.get(e) as Type;
   }
 
-  private fill(e: DefinitionEntity, n: Mutable<Definition>): void {
+  private fill(e: DefinitionEntity, n: Mutable<Definition>): Mutable<Definition> {
     if (e instanceof BuiltinEntity) {
       const b = n as Mutable<BuiltinType>;
       b.name = e.name as BuiltinName;
       b.jsonType = e.jsonType();
     } else if (e instanceof EnumEntity) {
       const en = n as Mutable<EnumType>;
-      en.values = e.members.map((m) => {
+      en.values = freeze(e.members.map((m) => {
         const v = { name: m.name, features: this.features(m.features) } as Mutable<EnumType['values'][number]>;
-        setOpt(v, 'location', toLocation(m.info));
+        setOpt(v, 'location', this.location(m.info));
         setOpt(v, 'condition', m.ifcond);
         setOpt(v, 'doc', this.memberDoc(m));
-        return v;
-      });
+        return freeze(v);
+      }));
       setOpt(en, 'prefix', e.prefix);
     } else if (e instanceof ArrayEntity) {
       const a = n as Mutable<ArrayType>;
@@ -162,30 +171,30 @@ class ModelBuilder {
       if (e.branches) {
         const u = n as Mutable<UnionType>;
         u.base = this.ref(e.base!) as StructType;
-        u.members = e.members.map((m) => this.member(m));
+        u.members = this.memberList(e.members);
         u.discriminator = e.branches.tagName;
         u.discriminatorType = this.ref(e.branches.tagMember.type) as EnumType;
-        u.branches = e.branches.variants.map((v) => {
+        u.branches = freeze(e.branches.variants.map((v) => {
           const b = { value: v.name, type: this.ref(v.type) as StructType | UnionType } as Mutable<UnionType['branches'][number]>;
           setOpt(b, 'condition', v.ifcond);
-          setOpt(b, 'location', toLocation(v.info));
-          return b;
-        });
+          setOpt(b, 'location', this.location(v.info));
+          return freeze(b);
+        }));
       } else {
         const s = n as Mutable<StructType>;
         if (e.base) s.base = this.ref(e.base) as StructType;
-        s.ownMembers = e.localMembers.map((m) => this.member(m));
-        s.members = e.members.map((m) => this.member(m));
+        s.ownMembers = this.memberList(e.localMembers);
+        s.members = this.memberList(e.members);
       }
     } else if (e instanceof AlternateEntity) {
       const a = n as Mutable<AlternateType>;
-      a.alternatives = e.variants.map((v) => {
+      a.alternatives = freeze(e.variants.map((v) => {
         const alt = { name: v.name, type: this.ref(v.type) } as Mutable<AlternateType['alternatives'][number]>;
         setOpt(alt, 'condition', v.ifcond);
-        setOpt(alt, 'location', toLocation(v.info));
+        setOpt(alt, 'location', this.location(v.info));
         setOpt(alt, 'doc', this.memberDoc(v));
-        return alt;
-      });
+        return freeze(alt);
+      }));
     } else if (e instanceof CommandEntity) {
       const c = n as Mutable<Command>;
       if (e.argType) c.arguments = this.ref(e.argType) as StructType | UnionType;
@@ -203,6 +212,7 @@ class ModelBuilder {
       ev.implicitArguments = e.argType?.isImplicit() ?? false;
       ev.boxed = e.boxed;
     }
+    return n;
   }
 
   private member(m: ObjectMemberEntity): Member {
@@ -214,13 +224,27 @@ class ModelBuilder {
         optional: m.optional,
         features: this.features(m.features),
       } as Mutable<Member>;
-      setOpt(node, 'location', toLocation(m.info));
+      setOpt(node, 'location', this.location(m.info));
       setOpt(node, 'condition', m.ifcond);
       setOpt(node, 'doc', this.memberDoc(m));
       out = node;
-      this.members.set(m, out);
+      this.members.set(m, freeze(out));
     }
     return out;
+  }
+
+  private memberList(ms: readonly ObjectMemberEntity[]): readonly Member[] {
+    return freeze(ms.map((m) => this.member(m)));
+  }
+
+  private location(info: SourceInfo | undefined): Location | undefined {
+    if (!info) return undefined;
+    let loc = this.locations.get(info);
+    if (!loc) {
+      loc = toLocation(info)!;
+      this.locations.set(info, loc);
+    }
+    return loc;
   }
 
   private memberDoc(m: MemberEntity): string | undefined {
@@ -228,41 +252,47 @@ class ModelBuilder {
     return text ? text : undefined;
   }
 
-  private features(fs: readonly FeatureEntity[]): Feature[] {
-    return fs.map((f) => {
-      const out = { name: f.name } as Mutable<Feature>;
-      setOpt(out, 'condition', f.ifcond);
-      setOpt(out, 'doc', this.memberDoc(f));
-      return out;
-    });
+  private features(fs: readonly FeatureEntity[]): readonly Feature[] {
+    if (fs.length === 0) return NO_FEATURES;
+    return freeze(
+      fs.map((f) => {
+        const out = { name: f.name } as Mutable<Feature>;
+        setOpt(out, 'condition', f.ifcond);
+        setOpt(out, 'doc', this.memberDoc(f));
+        return freeze(out);
+      }),
+    );
   }
 
   private doc(d: ParsedDoc): Doc {
     const sections: DocSection[] = [];
     for (const s of d.sections) {
       if (s.kind === 'member' || s.kind === 'feature') continue;
-      sections.push({ kind: s.kind, text: s.text });
+      sections.push(freeze({ kind: s.kind, text: s.text }));
     }
-    const out = { body: d.body.text, sections } as Mutable<Doc>;
+    const out = { body: d.body.text, sections: freeze(sections) } as Mutable<Doc>;
     setOpt(out, 'since', d.since?.text);
     setOpt(out, 'returns', d.returns?.text);
     setOpt(out, 'errors', d.errors?.text);
-    return out;
+    return freeze(out);
   }
 
   private docBlock(d: ParsedDoc): DocBlock {
     const state = this.checked.docs.state(d);
+    const description = (a: { name: string; text: string }) => freeze({ name: a.name, text: a.text });
     const block = {
       body: d.body.text,
-      args: [...state.args.values()].map((a) => ({ name: a.name, text: a.text })),
-      features: [...state.features.values()].map((a) => ({ name: a.name, text: a.text })),
-      sections: d.sections
-        .filter((s) => s.kind !== 'member' && s.kind !== 'feature')
-        .map((s) => ({ kind: s.kind as DocSection['kind'], text: s.text })),
+      args: freeze([...state.args.values()].map(description)),
+      features: freeze([...state.features.values()].map(description)),
+      sections: freeze(
+        d.sections
+          .filter((s) => s.kind !== 'member' && s.kind !== 'feature')
+          .map((s) => freeze({ kind: s.kind as DocSection['kind'], text: s.text })),
+      ),
     } as Mutable<DocBlock>;
     setOpt(block, 'symbol', d.symbol);
-    setOpt(block, 'location', toLocation(d.info));
-    return block;
+    setOpt(block, 'location', this.location(d.info));
+    return freeze(block);
   }
 }
 
@@ -276,8 +306,7 @@ function kindOf(e: DefinitionEntity): Definition['kind'] {
   return 'event';
 }
 
-function withLocation<T extends object>(obj: T, info: SourceInfo | undefined): T & { location?: Location } {
-  const loc = toLocation(info);
+function withLocation<T extends object>(obj: T, loc: Location | undefined): T & { location?: Location } {
   return loc ? { ...obj, location: loc } : obj;
 }
 
@@ -294,27 +323,8 @@ function hashFiles(files: readonly string[]): string {
   return h.digest('hex');
 }
 
-/** Freezes the whole graph (it is cyclic: visit each object once). */
-function deepFreeze<T>(root: T): T {
-  const seen = new Set<object>();
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
-    seen.add(v);
-    if (v instanceof Map) {
-      for (const [k, x] of v) stack.push(k, x);
-      freezeMap(v);
-    } else {
-      for (const x of Object.values(v)) stack.push(x);
-      Object.freeze(v);
-    }
-  }
-  return root;
-}
-
 /** A Map can't be frozen by Object.freeze; make its mutators throw instead. */
-function freezeMap(m: Map<unknown, unknown>): void {
+function freezeMap<K, V>(m: Map<K, V>): ReadonlyMap<K, V> {
   const fail = (): never => {
     throw new TypeError('the schema model is read-only');
   };
@@ -323,5 +333,5 @@ function freezeMap(m: Map<unknown, unknown>): void {
     delete: { value: fail },
     clear: { value: fail },
   });
-  Object.freeze(m);
+  return Object.freeze(m);
 }
