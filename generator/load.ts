@@ -93,6 +93,7 @@ function readSource(file: string, options: LoadOptions): ParsedSchema {
   return withStackGuard(file, () =>
     readQapiSchema(file, {
       docFormatChecks: options.strict ?? false,
+      ...(!options.strict && options.onWarning && { onDocFormatWarning: options.onWarning }),
       ...(options.cwd !== undefined && { cwd: options.cwd }),
     }),
   );

@@ -28,6 +28,11 @@ export interface ReadOptions {
    * sentences). Default true; schemas written for older QEMU (e.g. 9.2) need false.
    */
   readonly docFormatChecks?: boolean;
+  /**
+   * With `docFormatChecks: false`: receives each violation of those rules, as the located
+   * QapiError the checks would throw, so that callers can report warnings.
+   */
+  readonly onDocFormatWarning?: (warning: QapiError) => void;
 }
 
 export class ReadContext {

@@ -150,6 +150,8 @@ export class DocReader {
   constructor(
     private readonly lx: QapiLexer,
     private readonly formatChecks: boolean,
+    /** Without `formatChecks`: receives each format violation instead (warnings). */
+    private readonly onFormatWarning?: (warning: QapiError) => void,
   ) {}
 
   /** QEMU's `get_doc`: read the block and the token after it. */
@@ -267,7 +269,7 @@ export class DocReader {
       if (this.literalIndent === 0) this.literalIndent = indent;
       else if (indent < this.literalIndent) this.literalMode = false; // rST blocks end on de-indent
     }
-    if (!this.literalMode && this.formatChecks) this.checkFormat(line);
+    if (!this.literalMode && (this.formatChecks || this.onFormatWarning)) this.checkFormat(line);
     return line;
   }
 
@@ -275,7 +277,7 @@ export class DocReader {
   private checkFormat(line: string): void {
     const lx = this.lx;
     if (line.length + 2 > 70 && pyLen(line) + 2 > 70 && !URL_LINE.test(line)) {
-      throw lx.error('documentation line longer than 70 characters');
+      this.formatIssue(lx.error('documentation line longer than 70 characters'));
     }
     if (!MAYBE_ONE_SPACE.test(line)) return;
     ONE_SPACE.lastIndex = 0;
@@ -283,10 +285,20 @@ export class DocReader {
     while ((m = ONE_SPACE.exec(line))) {
       if (m[2] === undefined) continue;
       // Point at the character after the punctuation, as QEMU does.
+      const pos = lx.pos;
       lx.pos = lx.lineStart + 2 + m.index + 1;
       ONE_SPACE.lastIndex = 0;
-      throw lx.error('Use two spaces between sentences\nIf this not the end of a sentence, please report a bug.');
+      const err = lx.error('Use two spaces between sentences\nIf this not the end of a sentence, please report a bug.');
+      lx.pos = pos;
+      this.formatIssue(err);
+      return;
     }
+  }
+
+  /** A format violation is an error under `formatChecks`, else a warning. */
+  private formatIssue(err: QapiError): void {
+    if (this.formatChecks) throw err;
+    this.onFormatWarning?.(err);
   }
 
   /** QEMU's `get_doc_indented`: the rest of a tagged or `@name:` section. */
