@@ -364,20 +364,24 @@ class BigIntConverter {
       }
       case 's':
         return this.members(d[2], v);
-      case 'u': {
-        const o = isObject(v) ? v : undefined;
-        if (o === undefined) return v;
-        const tag = Object.hasOwn(o, d[3]) ? o[d[3]] : undefined;
-        const bi = typeof tag === 'string' && Object.hasOwn(d[4], tag) ? d[4][tag] : undefined;
-        const bd = bi === undefined ? undefined : this.types[bi];
-        return this.members(bd !== undefined && bd[0] === 's' ? [...d[2], ...bd[2]] : d[2], v);
-      }
+      case 'u':
+        return isObject(v) ? this.members(this.unionMembers(d, v), v) : v;
       case 'l': {
         const kind = jsonKind(v);
         const alt = d[2].find(([k]) => k === kind || (kind === 'number' && k === 'int'));
         return alt === undefined ? v : this.convert(alt[1], v);
       }
     }
+  }
+
+  /** The members a union value has: base, then its branch's (nested unions followed). */
+  private unionMembers(d: Extract<TypeDesc, readonly ['u', ...unknown[]]>, v: Record<string, unknown>): (readonly [string, number, 1?])[] {
+    const tag = Object.hasOwn(v, d[3]) ? v[d[3]] : undefined;
+    const bi = typeof tag === 'string' && Object.hasOwn(d[4], tag) ? d[4][tag] : undefined;
+    const bd = bi === undefined ? undefined : this.types[bi];
+    if (bd === undefined || bd[0] === 'b' || bd[0] === 'e' || bd[0] === 'a' || bd[0] === 'l') return [...d[2]];
+    if (bd[0] === 's') return [...d[2], ...bd[2]];
+    return [...d[2], ...this.unionMembers(bd, v)];
   }
 
   private members(members: readonly (readonly [string, number, 1?])[], v: unknown): unknown {

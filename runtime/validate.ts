@@ -46,7 +46,8 @@ export type AlternateKey = 'string' | 'number' | 'int' | 'boolean' | 'null' | 'o
  * - `['a', element]`: array
  * - `['s', name, members]`: struct (base members flattened in, base first)
  * - `['u', name, baseMembers, discriminator, branches]`: union; `branches` maps a
- *   discriminator value to the index of its branch struct. Values without members are left out.
+ *   discriminator value to the index of its branch type: a struct, or a union whose members
+ *   and branches nest inside (QAPI allows unions as branches). Values without members are left out.
  * - `['l', name, alternatives]`: alternate, each alternative as `[json type, type index]`.
  */
 export type TypeDesc =
@@ -415,8 +416,12 @@ class Compiled {
       if (c === undefined) {
         const bi = hasOwn(branches, val) ? branches[val] : undefined;
         const bd = bi === undefined ? undefined : types[bi];
-        const extra = bd !== undefined && bd[0] === 's' ? bd[2] : [];
-        c = this.objectCheck(name, [...base, ...extra]);
+        if (bd !== undefined && bd[0] === 'u') {
+          // A union as a branch: its members join ours, its discriminator picks further.
+          c = this.unionCheck(name, [...base, ...bd[2]], bd[3], bd[4]);
+        } else {
+          c = this.objectCheck(name, bd !== undefined && bd[0] === 's' ? [...base, ...bd[2]] : base);
+        }
         byValue.set(val, c);
       }
       return c;

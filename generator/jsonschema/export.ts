@@ -14,7 +14,7 @@
  * Must agree with runtime/validate.ts on every value (test/jsonschema.test.ts checks it with ajv).
  */
 import type {
-  AlternateType, BuiltinType, Command, Event, Member, Schema, Type, UnionType,
+  AlternateType, BuiltinType, Command, Event, Member, Schema, StructType, Type, UnionType,
 } from '../model/types.js';
 import { isDeprecated } from '../model/types.js';
 
@@ -156,28 +156,42 @@ class Exporter {
   }
 
   private unionSchema(u: UnionType): Record<string, JsonValue> {
+    if (this.strict) return this.closedUnion(u.members, u);
     const disc = u.discriminator;
     const s = this.objectSchema(u.members);
-    if (this.strict) {
-      // Closed per branch: the common members plus the branch's, nothing else.
-      delete s['additionalProperties'];
-      const common = s['properties'] as Record<string, JsonValue>;
-      s['properties'] = { [disc]: common[disc]! };
-      s['required'] = [disc];
-      s['allOf'] = u.branches.map((b) => ({
-        if: { properties: { [disc]: { const: b.value } } },
-        then: this.objectSchema([...u.members, ...b.type.members]),
+    const withMembers = u.branches.filter((b) => b.type.members.length > 0);
+    if (withMembers.length > 0) {
+      s['allOf'] = withMembers.map((b) => ({
+        if: { properties: { [disc]: { const: b.value } }, required: [disc] },
+        // Open objects compose: a union branch (QAPI allows them) is just its own schema.
+        then: (b.type as StructType | UnionType).kind === 'union' ? this.ref(b.type) : this.objectSchema(b.type.members),
       }));
-    } else {
-      const withMembers = u.branches.filter((b) => b.type.members.length > 0);
-      if (withMembers.length > 0) {
-        s['allOf'] = withMembers.map((b) => ({
-          if: { properties: { [disc]: { const: b.value } }, required: [disc] },
-          then: this.objectSchema(b.type.members),
-        }));
-      }
     }
     return s;
+  }
+
+  /**
+   * Strict: one closed object per discriminator value, holding `members` (the base, and the
+   * members of enclosing unions when `u` is itself a branch) plus the branch's. A branch
+   * that is a union nests another `if`/`then` level on its own discriminator.
+   */
+  private closedUnion(members: readonly Member[], u: UnionType): Record<string, JsonValue> {
+    const disc = u.discriminator;
+    const discMember = members.find((m) => m.name === disc)!;
+    return {
+      type: 'object',
+      properties: { [disc]: this.ref(discMember.type) },
+      required: [disc],
+      allOf: u.branches.map((b) => {
+        const branch = b.type as StructType | UnionType;
+        return {
+          if: { properties: { [disc]: { const: b.value } } },
+          then: branch.kind === 'union'
+            ? this.closedUnion([...members, ...branch.members], branch)
+            : this.objectSchema([...members, ...branch.members]),
+        };
+      }),
+    };
   }
 
   private alternateSchema(a: AlternateType): Record<string, JsonValue> {
