@@ -84,6 +84,20 @@ describe('SchemaProbe queries (QEMU 7.2 x86_64)', () => {
   });
 });
 
+describe('typed paths', () => {
+  it('checks the command or event name at compile time when the names are given', () => {
+    const typed = probe as unknown as SchemaProbe<'query-status' | 'blockdev-add', 'STOP'>;
+    expect(typed.has('blockdev-add/arg-type/+file/aio')).toBe(true);
+    expect(typed.has('STOP')).toBe(true);
+    // @ts-expect-error not a command or event of the bindings
+    expect(typed.has('query-statu')).toBe(false);
+    // @ts-expect-error events have no ret-type
+    expect(typed.has('STOP/ret-type')).toBe(false);
+    // @ts-expect-error the first step after a name is arg-type, ret-type or a $feature
+    expect(typed.has('query-status/status')).toBe(false);
+  });
+});
+
 describe('parseSchemaInfo', () => {
   it('accepts a whole reply and skips unknown meta-types', () => {
     const entries = parseSchemaInfo({
