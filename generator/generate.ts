@@ -74,29 +74,38 @@ async function generateOne(
   version: string,
 ): Promise<TargetResult> {
   const { emitBindings } = await import('./emit/index.js');
-  const emitted = emitBindings(schema, {
-    ...(target.runtime !== undefined ? { runtime: target.runtime } : {}),
-    ...(target.layout !== undefined ? { layout: target.layout } : {}),
-    ...(target.commands ? { commands: target.commands } : {}),
-    ...(target.events ? { events: target.events } : {}),
-    ...(target.client !== undefined ? { names: { client: target.client } } : {}),
-  });
   const identity = formatterIdentity();
   const info = { version, inputHash: schema.source.hash };
   let reused = 0;
-  // Biggest files first, so the worker pool finishes together.
-  const order = [...emitted].sort((a, b) => b.text.length - a.text.length);
   const formatted = new Map<string, string>();
-  await Promise.all(
-    order.map(async (f) => {
+  const pending: Promise<void>[] = [];
+  // Each file goes to the formatter as soon as it is printed.
+  const emitted = emitBindings(
+    schema,
+    {
+      ...(target.runtime !== undefined ? { runtime: target.runtime } : {}),
+      ...(target.layout !== undefined ? { layout: target.layout } : {}),
+      ...(target.commands ? { commands: target.commands } : {}),
+      ...(target.events ? { events: target.events } : {}),
+      ...(target.client !== undefined ? { names: { client: target.client } } : {}),
+    },
+    (f) => {
       const key = sha256(`${identity}\n${f.text}`);
       const existing = readIfExists(join(target.output, ...f.path.split('/')));
-      let body = reusableBody(existing, key);
-      if (body !== undefined) reused++;
-      else body = await formatter.format(f.text);
-      formatted.set(f.path, header(info, key, sha256(body)) + body);
-    }),
+      const body = reusableBody(existing, key);
+      if (body !== undefined) {
+        reused++;
+        formatted.set(f.path, header(info, key, sha256(body)) + body);
+        return;
+      }
+      pending.push(
+        formatter.format(f.text).then((text) => {
+          formatted.set(f.path, header(info, key, sha256(text)) + text);
+        }),
+      );
+    },
   );
+  await Promise.all(pending);
   const files: OutputFile[] = emitted.map((f) => ({ path: f.path, content: formatted.get(f.path)! }));
   const result = writeOutput(target.output, files, options.check ?? false);
   // qmp-schema.json: what the bindings cover, for `qmp-ts verify` (generator/diff/snapshot.ts).

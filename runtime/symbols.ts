@@ -14,20 +14,16 @@ export interface RuntimeSymbol {
   readonly typeOnly: boolean;
 }
 
-function sym<N extends string>(name: N, typeOnly: boolean): { readonly name: N; readonly typeOnly: boolean } {
-  return { name, typeOnly };
-}
-
 export const runtimeSymbols = {
-  JsonValue: sym('JsonValue', true),
-  EmptyObject: sym('EmptyObject', true),
-  CommandMethod: sym('CommandMethod', true),
-  EventUnion: sym('EventUnion', true),
-  UnknownEventMessage: sym('UnknownEventMessage', true),
-  QmpClient: sym('QmpClient', true),
-  TypedQmpClient: sym('TypedQmpClient', false),
-  defineCommands: sym('defineCommands', false),
-  installCommandMethods: sym('installCommandMethods', false),
+  JsonValue: { name: 'JsonValue', typeOnly: true },
+  EmptyObject: { name: 'EmptyObject', typeOnly: true },
+  CommandMethod: { name: 'CommandMethod', typeOnly: true },
+  EventUnion: { name: 'EventUnion', typeOnly: true },
+  UnknownEventMessage: { name: 'UnknownEventMessage', typeOnly: true },
+  QmpClient: { name: 'QmpClient', typeOnly: true },
+  TypedQmpClient: { name: 'TypedQmpClient', typeOnly: false },
+  defineCommands: { name: 'defineCommands', typeOnly: false },
+  installCommandMethods: { name: 'installCommandMethods', typeOnly: false },
 } as const satisfies Record<string, RuntimeSymbol>;
 
 export type RuntimeSymbolName = keyof typeof runtimeSymbols;
@@ -53,3 +49,43 @@ export const CommandFlag = {
   /** `allow-oob: true`. */
   AllowOob: 4,
 } as const;
+
+/** A downstream extension prefix (`__com.redhat_`) split from the rest of a name. */
+export interface SplitName {
+  /** The prefix as QEMU's `c_name` writes it (`__com_redhat_`), or '' for upstream names. */
+  readonly prefix: string;
+  readonly rest: string;
+}
+
+export function splitDownstream(name: string): SplitName {
+  const m = /^(__[A-Za-z0-9.-]+_)(.+)$/s.exec(name);
+  return m ? { prefix: m[1]!.replace(/[^A-Za-z0-9_]/g, '_'), rest: m[2]! } : { prefix: '', rest: name };
+}
+
+/**
+ * The words of a name split at `-`, `_` and `.`; all-capital words (`SHUTDOWN`, from
+ * UPPER_SNAKE names) are lowered, mixed-case ones (`QKeyCode`) kept.
+ */
+export function nameWords(rest: string): string[] {
+  return rest
+    .split(/[-_.]+/)
+    .filter((w) => w !== '')
+    .map((w) => (w.length > 1 && /[A-Z]/.test(w) && !/[a-z]/.test(w) ? w.toLowerCase() : w));
+}
+
+/**
+ * camelCase of a wire name, the default method name of a command: `query-status` ->
+ * `queryStatus`, `set_password` -> `setPassword`, `__com.redhat_drive-add` ->
+ * `__com_redhat_driveAdd`. The generator's naming pass uses this very function and writes
+ * a method name into the command table only where it differs (reserved names get a `$`),
+ * so the table stays small and the two cannot disagree.
+ */
+export function camelCase(name: string): string {
+  const { prefix, rest } = splitDownstream(name);
+  return (
+    prefix +
+    nameWords(rest)
+      .map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() : w.charAt(0).toUpperCase()) + w.slice(1))
+      .join('')
+  );
+}

@@ -12,7 +12,7 @@
 import { QmpClient, type ClientOptions, type QmpGreeting } from './client.js';
 import type { EventIteratorOptions, QmpEventMessage, QmpTimestamp, WaitForEventOptions } from './events.js';
 import type { ConnectTarget } from './transport.js';
-import { CommandFlag } from './symbols.js';
+import { CommandFlag, camelCase } from './symbols.js';
 
 export { CommandFlag };
 
@@ -97,8 +97,11 @@ export type EventUnion<E> = { [K in keyof E & string]: EventMessage<K, E[K]> }[k
 export type AnyEventMessage<E> = EventUnion<E> | UnknownEventMessage;
 
 
-/** One command as generated: wire name, method name, {@link CommandFlag} bits. */
-export type CommandTableEntry = readonly [wire: string, method: string, flags: number];
+/**
+ * One command as generated: wire name, {@link CommandFlag} bits, and the method name when it
+ * is not `camelCase(wire)`.
+ */
+export type CommandTableEntry = readonly [wire: string, flags: number, method?: string];
 
 /** What the runtime knows about every command of a set of bindings, by wire name. */
 export interface CommandTable<C> {
@@ -109,7 +112,7 @@ export interface CommandTable<C> {
 
 /** Builds the runtime table from the generated entries (a Map: wire names are never object keys). */
 export function defineCommands<C>(entries: readonly CommandTableEntry[]): CommandTable<C> {
-  return { byName: new Map(entries.map(([wire, method, flags]) => [wire, { method, flags }])) };
+  return { byName: new Map(entries.map(([wire, flags, method]) => [wire, { method: method ?? camelCase(wire), flags }])) };
 }
 
 /** A typed client over a connected {@link QmpClient}. */

@@ -61,7 +61,11 @@ describe('types', () => {
     expect(types).toMatch(/the old name of `id`\n\s+\* @deprecated Member `legacy-name` is deprecated\.  Use `id` instead\./);
     expect(types).toMatch(/Available only if: CONFIG_LINUX/);
     expect(types).toMatch(/"x-turbo": experimental turbo mode \(experimental\)/);
-    const commands = file(downstream, 'commands.ts');
+    // full docs on the methods, a summary pointing at the method in the command map
+    const commands = file(downstream, 'client.ts');
+    const map = file(downstream, 'commands.ts');
+    expect(map).toMatch(/Add an example drive\.\n\s+\*\n\s+\* Method: `__com_example_driveAdd`\.\n\s+\* @since 1\.0/);
+    expect(map).toMatch(/@deprecated Use __com\.example_backend-del instead\./);
     expect(commands).toMatch(/Add an example drive\.\n\s+\* @returns the drive as added\n\s+\* @throws - If a drive with the same id exists, GenericError\n\s+\* @since 1\.0/);
     expect(commands).toMatch(/@experimental This command is experimental\./);
     expect(commands).toMatch(/Available only if: CONFIG_LINUX and not CONFIG_WIN32/);
@@ -97,9 +101,15 @@ describe('maps and client', () => {
     expect(commands).toMatch(/"__com\.example_fire-and-forget": \{ args: __com_example_FireAndForgetArguments; returns: \$EmptyObject; allowOob: false; successResponse: false \}/);
     expect(commands).toMatch(/"__com\.example_ping": \{ args: undefined; returns: \$EmptyObject; allowOob: true; successResponse: true \}/);
     expect(commands).toMatch(/"__com\.example_backend-add": \{ args: __com_example_Backend;/);
-    expect(commands).toContain('["__com.example_set_password", "__com_example_setPassword", 1]');
-    expect(commands).toContain('["__com.example_fire-and-forget", "__com_example_fireAndForget", 3]');
-    expect(commands).toContain('["__com.example_ping", "__com_example_ping", 4]');
+    // the method name is written only where it is not camelCase(wire name)
+    expect(commands).toContain('["__com.example_set_password", 1]');
+    expect(commands).toContain('["__com.example_fire-and-forget", 3]');
+    expect(commands).toContain('["__com.example_ping", 4]');
+    const odd = emitBindings(loadSchema('test/fixtures/names/odd-names.json'));
+    const oddTable = file(odd, 'commands.ts');
+    expect(oddTable).toContain('["then", 0, "then$"]');
+    expect(oddTable).toContain('["close", 1, "close$"]');
+    expect(oddTable).toContain('["set_level", 1]');
   });
 
   it('maps events to their data and builds QmpEvent with the fallback member', () => {
@@ -110,7 +120,7 @@ describe('maps and client', () => {
   });
 
   it('imports only symbols the runtime declares in symbols.ts, and the runtime exports each of them', () => {
-    const declared = new Map(Object.values(runtimeSymbols).map((s) => [s.name, s.typeOnly]));
+    const declared = new Map<string, boolean>(Object.values(runtimeSymbols).map((s) => [s.name, s.typeOnly]));
     for (const f of downstream) {
       for (const m of f.text.matchAll(/(?:type )?(\w+) as \$(\w+)/g)) {
         expect(m[1]).toBe(m[2]);
@@ -150,14 +160,15 @@ describe('names that are data', () => {
     expect(types).toMatch(/"__proto__" \| "constructor"/);
     // wire names only ever appear as string values in the runtime table (a Map), never as keys
     const table = file(files, 'commands.ts').split('$defineCommands<')[1]!;
-    expect(table).toContain('["query-x", "queryX", 1]');
+    expect(table).toContain('["query-x", 1]');
     expect(table).not.toMatch(/__proto__\s*:/);
   });
 
   it('builds the command table as a Map, so wire names are never object keys at run time', () => {
-    const table = runtime.defineCommands([['__proto__', 'proto', 0], ['constructor', 'ctor', 1]]);
+    const table = runtime.defineCommands([['__proto__', 0, 'proto'], ['constructor', 1, 'ctor'], ['query-status', 0]]);
     expect(table.byName.get('__proto__')).toEqual({ method: 'proto', flags: 0 });
     expect(table.byName.get('constructor')).toEqual({ method: 'ctor', flags: 1 });
+    expect(table.byName.get('query-status')).toEqual({ method: 'queryStatus', flags: 0 });
     expect(table.byName.get('toString')).toBeUndefined();
   });
 });

@@ -80,7 +80,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('-o, --out <dir>', 'output directory')
     .option('--config <file>', `YAML configuration (default: ./${CONFIG_FILE_NAME}, else the package's own)`)
     .option('--runtime <specifier>', "how generated code imports the runtime (package name, or a path relative to the output directory)")
-    .option('--layout <layout>', "'single' (one types.ts) or 'modules' (one file per schema module)", parseLayout)
+    .option('--layout <layout>', "'single' (one types.ts) or 'modules' (types/<module>.ts; the default for multi-file schemas)", parseLayout)
     .option('--client <name>', 'name of the generated client class (default QmpApi)')
     .option('--check', 'write nothing; exit 1 listing the files that would change')
     .option('--watch', 'regenerate whenever a schema file (includes too) or the config changes; Ctrl-C stops')

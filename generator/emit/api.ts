@@ -4,7 +4,7 @@
  */
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
 import type { Command, Event, StructType, UnionType } from '../model/types.js';
-import { propertyKey, stringLiteral } from '../names/index.js';
+import { camelCase, propertyKey, stringLiteral } from '../names/index.js';
 import { CommandFlag } from '../../runtime/symbols.js';
 import { docs } from './docs.js';
 import type { FileScope } from './scope.js';
@@ -21,13 +21,14 @@ function commandNotes(c: Command): string[] {
   return notes;
 }
 
-export function commandDocs(c: Command) {
+/** Full docs (on the method), or a summary pointing at the method (in the command map). */
+export function commandDocs(c: Command, summaryOf?: string) {
   return docs({
     ...(c.doc ? { doc: c.doc } : {}),
     features: c.features,
     ...(c.condition !== undefined ? { condition: c.condition } : {}),
     command: true,
-    notes: commandNotes(c),
+    ...(summaryOf !== undefined ? { summary: `Method: \`${summaryOf}\`.` } : { notes: commandNotes(c) }),
   });
 }
 
@@ -55,7 +56,7 @@ export function commandsFile(scope: FileScope, commands: readonly Command[]): St
         return {
           name: propertyKey(c.name),
           type: `{ args: ${args}; returns: ${returns}; allowOob: ${String(c.allowOob)}; successResponse: ${String(c.successResponse)} }`,
-          docs: commandDocs(c),
+          docs: commandDocs(c, scope.names.methodName(c)),
         };
       }),
     },
@@ -63,12 +64,21 @@ export function commandsFile(scope: FileScope, commands: readonly Command[]): St
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: [{ description: 'What the client needs at run time about each command: wire name, method name, flags.' }],
+      docs: [
+        {
+          description:
+            'What the client needs at run time about each command: wire name, flags, and the method name where it is not the camelCase of the wire name.',
+        },
+      ],
       declarations: [
         {
           name: fixed.commandTable,
           initializer: `${scope.rt('defineCommands')}<${fixed.commands}>([${commands
-            .map((c) => `\n  [${stringLiteral(c.name)}, ${stringLiteral(scope.names.methodName(c))}, ${commandFlags(c)}]`)
+            .map((c) => {
+              const method = scope.names.methodName(c);
+              const explicit = method === camelCase(c.name) ? '' : `, ${stringLiteral(method)}`;
+              return `\n  [${stringLiteral(c.name)}, ${commandFlags(c)}${explicit}]`;
+            })
             .join(',')}\n])`,
         },
       ],

@@ -53,6 +53,11 @@ export interface DocInput {
   readonly command?: boolean;
   /** Extra plain paragraphs the generator adds (e.g. "Sent without a reply"). */
   readonly notes?: readonly string[];
+  /**
+   * Only the body's first paragraph plus the tags (@since, @deprecated, @experimental) and
+   * the condition: for a second place the same definition is documented.
+   */
+  readonly summary?: string;
 }
 
 function featureText(f: Feature, fallback: string): string {
@@ -66,6 +71,10 @@ export function jsDoc(input: DocInput): OptionalKind<JSDocStructure> | undefined
   const { doc } = input;
   if (typeof doc === 'string') {
     if (doc.trim() !== '') paragraphs.push(inertDocText(doc.trim()));
+  } else if (doc && input.summary !== undefined) {
+    const first = doc.body.trim().split(/\n\s*\n/)[0] ?? '';
+    if (first !== '') paragraphs.push(inertDocText(first));
+    paragraphs.push(inertDocText(input.summary));
   } else if (doc) {
     if (doc.body.trim() !== '') paragraphs.push(inertDocText(doc.body.trim()));
     for (const s of doc.sections) {
@@ -87,7 +96,7 @@ export function jsDoc(input: DocInput): OptionalKind<JSDocStructure> | undefined
   }
   for (const note of input.notes ?? []) paragraphs.push(inertDocText(note));
   const features = input.features ?? [];
-  for (const f of features) {
+  for (const f of input.summary !== undefined ? [] : features) {
     if (f.name === 'deprecated' || f.name === 'unstable') continue;
     const cond = f.condition !== undefined ? ` (only if ${conditionText(f.condition)})` : '';
     paragraphs.push(`Feature \`${inertDocText(f.name)}\`${cond}${f.doc ? `: ${featureText(f, '')}` : ''}`);
@@ -98,8 +107,9 @@ export function jsDoc(input: DocInput): OptionalKind<JSDocStructure> | undefined
     const returns = doc.returns ?? doc.sections.find((s) => s.kind === 'returns')?.text;
     const errors = doc.errors ?? doc.sections.find((s) => s.kind === 'errors')?.text;
     const since = doc.since ?? doc.sections.find((s) => s.kind === 'since')?.text;
-    if (input.command && returns?.trim()) tags.push({ tagName: 'returns', text: inertDocText(returns.trim()) });
-    if (input.command && errors?.trim()) tags.push({ tagName: 'throws', text: inertDocText(errors.trim()) });
+    const full = input.summary === undefined;
+    if (full && input.command && returns?.trim()) tags.push({ tagName: 'returns', text: inertDocText(returns.trim()) });
+    if (full && input.command && errors?.trim()) tags.push({ tagName: 'throws', text: inertDocText(errors.trim()) });
     if (since?.trim()) tags.push({ tagName: 'since', text: inertDocText(since.trim()) });
   }
   for (const f of features) {

@@ -26,7 +26,11 @@ export interface EmitOptions {
    * default) or a path relative to the output directory (`../../runtime/index.js`).
    */
   readonly runtime?: string;
-  /** `single`: all types in `types.ts` (default); `modules`: one file per schema module. */
+  /**
+   * `single`: all types in `types.ts`; `modules`: one file per schema module under
+   * `types/`. Default: `modules` when the types come from several modules (QAPI source),
+   * else `single`.
+   */
   readonly layout?: FileLayout;
   readonly commands?: NameFilter;
   readonly events?: NameFilter;
@@ -63,12 +67,22 @@ function print(statements: (StatementStructures | string)[]): string {
   );
 }
 
-export function emitBindings(schema: Schema, options: EmitOptions = {}): EmittedFile[] {
+/**
+ * Emits every file. `onFile` sees each file as soon as it is printed, so formatting can
+ * start while the rest is still being emitted.
+ */
+export function emitBindings(
+  schema: Schema,
+  options: EmitOptions = {},
+  onFile?: (file: EmittedFile) => void,
+): EmittedFile[] {
   const fixed: FixedNames = { ...DEFAULT_FIXED_NAMES, ...options.names };
   const selection = select(schema, options.commands, options.events);
   const names = nameSchema(schema, selection.types, selection.commands, fixed);
   const runtime = options.runtime ?? DEFAULT_RUNTIME_SPECIFIER;
-  const modules = options.layout === 'modules' ? moduleFileNames(selection.types) : undefined;
+  const layoutKind =
+    options.layout ?? (new Set(selection.types.map((t) => t.module)).size > 1 ? 'modules' : 'single');
+  const modules = layoutKind === 'modules' ? moduleFileNames(selection.types) : undefined;
   const layout: Layout = {
     fileOf: (t) => modules?.get(t.module) ?? 'types.ts',
     runtimeFrom: (file) => (runtime.startsWith('.') ? relativeSpecifier(file, runtime.replace(/\.js$/, '.ts')) : runtime),
@@ -86,7 +100,9 @@ export function emitBindings(schema: Schema, options: EmitOptions = {}): Emitted
   const emit = (path: string, build: (scope: FileScope) => (StatementStructures | string)[]): void => {
     const scope = new FileScope(path, names, layout);
     const body = build(scope);
-    files.push({ path, text: print([...scope.imports(), ...body]) });
+    const file = { path, text: print([...scope.imports(), ...body]) };
+    files.push(file);
+    onFile?.(file);
   };
   for (const [path, types] of byFile) emit(path, (scope) => types.flatMap((t) => typeDecls(scope, t)));
   if (byFile.size === 0) emit('types.ts', () => ['export {};']);
@@ -97,6 +113,8 @@ export function emitBindings(schema: Schema, options: EmitOptions = {}): Emitted
     clientFile(scope, selection.commands, { commands: './commands.js', events: './events.js' }),
   );
   const reexports = [...files.map((f) => f.path)].map((p) => `export * from '${relativeSpecifier('index.ts', p)}';`);
-  files.push({ path: 'index.ts', text: reexports.join('\n') + '\n' });
+  const index = { path: 'index.ts', text: reexports.join('\n') + '\n' };
+  files.push(index);
+  onFile?.(index);
   return files;
 }

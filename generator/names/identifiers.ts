@@ -61,29 +61,9 @@ export function stringLiteral(s: string): string {
   return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** A downstream extension prefix (`__com.redhat_`) split from the rest of a name. */
-export interface SplitName {
-  /** The prefix as QEMU's `c_name` writes it (`__com_redhat_`), or '' for upstream names. */
-  readonly prefix: string;
-  readonly rest: string;
-}
-
-const DOWNSTREAM = /^(__[A-Za-z0-9.-]+_)(.*)$/s;
-
-export function splitDownstream(name: string): SplitName {
-  const m = DOWNSTREAM.exec(name);
-  if (!m || m[2] === '') return { prefix: '', rest: name };
-  return { prefix: m[1]!.replace(/[^A-Za-z0-9_]/g, '_'), rest: m[2]! };
-}
-
-function words(rest: string): string[] {
-  return rest.split(/[-_.]+/).filter((w) => w !== '');
-}
-
-/** An all-capitals word of an UPPER_SNAKE name (`SHUTDOWN`), as opposed to `QKeyCode`. */
-function isShouting(w: string): boolean {
-  return w.length > 1 && /[A-Z]/.test(w) && !/[a-z]/.test(w);
-}
+/** The word rules shared with the runtime (it derives method names from wire names). */
+export { camelCase, nameWords, splitDownstream, type SplitName } from '../../runtime/symbols.js';
+import { nameWords, splitDownstream } from '../../runtime/symbols.js';
 
 function capitalize(w: string): string {
   return w.charAt(0).toUpperCase() + w.slice(1);
@@ -92,24 +72,11 @@ function capitalize(w: string): string {
 /**
  * PascalCase for type names. Names already in CamelCase keep their inner capitals
  * (`QKeyCode`, `BlockdevOptions`); all-capital words (event names) are lowered first
- * (`BLOCK_JOB_COMPLETED` -> `BlockJobCompleted`, `SHUTDOWN-arg-reason` -> `ShutdownArgReason`); kebab or snake words are joined
- * (`query-status-result` -> `QueryStatusResult`). A downstream prefix stays in front.
+ * (`BLOCK_JOB_COMPLETED` -> `BlockJobCompleted`, `SHUTDOWN-arg-reason` ->
+ * `ShutdownArgReason`); kebab or snake words are joined (`query-status-result` ->
+ * `QueryStatusResult`). A downstream prefix stays in front.
  */
 export function pascalCase(name: string): string {
   const { prefix, rest } = splitDownstream(name);
-  const body = words(rest)
-    .map((w) => capitalize(isShouting(w) ? w.toLowerCase() : w))
-    .join('');
-  return prefix + body;
-}
-
-/**
- * camelCase for method names: `query-status` -> `queryStatus`, `set_password` ->
- * `setPassword`, `__com.redhat_drive-add` -> `__com_redhat_driveAdd`.
- */
-export function camelCase(name: string): string {
-  const { prefix, rest } = splitDownstream(name);
-  const ws = words(rest).map((w) => (isShouting(w) ? w.toLowerCase() : w));
-  const body = ws.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : capitalize(w))).join('');
-  return prefix + body;
+  return prefix + nameWords(rest).map(capitalize).join('');
 }

@@ -1,0 +1,145 @@
+/**
+ * Benchmark of `qmp-ts generate` on the whole QEMU 10.2 QMP schema, as whole processes:
+ *
+ * - cold: empty output directory (read, check, name, emit, format every file, write);
+ * - warm: same output again (nothing changed: formatting skipped, nothing written);
+ * - peak memory of the cold run (maximum resident set size, all threads);
+ * - `tsc --noEmit --strict` over the output;
+ * - a consumer importing the generated client and calling three commands, bundled with
+ *   esbuild (minified), next to the same consumer on the untyped runtime client.
+ *
+ * Baselines measured in the same run: `node -e 0` (process start) and `qmp-ts check` (read
+ * and check only). Targets: cold < 2.0 s, < 400 MB, type-check < 5 s, bundle < 30 KB.
+ *
+ *   npx tsx bench/generate.ts [RUNS]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const repo = resolve(import.meta.dirname, '..');
+const schema = resolve(repo, '../shared/qapi/qemu-10.2/qapi/qapi-schema.json');
+const work = join(repo, 'tmp', 'bench-generate');
+const out = join(work, 'gen');
+const runs = Number(process.argv[2] ?? 5);
+const haveTime = existsSync('/usr/bin/time');
+
+interface Run {
+  readonly seconds: number;
+  /** Maximum resident set size, MB (undefined without /usr/bin/time). */
+  readonly rssMb?: number;
+}
+
+/** Runs a command to completion; wall time measured here, peak RSS by /usr/bin/time -f %M. */
+function timed(cmd: string, args: readonly string[]): Run {
+  const argv = haveTime ? ['/usr/bin/time', '-f', '__RSS_KB=%M', cmd, ...args] : [cmd, ...args];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: repo, encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+  const m = /__RSS_KB=(\d+)/.exec(r.stderr);
+  return { seconds, ...(m ? { rssMb: Number(m[1]) / 1024 } : {}) };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function repeat(n: number, before: () => void, run: () => Run): Run[] {
+  const out: Run[] = [];
+  for (let i = 0; i < n; i++) {
+    before();
+    out.push(run());
+  }
+  return out;
+}
+
+const fmtS = (s: number): string => `${s.toFixed(2)} s`;
+const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
+
+if (!existsSync(join(repo, 'dist/generator/cli.js'))) {
+  const b = spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' });
+  if (b.status !== 0) process.exit(1);
+}
+mkdirSync(work, { recursive: true });
+const cli = join(repo, 'bin/qmp-ts.js');
+const generateArgs = [cli, 'generate', '--schema', schema, '--out', out, '--runtime', '../../../runtime/index.js'];
+
+console.log(`qmp-ts generate benchmark: ${schema}`);
+console.log(`median of ${runs} runs, whole processes${haveTime ? '' : ' (no /usr/bin/time: no memory figures)'}\n`);
+
+const nodeStart = median(repeat(runs, () => {}, () => timed(process.execPath, ['-e', '0'])).map((r) => r.seconds));
+const check = median(repeat(runs, () => {}, () => timed(process.execPath, [cli, 'check', schema])).map((r) => r.seconds));
+const cold = repeat(runs, () => rmSync(out, { recursive: true, force: true }), () => timed(process.execPath, generateArgs));
+const warm = repeat(runs, () => {}, () => timed(process.execPath, generateArgs));
+const coldS = median(cold.map((r) => r.seconds));
+const warmS = median(warm.map((r) => r.seconds));
+const peak = cold.some((r) => r.rssMb !== undefined) ? Math.max(...cold.map((r) => r.rssMb ?? 0)) : undefined;
+
+// Type-check the output: strict, as a consumer would.
+writeFileSync(
+  join(out, 'tsconfig.json'),
+  JSON.stringify({
+    compilerOptions: {
+      strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext',
+      lib: ['ES2023'], types: ['node'], typeRoots: [join(repo, 'node_modules/@types')], skipLibCheck: true,
+    },
+    include: ['**/*.ts'],
+  }),
+);
+const tscRuns = repeat(Math.min(runs, 3), () => {}, () => timed(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(out, 'tsconfig.json')]));
+const tscS = median(tscRuns.map((r) => r.seconds));
+
+// Bundle size of a small consumer, typed bindings vs the untyped client.
+const typedConsumer = join(work, 'consumer-typed.ts');
+writeFileSync(
+  typedConsumer,
+  `import { QmpApi } from './gen/index.js';
+const qmp = await QmpApi.connect({ path: process.argv[2]! });
+const status = await qmp.queryStatus();
+await qmp.stop();
+await qmp.cont();
+console.log(status.status);
+await qmp.close();
+`,
+);
+const rawConsumer = join(work, 'consumer-raw.ts');
+writeFileSync(
+  rawConsumer,
+  `import { QmpClient } from '../../runtime/index.js';
+const qmp = await QmpClient.connect({ path: process.argv[2]! });
+const status = (await qmp.execute('query-status')) as { status: string };
+await qmp.execute('stop');
+await qmp.execute('cont');
+console.log(status.status);
+await qmp.close();
+`,
+);
+async function bundle(entry: string): Promise<{ bytes: number; gzip: number }> {
+  const r = await build({
+    entryPoints: [entry], bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node20', write: false, logLevel: 'silent',
+  });
+  const code = r.outputFiles[0]!.contents;
+  return { bytes: code.length, gzip: gzipSync(code).length };
+}
+const typed = await bundle(typedConsumer);
+const raw = await bundle(rawConsumer);
+const kb = (b: number): string => `${(b / 1024).toFixed(1)} KB`;
+
+console.log('baselines');
+console.log(`  node -e 0                      ${fmtS(nodeStart)}`);
+console.log(`  qmp-ts check (read + check)    ${fmtS(check)}`);
+console.log('generate, whole 10.2 schema');
+console.log(`  cold (format + write all)      ${fmtS(coldS)}   target < 2.00 s: ${verdict(coldS < 2)}   (${(coldS / check).toFixed(1)}x check, runs: ${cold.map((r) => r.seconds.toFixed(2)).join(' ')})`);
+console.log(`  warm (nothing changed)         ${fmtS(warmS)}   (${(warmS / check).toFixed(1)}x check)`);
+if (peak !== undefined) console.log(`  peak memory (max RSS, cold)    ${peak.toFixed(0)} MB   target < 400 MB: ${verdict(peak < 400)}`);
+console.log(`  tsc --noEmit --strict output   ${fmtS(tscS)}   target < 5.00 s: ${verdict(tscS < 5)}`);
+console.log('consumer bundle (esbuild --minify, 3 commands)');
+console.log(`  typed client                   ${kb(typed.bytes)} (${kb(typed.gzip)} gzip)   target < 30 KB: ${verdict(typed.bytes < 30 * 1024)}`);
+console.log(`  untyped QmpClient baseline     ${kb(raw.bytes)} (${kb(raw.gzip)} gzip)   bindings add ${kb(typed.bytes - raw.bytes)}`);
+const load = (await import('node:os')).loadavg()[0]!;
+console.log(`\nload average during the run: ${load.toFixed(2)} on ${(await import('node:os')).availableParallelism()} CPUs`);
