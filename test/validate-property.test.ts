@@ -6,34 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadSchema } from '../generator/load.js';
-import type { Schema, Type } from '../generator/model/types.js';
 import { buildValidatorTable } from '../generator/validation/table.js';
-import { Validator, formatPath, type ValidatorTable } from '../runtime/validate.js';
-import { generate, mutations } from './validate-values.js';
+import { Validator, formatPath } from '../runtime/validate.js';
+import { generate, mutations, targetsOf } from './validate-values.js';
 import { qemu102Schema, qemu72Introspection } from './validate-model.js';
-
-export interface Target {
-  readonly label: string;
-  readonly type: Type;
-  /** The type's index in the validator table. */
-  readonly index: number;
-  /** `command:NAME:arguments` etc.: the matching `$defs` key of the JSON Schema export. */
-  readonly def: string;
-}
-
-/** Every command's arguments and return and every event's data that has a type. */
-export function targetsOf(schema: Schema, table: ValidatorTable): Target[] {
-  const out: Target[] = [];
-  for (const c of schema.commands.values()) {
-    const [args, ret] = table.commands[c.name]!;
-    if (c.arguments) out.push({ label: `${c.name} arguments`, type: c.arguments, index: args, def: `command:${c.name}:arguments` });
-    if (c.returns) out.push({ label: `${c.name} return`, type: c.returns, index: ret, def: `command:${c.name}:returns` });
-  }
-  for (const e of schema.events.values()) {
-    if (e.arguments) out.push({ label: `${e.name} data`, type: e.arguments, index: table.events[e.name]!, def: `event:${e.name}:data` });
-  }
-  return out;
-}
 
 const schemas = [
   ['QEMU 10.2 (QAPI source)', qemu102Schema],

@@ -4,8 +4,8 @@
  * reject at a known path. Used by the property tests and by the ajv agreement tests.
  */
 import fc from 'fast-check';
-import type { Member, StructType, Type, UnionType } from '../generator/model/types.js';
-import type { ValidationIssueKind } from '../runtime/validate.js';
+import type { Member, Schema, StructType, Type, UnionType } from '../generator/model/types.js';
+import type { ValidationIssueKind, ValidatorTable } from '../runtime/validate.js';
 
 /** Draws a value from an arbitrary (fast-check's `fc.gen()` drawer). */
 export type Draw = fc.GeneratorValue;
@@ -226,4 +226,27 @@ function jsonKindOfValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   return typeof v === 'number' ? 'number' : typeof v;
+}
+
+export interface Target {
+  readonly label: string;
+  readonly type: Type;
+  /** The type's index in the validator table. */
+  readonly index: number;
+  /** `command:NAME:arguments` etc.: the matching `$defs` key of the JSON Schema export. */
+  readonly def: string;
+}
+
+/** Every command's arguments and return and every event's data that has a type. */
+export function targetsOf(schema: Schema, table: ValidatorTable): Target[] {
+  const out: Target[] = [];
+  for (const c of schema.commands.values()) {
+    const [args, ret] = table.commands[c.name]!;
+    if (c.arguments) out.push({ label: `${c.name} arguments`, type: c.arguments, index: args, def: `command:${c.name}:arguments` });
+    if (c.returns) out.push({ label: `${c.name} return`, type: c.returns, index: ret, def: `command:${c.name}:returns` });
+  }
+  for (const e of schema.events.values()) {
+    if (e.arguments) out.push({ label: `${e.name} data`, type: e.arguments, index: table.events[e.name]!, def: `event:${e.name}:data` });
+  }
+  return out;
 }
