@@ -14,8 +14,8 @@ export interface ArgDoc {
   readonly name: string;
   readonly info: SourceInfo;
   readonly text: string;
-  /** The schema members this description was connected to. */
-  readonly connected: MemberEntity[];
+  /** Whether some schema member was connected to this description. */
+  connected: boolean;
 }
 
 export interface DocState {
@@ -26,14 +26,12 @@ export interface DocState {
 
 function argDocs(src: ParsedDoc['args']): Map<string, ArgDoc> {
   const out = new Map<string, ArgDoc>();
-  for (const [name, s] of src) out.set(name, { name, info: s.info, text: s.text, connected: [] });
+  for (const [name, s] of src) out.set(name, { name, info: s.info, text: s.text, connected: false });
   return out;
 }
 
 export class DocConnections implements DocConnector {
   private readonly states = new Map<ParsedDoc, DocState>();
-  /** Description text of each connected member / feature / enum value. */
-  readonly textOf = new Map<MemberEntity, string>();
 
   constructor(private readonly documentationExceptions: ReadonlySet<string>) {}
 
@@ -53,11 +51,11 @@ export class DocConnections implements DocConnector {
       if (doc.symbol === undefined || !this.documentationExceptions.has(doc.symbol)) {
         throw new QapiError(member.info, `${member.role} '${member.name}' lacks documentation`);
       }
-      arg = { name: member.name, info: doc.info, text: '', connected: [] };
+      arg = { name: member.name, info: doc.info, text: '', connected: false };
       s.args.set(member.name, arg);
     }
-    arg.connected.push(member);
-    this.textOf.set(member, arg.text);
+    arg.connected = true;
+    member.docText = arg.text;
   }
 
   connectFeature(doc: ParsedDoc, feature: FeatureEntity): void {
@@ -66,8 +64,8 @@ export class DocConnections implements DocConnector {
     if (!f) {
       throw new QapiError(feature.info, `feature '${feature.name}' lacks documentation`);
     }
-    f.connected.push(feature);
-    this.textOf.set(feature, f.text);
+    f.connected = true;
+    feature.docText = f.text;
   }
 
   /** QEMU's `QAPIDoc.check`: every described member and feature must exist. */
@@ -79,7 +77,7 @@ export class DocConnections implements DocConnector {
 }
 
 function checkArgsSection(args: Map<string, ArgDoc>, what: string): void {
-  const bogus = [...args.values()].filter((a) => a.connected.length === 0);
+  const bogus = [...args.values()].filter((a) => !a.connected);
   if (bogus.length === 0) return;
   const many = bogus.length > 1;
   throw new QapiError(

@@ -24,6 +24,8 @@ export interface SchemaContext {
 export abstract class MemberEntity {
   abstract readonly role: string;
   definedIn: string | undefined;
+  /** The description the definition's doc comment gives it, once docs are connected. */
+  docText: string | undefined;
 
   constructor(
     readonly name: string,

@@ -212,10 +212,7 @@ function checkIf(owner: QapiDict, info: SourceInfo, source: string): Condition |
   return cond === undefined ? undefined : checkCond(cond);
 }
 
-/** `{'a': 'T'}` sugar: a member value that is not a dict means `{'type': value}`. */
-function memberDict(value: QapiValue): QapiDict {
-  return isDict(value) ? value : new Map([['type', value]]);
-}
+const NO_FEATURES: readonly FeatureExpr[] = Object.freeze([]);
 
 function checkTypeName(value: QapiValue | undefined, info: SourceInfo, source: string): string | undefined {
   if (value !== undefined && typeof value !== 'string') {
@@ -257,7 +254,12 @@ function checkTypeImplicit(
     if (c === 'u' || c.startsWith('has_')) {
       throw new QapiError(info, `${keySource} uses reserved name`);
     }
-    const arg = memberDict(rawArg);
+    if (!isDict(rawArg)) {
+      // Sugar `'name': TYPE` means `{ 'type': TYPE }`: only the type can be wrong.
+      members.push({ name: key, optional, type: checkTypeNameOrArray(rawArg, info, keySource)!, features: NO_FEATURES });
+      continue;
+    }
+    const arg = rawArg;
     checkKeys(arg, info, keySource, ['type'], ['if', 'features']);
     const cond = checkIf(arg, info, keySource);
     const features = checkFeatures(arg.get('features'), info);
@@ -278,15 +280,22 @@ function checkTypeNameOrImplicit(
   return checkTypeImplicit(value, info, source, parentName, pragmas);
 }
 
-function checkFeatures(features: QapiValue | undefined, info: SourceInfo): FeatureExpr[] {
-  if (features === undefined) return [];
+function checkFeatures(features: QapiValue | undefined, info: SourceInfo): readonly FeatureExpr[] {
+  if (features === undefined) return NO_FEATURES;
   if (!Array.isArray(features)) {
     throw new QapiError(info, "'features' must be an array");
   }
   const out: FeatureExpr[] = [];
   for (const raw of features as readonly QapiValue[]) {
-    const feat: QapiDict = isDict(raw) ? raw : new Map([['name', raw]]);
     let source = "'features' member";
+    if (!isDict(raw)) {
+      // Sugar `'f'` means `{ 'name': 'f' }`.
+      checkNameIsStr(raw, info, source);
+      checkNameLower(raw, info, `${source} '${raw}'`);
+      out.push({ name: raw });
+      continue;
+    }
+    const feat = raw;
     checkKeys(feat, info, source, ['name'], ['if']);
     const name = feat.get('name');
     checkNameIsStr(name, info, source);
@@ -313,15 +322,19 @@ function checkEnum(expr: QapiDict, name: string, info: SourceInfo, pragmas: Chec
   const permissive = pragmas.memberNameExceptions.has(name);
   const values: EnumValueExpr[] = [];
   for (const raw of members as readonly QapiValue[]) {
-    const member: QapiDict = isDict(raw) ? raw : new Map([['name', raw]]);
     let source = "'data' member";
-    checkKeys(member, info, source, ['name'], ['if', 'features']);
-    const memberName = member.get('name');
+    const member: QapiDict | undefined = isDict(raw) ? raw : undefined; // else sugar for { 'name': raw }
+    if (member) checkKeys(member, info, source, ['name'], ['if', 'features']);
+    const memberName = member ? member.get('name') : raw;
     checkNameIsStr(memberName, info, source);
     source = `${source} '${memberName}'`;
     // Enum values may start with a digit: hide it from the name check.
     const checked = /^[0-9]/.test(memberName) ? 'd' + memberName : memberName;
     checkNameLower(checked, info, source, permissive, permissive);
+    if (!member) {
+      values.push({ name: memberName, features: NO_FEATURES });
+      continue;
+    }
     const cond = checkIf(member, info, source);
     const features = checkFeatures(member.get('features'), info);
     values.push(withIf({ name: memberName, features }, cond));
@@ -339,7 +352,13 @@ function checkBranches(
   for (const [key, raw] of data) {
     const source = `'data' member '${key}'`;
     if (checkName) checkNameLower(key, info, source);
-    const value = memberDict(raw);
+    if (!isDict(raw)) {
+      // Sugar `'name': TYPE`.
+      const type = allowArray ? checkTypeNameOrArray(raw, info, source)! : checkTypeName(raw, info, source)!;
+      out.push({ name: key, type });
+      continue;
+    }
+    const value = raw;
     checkKeys(value, info, source, ['type'], ['if']);
     const cond = checkIf(value, info, source);
     const type = allowArray
@@ -395,13 +414,13 @@ function checkDefinition(pe: ParsedExpr, pragmas: CheckPragmas): DefinitionExpr 
     throw new QapiError(info, 'documentation comment required');
   }
 
-  const common = (): { cond: Condition | undefined; features: FeatureExpr[] } => {
+  const common = (): { cond: Condition | undefined; features: readonly FeatureExpr[] } => {
     const cond = checkIf(expr, info, meta);
     const features = checkFeatures(expr.get('features'), info);
     checkFlags(expr, info);
     return { cond, features };
   };
-  const base = (c: { cond: Condition | undefined; features: FeatureExpr[] }) =>
+  const base = (c: { cond: Condition | undefined; features: readonly FeatureExpr[] }) =>
     withIf(doc ? { name, info, doc, features: c.features } : { name, info, features: c.features }, c.cond);
 
   switch (meta) {

@@ -248,8 +248,7 @@ class ModelBuilder {
   }
 
   private memberDoc(m: MemberEntity): string | undefined {
-    const text = this.checked.docs.textOf.get(m);
-    return text ? text : undefined;
+    return m.docText ? m.docText : undefined;
   }
 
   private features(fs: readonly FeatureEntity[]): readonly Feature[] {
