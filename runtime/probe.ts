@@ -362,8 +362,9 @@ export class SchemaProbe<C extends string = string, E extends string = string> {
     const name = step.slice(1);
     if (c.kind === 'feature') return [];
     if (sigil === '$') {
-      const fs = c.kind === 'definition' ? c.info.features : c.kind === 'branch' ? c.info.features : c.features;
-      return (fs ?? []).includes(name) ? [{ kind: 'feature', name }] : [];
+      // At a member: the member's features or its type's.
+      const fs = c.kind === 'definition' || c.kind === 'branch' ? (c.info.features ?? []) : c.kind === 'type' && c.member ? [...c.features, ...(c.info.features ?? [])] : c.features;
+      return fs.includes(name) ? [{ kind: 'feature', name }] : [];
     }
     if (c.kind === 'enum-value') return [];
     if (c.kind === 'definition') {

@@ -199,6 +199,19 @@ describe('diffSchemas', () => {
     expect(at(d, 'o')[0]).toMatchObject({ subject: 'allow-oob', severity: 'breaking', old: 'true', new: 'false' });
   });
 
+  it('compares the features of types, reported where the type is used', () => {
+    const mk = (features: string[]): SchemaSpec => ({
+      enums: { Driver: ['file', 'raw'] },
+      structs: { File: { data: { filename: 'str' }, features } },
+      unions: { Opts: { base: { driver: 'Driver' }, discriminator: 'driver', data: { file: 'File' } } },
+      commands: { add: { data: 'Opts' } },
+    });
+    const d = diff(mk([]), mk(['dynamic-auto-read-only']));
+    expect(one(d, 'add/arg-type/+file/$dynamic-auto-read-only')).toMatchObject({ action: 'added', subject: 'feature', severity: 'compatible' });
+    const back = diff(mk(['dynamic-auto-read-only']), mk([]));
+    expect(one(back, 'add/arg-type/+file/$dynamic-auto-read-only')).toMatchObject({ action: 'removed', severity: 'breaking' });
+  });
+
   it('compares conditions only when both schemas carry them, and built-ins by JSON type across formats', () => {
     const a: SchemaSpec = { commands: { c: { data: { n: 'int32', '*f': { type: 'str', if: 'CONFIG_F' } } } } };
     const b: SchemaSpec = { commands: { c: { data: { n: 'int64', '*f': 'str' } } } };

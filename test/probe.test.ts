@@ -52,6 +52,9 @@ describe('SchemaProbe queries (QEMU 7.2 x86_64)', () => {
     expect(probe.has('drive-backup/$deprecated')).toBe(true);
     expect(probe.has('blockdev-backup/$deprecated')).toBe(false);
     expect(probe.features('drive-backup')).toEqual(['deprecated']);
+    // A feature of a type (BlockdevOptionsFile), at the branch that uses it.
+    expect(probe.has('blockdev-add/arg-type/+file/$dynamic-auto-read-only')).toBe(true);
+    expect(probe.has('blockdev-add/arg-type/+raw/$dynamic-auto-read-only')).toBe(false);
     const [m] = probe.resolve('blockdev-add/arg-type/+file/aio');
     expect(m).toMatchObject({ kind: 'member', optional: true, member: { name: 'aio' } });
   });

@@ -272,6 +272,8 @@ class Differ {
   }
 
   private compareStructured(s: Site, o: Type, n: Type): void {
+    // Features of the type itself (e.g. 'dynamic-auto-read-only' on BlockdevOptionsFile).
+    this.compareFeatures(s, '', o.features, n.features, false);
     if (o.kind === 'enum' && n.kind === 'enum') this.compareEnums(s, o, n);
     else if (o.kind === 'array' && n.kind === 'array') this.compareRef(s, o.element, n.element, '', false);
     else if (o.kind === 'alternate' && n.kind === 'alternate') this.compareAlternates(s, o, n);
