@@ -238,7 +238,8 @@ export class QmpClient {
   /**
    * The peer's schema (`query-qmp-schema`) for feature probing, e.g.
    * `(await client.schema).has('blockdev-add/arg-type/+file/aio')`. Fetched on first use and
-   * cached for the life of the client; a failed fetch is retried on the next use.
+   * cached until the connection is lost (a reconnect fetches it again); a failed fetch is
+   * retried on the next use.
    */
   get schema(): Promise<SchemaProbe> {
     this.#schemaProbe ??= fetchSchemaProbe(this).catch((error: unknown) => {
@@ -812,6 +813,7 @@ export class QmpClient {
     const max = opts.maxDelay ?? 5000;
     const factor = opts.factor ?? 2;
     const maxAttempts = opts.maxAttempts ?? Infinity;
+    this.#schemaProbe = undefined; // the peer may come back as another (restarted, upgraded) QEMU
     this.#setState('connecting');
     const loop = async (): Promise<void> => {
       let delay = initial;

@@ -11,6 +11,7 @@ import { diffSchemas } from '../generator/diff/index.js';
 import { loadSchema } from '../generator/load.js';
 import { QmpClient } from '../runtime/index.js';
 import { SchemaInfoError, SchemaProbe, parseSchemaInfo, type ProbePath } from '../runtime/probe.js';
+import { startFakeServer } from './support/fake-qmp.js';
 import { havePeer, QEMU_SYSTEM, startQemuSystem } from './support/qemu.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -121,6 +122,65 @@ describe('parseSchemaInfo', () => {
       "$[0].arg-type: must be a string",
     );
     expect(() => parseSchemaInfo([{ name: 'o', 'meta-type': 'object', members: [{ name: 'm' }] }])).toThrow('$[0].members[0].type: missing');
+  });
+});
+
+describe('client.schema across a reconnect', () => {
+  it('fetches the schema again from the peer that comes back', async () => {
+    const server = await startFakeServer();
+    const schemaWith = (command: string) => [
+      { name: command, 'meta-type': 'command', 'arg-type': '0', 'ret-type': '0' },
+      { name: '0', 'meta-type': 'object', members: [] },
+    ];
+    try {
+      const connecting = QmpClient.connect({ path: server.path }, { reconnect: { initialDelay: 5 } });
+      const peer = await server.accept();
+      await peer.negotiate();
+      const client = await connecting;
+      try {
+        const first = client.schema;
+        const req = await peer.next();
+        expect(req['execute']).toBe('query-qmp-schema');
+        peer.reply(req, schemaWith('old-command'));
+        expect((await first).has('old-command')).toBe(true);
+        peer.destroy(); // QEMU restarted (say, upgraded)
+        const peer2 = await server.accept();
+        await peer2.negotiate();
+        const again = client.schema;
+        expect(again).not.toBe(first);
+        const req2 = await peer2.next();
+        expect(req2['execute']).toBe('query-qmp-schema');
+        peer2.reply(req2, schemaWith('new-command'));
+        const probe2 = await again;
+        expect([probe2.has('new-command'), probe2.has('old-command')]).toEqual([true, false]);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('names the JSON path of a malformed reply, and fetches again on the next use', async () => {
+    const server = await startFakeServer();
+    try {
+      const connecting = QmpClient.connect({ path: server.path });
+      const peer = await server.accept();
+      await peer.negotiate();
+      const client = await connecting;
+      try {
+        const bad = client.schema;
+        peer.reply(await peer.next(), [{ name: 'x', 'meta-type': 'command', 'arg-type': 0 }]);
+        await expect(bad).rejects.toThrow('query-qmp-schema reply: $[0].arg-type: must be a string');
+        const good = client.schema;
+        peer.reply(await peer.next(), []);
+        expect((await good).commands.size).toBe(0);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await server.close();
+    }
   });
 });
 
