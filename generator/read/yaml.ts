@@ -50,24 +50,21 @@
  * keys are QEMU's "duplicate key" error. Aliases are resolved; tags other than the core ones
  * are errors. Every error carries the YAML file, line and column.
  */
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  type Document,
-  type Node as YamlNode,
-  type Scalar,
-  type YAMLError,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLib from 'yaml';
+import type { Document, Node as YamlNode, Scalar, YAMLError } from 'yaml';
 import { QapiError, type SourceInfo } from '../diagnostics.js';
 import type { ParsedDoc, ParsedSchema, QapiDict, QapiValue } from './parsed.js';
 import { byExtension, ReadContext, type ReadOptions } from './qapi/context.js';
 import { DocReader } from './qapi/doc.js';
 import { QapiLexer } from './qapi/lexer.js';
 import { parseQapiFile } from './qapi/parser.js';
+
+let yamlLib: typeof YamlLib | undefined;
+/** The `yaml` package, loaded on first use: reading QAPI source never pays its load time. */
+function yaml(): typeof YamlLib {
+  return (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof YamlLib);
+}
 
 export type { ReadOptions } from './qapi/context.js';
 
@@ -89,7 +86,7 @@ export function parseYamlFile(ctx: ReadContext, fname: string, text: string, par
 }
 
 class YamlFileReader {
-  private readonly lines = new LineCounter();
+  private readonly lines = new (yaml().LineCounter)();
   private doc!: Document;
 
   constructor(
@@ -100,7 +97,7 @@ class YamlFileReader {
   ) {}
 
   read(): void {
-    const docs = parseAllDocuments(this.text, {
+    const docs = yaml().parseAllDocuments(this.text, {
       lineCounter: this.lines,
       uniqueKeys: false, // reported as QEMU's "duplicate key" below
       prettyErrors: false,
@@ -116,7 +113,7 @@ class YamlFileReader {
     if (problem) throw this.error(problem.pos[0], problem.message.replace(/ at line \d+, column \d+.*$/s, ''));
     const root = doc.contents;
     if (root === null) return;
-    if (!isSeq(root)) {
+    if (!yaml().isSeq(root)) {
       throw this.error(rangeStart(root), 'a YAML schema must be a sequence of QAPI expressions (each item starting with "- ")');
     }
     for (const item of root.items) this.topLevel(item as YamlNode);
@@ -125,9 +122,9 @@ class YamlFileReader {
   private topLevel(item: YamlNode): void {
     const node = this.resolve(item);
     const info = this.info(rangeStart(node));
-    if (!isMap(node)) throw new QapiError(info, 'top-level expression must be an object');
+    if (!yaml().isMap(node)) throw new QapiError(info, 'top-level expression must be an object');
     const expr = this.value(node) as Map<string, QapiValue>;
-    const docNode = node.items.find((p) => isScalar(p.key) && p.key.value === 'doc');
+    const docNode = node.items.find((p) => yaml().isScalar(p.key) && p.key.value === 'doc');
     const docText = expr.get('doc');
     expr.delete('doc');
     if (docNode && typeof docText !== 'string') {
@@ -159,25 +156,25 @@ class YamlFileReader {
   /** Convert a YAML node to a QAPI value, rejecting what QAPI source cannot express. */
   private value(n: YamlNode): QapiValue {
     const node = this.resolve(n);
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const map = new Map<string, QapiValue>();
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
         const key = keyNode === null ? null : this.resolve(keyNode);
-        if (!isScalar(key) || typeof key.value !== 'string') {
+        if (!yaml().isScalar(key) || typeof key.value !== 'string') {
           throw this.error(key ? rangeStart(key) : rangeStart(node), 'mapping keys must be strings');
         }
         if (map.has(key.value)) throw this.error(rangeStart(key), `duplicate key '${key.value}'`);
         const v = pair.value as YamlNode | null;
-        if (v === null || (isScalar(v) && v.value === null && v.range && v.range[0] === v.range[1])) {
+        if (v === null || (yaml().isScalar(v) && v.value === null && v.range && v.range[0] === v.range[1])) {
           throw this.error(rangeStart(key), `key '${key.value}' has no value`);
         }
         map.set(key.value, this.value(v));
       }
       return map;
     }
-    if (isSeq(node)) return node.items.map((x) => this.value(x as YamlNode));
-    if (isScalar(node)) {
+    if (yaml().isSeq(node)) return node.items.map((x) => this.value(x as YamlNode));
+    if (yaml().isScalar(node)) {
       const v = node.value;
       if (typeof v === 'string' || typeof v === 'boolean') return v;
       const what = v === null ? 'null' : typeof v === 'number' || typeof v === 'bigint' ? `number ${node.source ?? String(v)}` : typeof v;
@@ -188,7 +185,7 @@ class YamlFileReader {
 
   private resolve(node: YamlNode): YamlNode {
     let n: YamlNode | undefined = node;
-    for (let depth = 0; isAlias(n); depth++) {
+    for (let depth = 0; yaml().isAlias(n); depth++) {
       const target: YamlNode | undefined = n.resolve(this.doc) as YamlNode | undefined;
       if (!target || depth > 100) throw this.error(rangeStart(n), `unresolved alias *${n.source}`);
       n = target;
