@@ -35,9 +35,34 @@ export function formatterIdentity(): string {
   return `prettier@${prettierPackage().version} ${JSON.stringify(PRETTIER_OPTIONS)}`;
 }
 
+/**
+ * Formatted once by each worker as soon as it starts, while the main thread is still reading
+ * the schema: loads prettier's parser and printer plugins and lets the JIT warm up on the
+ * kinds of code the generator writes.
+ */
+const WARM_UP = `import type { A as $A } from './a.js';
+/**
+ * Doc.
+ * @since 1.0
+ */
+export interface X extends Y { /** m */ "a-b"?: string; c: $A[]; d: { [key: string]: never } }
+export type U = (Y & { k: "v" } & Z) | (Y & { k: "w" });
+export type E = "0" | "on";
+export const E = ["0", "on"] as const;
+export interface M { /** d */ "q-s": { args: undefined; returns: X; allowOob: false; successResponse: true } }
+export const t = f<M>([["q-s", 0], ["then", 1, "then$"]]);
+export class C extends B<M, N> { constructor(raw: R) { super(raw, t); } }
+g(C, t);
+`;
+
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const ready = import(workerData.prettier).then((m) => (typeof m.format === 'function' ? m : m.default));
+const ready = import(workerData.prettier)
+  .then((m) => (typeof m.format === 'function' ? m : m.default))
+  .then(async (p) => {
+    for (let i = 0; i < 3; i++) await p.format(workerData.warmUp, workerData.options);
+    return p;
+  });
 parentPort.on('message', async ({ id, text }) => {
   try {
     const prettier = await ready;
@@ -98,7 +123,7 @@ export function startFormatter(workers = Math.min(4, availableParallelism())): F
   const pool = Array.from({ length: workers }, () => {
     const w = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { prettier: url, options: PRETTIER_OPTIONS },
+      workerData: { prettier: url, options: PRETTIER_OPTIONS, warmUp: WARM_UP },
       // prettier allocates many short-lived objects: a larger young generation means far
       // fewer scavenges (GC was a fifth of formatting time with the default).
       resourceLimits: { maxYoungGenerationSizeMb: 64 },

@@ -82,6 +82,14 @@ describe('types', () => {
   });
 });
 
+describe('inputs', () => {
+  it('gives the same bindings from the YAML variant of the example downstream schema', () => {
+    const yaml = emitBindings(loadSchema('schema/example-downstream.yaml'), { names: { client: 'ExampleApi' } });
+    expect(yaml.map((f) => f.path)).toEqual(downstream.map((f) => f.path));
+    for (const [i, f] of yaml.entries()) expect(f.text).toBe(downstream[i]!.text);
+  });
+});
+
 describe('doc text helpers', () => {
   it('escapes comment ends, tags and line separators', () => {
     expect(inertDocText('a */ b')).toBe('a *\\/ b');

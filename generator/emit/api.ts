@@ -2,7 +2,8 @@
  * The maps keyed by wire names (`QmpCommands`, `QmpEvents`), the event union `QmpEvent`,
  * the runtime command table and the generated client class with one method per command.
  */
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
+import type { StatementStructures } from 'ts-morph';
+import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
 import type { Command, Event, StructType, UnionType } from '../model/types.js';
 import { camelCase, propertyKey, stringLiteral } from '../names/index.js';
 import { CommandFlag } from '../../runtime/symbols.js';

@@ -9,7 +9,8 @@
  *   `client.ts` (the methods interface and the client class), `index.ts` (re-exports).
  */
 import { posix } from 'node:path';
-import { printStructure, StructureKind, type StatementStructures } from 'ts-morph';
+import type { StatementStructures } from 'ts-morph';
+import { printStructure, StructureKind } from './ts-morph.js';
 import type { Schema } from '../model/types.js';
 import { DEFAULT_FIXED_NAMES, nameSchema, type FixedNames, type NamedType } from '../names/index.js';
 import { DEFAULT_RUNTIME_SPECIFIER } from '../../runtime/symbols.js';

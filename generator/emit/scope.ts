@@ -3,7 +3,8 @@
  * collects the imports they need (other generated files, runtime symbols).
  */
 import { posix } from 'node:path';
-import { StructureKind, type ImportDeclarationStructure } from 'ts-morph';
+import type { ImportDeclarationStructure } from 'ts-morph';
+import { StructureKind } from './ts-morph.js';
 import type { Type } from '../model/types.js';
 import type { Names, NamedType } from '../names/index.js';
 import { runtimeSymbols, type RuntimeSymbolName } from '../../runtime/symbols.js';

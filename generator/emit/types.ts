@@ -7,14 +7,8 @@
  * - alternate: a union of its alternatives.
  * Member keys and enum values are wire names, quoted when they are not identifiers.
  */
-import {
-  StructureKind,
-  VariableDeclarationKind,
-  type InterfaceDeclarationStructure,
-  type PropertySignatureStructure,
-  type StatementStructures,
-  type OptionalKind,
-} from 'ts-morph';
+import type { InterfaceDeclarationStructure, PropertySignatureStructure, StatementStructures, OptionalKind } from 'ts-morph';
+import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
 import type { AlternateType, EnumType, Member, StructType, UnionType } from '../model/types.js';
 import type { NamedType } from '../names/index.js';
 import { propertyKey, stringLiteral } from '../names/index.js';
