@@ -93,6 +93,55 @@ describe('determinism and incremental writes', () => {
   });
 });
 
+describe('configuration', () => {
+  it('keeps only the commands and events the globs select, and the types they reach', async () => {
+    const dir = join(work, 'filtered');
+    mkdirSync(dir, { recursive: true });
+    const config = join(dir, 'qmp.yaml');
+    writeFileSync(
+      config,
+      [
+        'targets:',
+        `  - schema: ${schemas['qemu-10.2']}`,
+        '    output: out',
+        `    runtime: ../${runtime}`,
+        '    layout: single',
+        '    client: BlockApi',
+        "    commands: { include: ['query-block*', 'blockdev-*'], exclude: ['blockdev-snapshot*'] }",
+        "    events: { include: ['BLOCK_JOB_*'] }",
+        '',
+      ].join('\n'),
+    );
+    const [r] = await generate(readConfig(config));
+    const commands = readFileSync(join(dir, 'out/commands.ts'), 'utf8');
+    const keys = [...commands.matchAll(/^  '([\w-]+)': \{/gm)].map((m) => m[1]!);
+    expect(keys).toContain('query-block');
+    expect(keys).toContain('blockdev-add');
+    expect(keys).not.toContain('blockdev-snapshot-sync');
+    expect(keys).not.toContain('query-status');
+    expect(keys.every((k) => k.startsWith('query-block') || k.startsWith('blockdev-'))).toBe(true);
+    const events = readFileSync(join(dir, 'out/events.ts'), 'utf8');
+    expect(events).toMatch(/BLOCK_JOB_COMPLETED: BlockJobCompletedEvent;/);
+    expect(events).not.toMatch(/\bSHUTDOWN\b/);
+    const types = readFileSync(join(dir, 'out/types.ts'), 'utf8');
+    expect(types).toMatch(/export type BlockdevOptions =/);
+    expect(types).not.toMatch(/export interface StatusInfo\b/); // only query-status reaches it
+    expect(readFileSync(join(dir, 'out/client.ts'), 'utf8')).toMatch(/export class BlockApi extends/);
+    expect(r!.files).toContain('types.ts');
+    expect(typeErrors([join(dir, 'out/index.ts')])).toEqual([]);
+  });
+
+  it('reports configuration mistakes with the file and key path', () => {
+    const dir = join(work, 'badconfig');
+    mkdirSync(dir, { recursive: true });
+    const config = join(dir, 'qmp.yaml');
+    writeFileSync(config, 'targets:\n  - schema: a.json\n    output: out\n    layuot: single\n');
+    expect(() => readConfig(config)).toThrowError(/qmp\.yaml: \$\.targets\[0\]\.layuot: unknown key 'layuot'/);
+    writeFileSync(config, 'targets:\n  - schema: a.json\n    introspection: b.json\n    output: out\n');
+    expect(() => readConfig(config)).toThrowError(/\$\.targets\[0\]: give exactly one of 'schema', 'introspection', 'fromQemu' \(got 2\)/);
+  });
+});
+
 describe('qmp-ts generate (CLI)', () => {
   it('--check passes on the committed generated/', async () => {
     const results = await generate(readConfig(join(repo, 'qmp-ts.config.yaml')), { check: true });
