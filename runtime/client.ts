@@ -524,14 +524,20 @@ export class QmpClient {
       return Promise.reject(new ConnectionClosedError(`${command}: the connection is closed`, { command }));
     }
     const id = ++this.#nextId;
-    const message = oob ? { 'exec-oob': command, arguments: args, id } : { execute: command, arguments: args, id };
+    // The envelope is written here; only the arguments go through the codec (the command
+    // name and the numeric id look the same in every codec). Saves an object and a walk per
+    // command, which shows in pipelined throughput.
     let line: string;
     try {
-      line = this.#json.stringify(message);
+      line = (oob ? '{"exec-oob":' : '{"execute":') + JSON.stringify(command) +
+        (args === undefined ? '' : ',"arguments":' + this.#json.stringify(args)) + ',"id":' + id + '}';
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#log?.('out', message, line);
+    if (this.#log !== undefined) {
+      const message = oob ? { 'exec-oob': command, arguments: args, id } : { execute: command, arguments: args, id };
+      this.#log('out', message, line);
+    }
     if (options?.noReply === true) {
       remember(this.#noReply, id, command);
       return new Promise((resolve, reject) => {

@@ -8,7 +8,10 @@
 export interface JsonCodec {
   /** Parses one line received from the server. Throws on invalid JSON. */
   parse(text: string): unknown;
-  /** Serialises one message to send (no trailing newline). Throws on unserialisable values. */
+  /**
+   * Serialises a value to send: the client passes a command's `arguments` object (it writes
+   * the envelope around it itself). Throws on unserialisable values.
+   */
   stringify(value: unknown): string;
 }
 
