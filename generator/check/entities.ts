@@ -22,7 +22,7 @@ export interface SchemaContext {
 // Members: object members, enum values, features, branches
 
 export abstract class MemberEntity {
-  abstract readonly role: string;
+  abstract get role(): string;
   definedIn: string | undefined;
   /** The description the definition's doc comment gives it, once docs are connected. */
   docText: string | undefined;
@@ -71,7 +71,9 @@ export abstract class MemberEntity {
 }
 
 export class FeatureEntity extends MemberEntity {
-  readonly role = 'feature';
+  get role(): string {
+    return 'feature';
+  }
 
   isSpecial(): boolean {
     return this.name === 'deprecated' || this.name === 'unstable';
@@ -79,7 +81,9 @@ export class FeatureEntity extends MemberEntity {
 }
 
 export class EnumMemberEntity extends MemberEntity {
-  readonly role = 'value';
+  get role(): string {
+    return 'value';
+  }
 
   constructor(
     name: string,
@@ -93,7 +97,9 @@ export class EnumMemberEntity extends MemberEntity {
 }
 
 export class ObjectMemberEntity extends MemberEntity {
-  readonly role: string = 'member';
+  get role(): string {
+    return 'member';
+  }
   type!: TypeEntity;
 
   constructor(
@@ -115,7 +121,9 @@ export class ObjectMemberEntity extends MemberEntity {
 }
 
 export class VariantEntity extends ObjectMemberEntity {
-  override readonly role = 'branch';
+  override get role(): string {
+    return 'branch';
+  }
 
   constructor(name: string, info: SourceInfo | undefined, typeName: string, ifcond: Condition | undefined) {
     super(name, info, typeName, false, ifcond, []);
@@ -132,7 +140,7 @@ function checkFeatureClashes(features: readonly FeatureEntity[], info: SourceInf
 // Definitions
 
 export abstract class DefinitionEntity {
-  abstract readonly meta: string;
+  abstract get meta(): string;
   checked = false;
   /** Module name (file relative to the main schema's directory, `./builtin` for built-ins). */
   module = '';
@@ -209,7 +217,9 @@ export abstract class TypeEntity extends DefinitionEntity {
 }
 
 export class BuiltinEntity extends TypeEntity {
-  readonly meta = 'built-in';
+  get meta(): 'built-in' {
+    return 'built-in';
+  }
 
   constructor(name: string, private readonly json: JsonType) {
     super(name, undefined, undefined, undefined, []);
@@ -221,7 +231,9 @@ export class BuiltinEntity extends TypeEntity {
 }
 
 export class EnumEntity extends TypeEntity {
-  readonly meta = 'enum';
+  get meta(): 'enum' {
+    return 'enum';
+  }
 
   constructor(
     name: string,
@@ -266,7 +278,9 @@ export class EnumEntity extends TypeEntity {
 }
 
 export class ArrayEntity extends TypeEntity {
-  readonly meta = 'array';
+  get meta(): 'array' {
+    return 'array';
+  }
   elementType!: TypeEntity;
 
   constructor(name: string, info: SourceInfo | undefined, readonly elementTypeName: string) {
@@ -299,7 +313,9 @@ export class ArrayEntity extends TypeEntity {
 const MAX_RECURSIVE_BASE_DEPTH = 200;
 
 export class ObjectEntity extends TypeEntity {
-  readonly meta: 'struct' | 'union';
+  get meta(): 'struct' | 'union' {
+    return this.branches ? 'union' : 'struct';
+  }
   base: ObjectEntity | undefined;
   members: ObjectMemberEntity[] = [];
   private checkComplete = false;
@@ -315,7 +331,6 @@ export class ObjectEntity extends TypeEntity {
     readonly branches: BranchesEntity | undefined,
   ) {
     super(name, info, doc, ifcond, features);
-    this.meta = branches ? 'union' : 'struct';
     for (const m of localMembers) m.setDefinedIn(name);
     branches?.setDefinedIn(name);
   }
@@ -464,7 +479,9 @@ export class BranchesEntity {
 }
 
 export class AlternateEntity extends TypeEntity {
-  readonly meta = 'alternate';
+  get meta(): 'alternate' {
+    return 'alternate';
+  }
   readonly tagMember: ObjectMemberEntity;
 
   constructor(
@@ -528,7 +545,9 @@ export class AlternateEntity extends TypeEntity {
 }
 
 export class CommandEntity extends DefinitionEntity {
-  readonly meta = 'command';
+  get meta(): 'command' {
+    return 'command';
+  }
   argType: ObjectEntity | undefined;
   retType: TypeEntity | undefined;
 
@@ -589,7 +608,9 @@ export class CommandEntity extends DefinitionEntity {
 }
 
 export class EventEntity extends DefinitionEntity {
-  readonly meta = 'event';
+  get meta(): 'event' {
+    return 'event';
+  }
   argType: ObjectEntity | undefined;
 
   constructor(

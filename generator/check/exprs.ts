@@ -23,7 +23,7 @@ export type TypeRef = string | { readonly array: string };
 
 export interface FeatureExpr {
   readonly name: string;
-  readonly if?: Condition;
+  readonly if?: Condition | undefined;
 }
 
 export interface MemberExpr {
@@ -31,40 +31,40 @@ export interface MemberExpr {
   readonly name: string;
   readonly optional: boolean;
   readonly type: TypeRef;
-  readonly if?: Condition;
+  readonly if: Condition | undefined;
   readonly features: readonly FeatureExpr[];
 }
 
 export interface EnumValueExpr {
   readonly name: string;
-  readonly if?: Condition;
+  readonly if: Condition | undefined;
   readonly features: readonly FeatureExpr[];
 }
 
 export interface BranchExpr {
   readonly name: string;
   readonly type: TypeRef;
-  readonly if?: Condition;
+  readonly if: Condition | undefined;
 }
 
 interface DefnCommon {
   readonly name: string;
   /** The expression's location, with the definition context set. */
   readonly info: SourceInfo;
-  readonly doc?: ParsedDoc;
-  readonly if?: Condition;
+  readonly doc: ParsedDoc | undefined;
+  readonly if: Condition | undefined;
   readonly features: readonly FeatureExpr[];
 }
 
 export interface EnumExpr extends DefnCommon {
   readonly meta: 'enum';
   readonly values: readonly EnumValueExpr[];
-  readonly prefix?: string;
+  readonly prefix: string | undefined;
 }
 
 export interface StructExpr extends DefnCommon {
   readonly meta: 'struct';
-  readonly base?: string;
+  readonly base: string | undefined;
   readonly members: readonly MemberExpr[];
 }
 
@@ -83,8 +83,8 @@ export interface AlternateExpr extends DefnCommon {
 
 export interface CommandExpr extends DefnCommon {
   readonly meta: 'command';
-  readonly data?: string | readonly MemberExpr[];
-  readonly returns?: TypeRef;
+  readonly data: string | readonly MemberExpr[] | undefined;
+  readonly returns: TypeRef | undefined;
   readonly boxed: boolean;
   readonly gen: boolean;
   readonly successResponse: boolean;
@@ -95,7 +95,7 @@ export interface CommandExpr extends DefnCommon {
 
 export interface EventExpr extends DefnCommon {
   readonly meta: 'event';
-  readonly data?: string | readonly MemberExpr[];
+  readonly data: string | readonly MemberExpr[] | undefined;
   readonly boxed: boolean;
 }
 
@@ -256,7 +256,7 @@ function checkTypeImplicit(
     }
     if (!isDict(rawArg)) {
       // Sugar `'name': TYPE` means `{ 'type': TYPE }`: only the type can be wrong.
-      members.push({ name: key, optional, type: checkTypeNameOrArray(rawArg, info, keySource)!, features: NO_FEATURES });
+      members.push({ name: key, optional, type: checkTypeNameOrArray(rawArg, info, keySource)!, if: undefined, features: NO_FEATURES });
       continue;
     }
     const arg = rawArg;
@@ -264,7 +264,7 @@ function checkTypeImplicit(
     const cond = checkIf(arg, info, keySource);
     const features = checkFeatures(arg.get('features'), info);
     const type = checkTypeNameOrArray(arg.get('type'), info, keySource)!;
-    members.push(withIf({ name: key, optional, type, features }, cond));
+    members.push({ name: key, optional, type, if: cond, features });
   }
   return members;
 }
@@ -292,7 +292,7 @@ function checkFeatures(features: QapiValue | undefined, info: SourceInfo): reado
       // Sugar `'f'` means `{ 'name': 'f' }`.
       checkNameIsStr(raw, info, source);
       checkNameLower(raw, info, `${source} '${raw}'`);
-      out.push({ name: raw });
+      out.push({ name: raw, if: undefined });
       continue;
     }
     const feat = raw;
@@ -301,16 +301,18 @@ function checkFeatures(features: QapiValue | undefined, info: SourceInfo): reado
     checkNameIsStr(name, info, source);
     source = `${source} '${name}'`;
     checkNameLower(name, info, source);
-    out.push(withIf({ name }, checkIf(feat, info, source)));
+    out.push({ name, if: checkIf(feat, info, source) });
   }
   return out;
 }
 
-function withIf<T extends object>(obj: T, cond: Condition | undefined): T & { if?: Condition } {
-  return cond === undefined ? obj : { ...obj, if: cond };
-}
 
-function checkEnum(expr: QapiDict, name: string, info: SourceInfo, pragmas: CheckPragmas): Pick<EnumExpr, 'values' | 'prefix'> {
+function checkEnum(
+  expr: QapiDict,
+  name: string,
+  info: SourceInfo,
+  pragmas: CheckPragmas,
+): { values: EnumValueExpr[]; prefix: string | undefined } {
   const members = expr.get('data');
   const prefix = expr.get('prefix');
   if (!Array.isArray(members)) {
@@ -332,14 +334,14 @@ function checkEnum(expr: QapiDict, name: string, info: SourceInfo, pragmas: Chec
     const checked = /^[0-9]/.test(memberName) ? 'd' + memberName : memberName;
     checkNameLower(checked, info, source, permissive, permissive);
     if (!member) {
-      values.push({ name: memberName, features: NO_FEATURES });
+      values.push({ name: memberName, if: undefined, features: NO_FEATURES });
       continue;
     }
     const cond = checkIf(member, info, source);
     const features = checkFeatures(member.get('features'), info);
-    values.push(withIf({ name: memberName, features }, cond));
+    values.push({ name: memberName, if: cond, features });
   }
-  return prefix === undefined ? { values } : { values, prefix };
+  return { values, prefix };
 }
 
 function checkBranches(
@@ -355,7 +357,7 @@ function checkBranches(
     if (!isDict(raw)) {
       // Sugar `'name': TYPE`.
       const type = allowArray ? checkTypeNameOrArray(raw, info, source)! : checkTypeName(raw, info, source)!;
-      out.push({ name: key, type });
+      out.push({ name: key, type, if: undefined });
       continue;
     }
     const value = raw;
@@ -364,7 +366,7 @@ function checkBranches(
     const type = allowArray
       ? checkTypeNameOrArray(value.get('type'), info, source)!
       : checkTypeName(value.get('type'), info, source)!;
-    out.push(withIf({ name: key, type }, cond));
+    out.push({ name: key, type, if: cond });
   }
   return out;
 }
@@ -414,30 +416,31 @@ function checkDefinition(pe: ParsedExpr, pragmas: CheckPragmas): DefinitionExpr 
     throw new QapiError(info, 'documentation comment required');
   }
 
-  const common = (): { cond: Condition | undefined; features: readonly FeatureExpr[] } => {
+  // QEMU checks 'if', 'features' and the flags after the meta-type's own checks.
+  const tail = (): DefnCommon => {
     const cond = checkIf(expr, info, meta);
     const features = checkFeatures(expr.get('features'), info);
     checkFlags(expr, info);
-    return { cond, features };
+    return { name, info, doc, if: cond, features };
   };
-  const base = (c: { cond: Condition | undefined; features: readonly FeatureExpr[] }) =>
-    withIf(doc ? { name, info, doc, features: c.features } : { name, info, features: c.features }, c.cond);
 
   switch (meta) {
     case 'enum': {
       checkKeys(expr, info, meta, ['enum', 'data'], ['if', 'features', 'prefix']);
-      const e = checkEnum(expr, name, info, pragmas);
-      return { meta, ...base(common()), ...e };
+      const { values, prefix } = checkEnum(expr, name, info, pragmas);
+      const c = tail();
+      return { meta, name, info, doc, if: c.if, features: c.features, values, prefix };
     }
     case 'union': {
       checkKeys(expr, info, meta, ['union', 'base', 'discriminator', 'data'], ['if', 'features']);
-      const b = checkTypeNameOrImplicit(expr.get('base'), info, "'base'", name, pragmas)!;
+      const base = checkTypeNameOrImplicit(expr.get('base'), info, "'base'", name, pragmas)!;
       const discriminator = expr.get('discriminator');
       checkNameIsStr(discriminator, info, "'discriminator'");
       const data = expr.get('data');
       if (!isDict(data)) throw new QapiError(info, "'data' must be an object");
       const branches = checkBranches(data, info, false, false);
-      return { meta, ...base(common()), base: b, discriminator, branches };
+      const c = tail();
+      return { meta, name, info, doc, if: c.if, features: c.features, base, discriminator, branches };
     }
     case 'alternate': {
       checkKeys(expr, info, meta, ['alternate', 'data'], ['if', 'features']);
@@ -445,14 +448,15 @@ function checkDefinition(pe: ParsedExpr, pragmas: CheckPragmas): DefinitionExpr 
       if (!truthy(data)) throw new QapiError(info, "'data' must not be empty");
       if (!isDict(data)) throw new QapiError(info, "'data' must be an object");
       const alternatives = checkBranches(data, info, true, true);
-      return { meta, ...base(common()), alternatives };
+      const c = tail();
+      return { meta, name, info, doc, if: c.if, features: c.features, alternatives };
     }
     case 'struct': {
       checkKeys(expr, info, meta, ['struct', 'data'], ['base', 'if', 'features']);
       const members = checkTypeImplicit(expr.get('data')!, info, "'data'", name, pragmas);
-      const b = checkTypeName(expr.get('base'), info, "'base'");
-      const c = common();
-      return b === undefined ? { meta, ...base(c), members } : { meta, ...base(c), base: b, members };
+      const base = checkTypeName(expr.get('base'), info, "'base'");
+      const c = tail();
+      return { meta, name, info, doc, if: c.if, features: c.features, base, members };
     }
     case 'command': {
       checkKeys(expr, info, meta, ['command'], [
@@ -461,31 +465,22 @@ function checkDefinition(pe: ParsedExpr, pragmas: CheckPragmas): DefinitionExpr 
       ]);
       const data = checkCommandOrEventData(expr, info, pragmas);
       const returns = checkTypeNameOrArray(expr.get('returns'), info, "'returns'");
-      const c = common();
-      const cmd: CommandExpr = {
-        meta,
-        ...base(c),
+      const c = tail();
+      return {
+        meta, name, info, doc, if: c.if, features: c.features, data, returns,
         boxed: truthy(expr.get('boxed')),
         gen: expr.get('gen') !== false,
-        successResponse: expr.get('success-response') === false ? false : true,
+        successResponse: expr.get('success-response') !== false,
         allowOob: truthy(expr.get('allow-oob')),
         allowPreconfig: truthy(expr.get('allow-preconfig')),
         coroutine: truthy(expr.get('coroutine')),
-        ...(data === undefined ? {} : { data }),
-        ...(returns === undefined ? {} : { returns }),
       };
-      return cmd;
     }
     case 'event': {
       checkKeys(expr, info, meta, ['event'], ['data', 'boxed', 'if', 'features']);
       const data = checkCommandOrEventData(expr, info, pragmas);
-      const c = common();
-      return {
-        meta,
-        ...base(c),
-        boxed: truthy(expr.get('boxed')),
-        ...(data === undefined ? {} : { data }),
-      };
+      const c = tail();
+      return { meta, name, info, doc, if: c.if, features: c.features, data, boxed: truthy(expr.get('boxed')) };
     }
   }
 }
