@@ -28,19 +28,21 @@ const haveTime = existsSync('/usr/bin/time');
 
 interface Run {
   readonly seconds: number;
+  /** user + system CPU time of the process and its threads, s (load-independent-ish). */
+  readonly cpu?: number;
   /** Maximum resident set size, MB (undefined without /usr/bin/time). */
   readonly rssMb?: number;
 }
 
 /** Runs a command to completion; wall time measured here, peak RSS by /usr/bin/time -f %M. */
 function timed(cmd: string, args: readonly string[]): Run {
-  const argv = haveTime ? ['/usr/bin/time', '-f', '__RSS_KB=%M', cmd, ...args] : [cmd, ...args];
+  const argv = haveTime ? ['/usr/bin/time', '-f', '__RSS_KB=%M __CPU=%U+%S', cmd, ...args] : [cmd, ...args];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(argv[0]!, argv.slice(1), { cwd: repo, encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}${r.stderr}`);
-  const m = /__RSS_KB=(\d+)/.exec(r.stderr);
-  return { seconds, ...(m ? { rssMb: Number(m[1]) / 1024 } : {}) };
+  const m = /__RSS_KB=(\d+) __CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  return { seconds, ...(m ? { rssMb: Number(m[1]) / 1024, cpu: Number(m[2]) + Number(m[3]) } : {}) };
 }
 
 function median(xs: readonly number[]): number {
@@ -77,6 +79,7 @@ const check = median(repeat(runs, () => {}, () => timed(process.execPath, [cli, 
 const cold = repeat(runs, () => rmSync(out, { recursive: true, force: true }), () => timed(process.execPath, generateArgs));
 const warm = repeat(runs, () => {}, () => timed(process.execPath, generateArgs));
 const coldS = median(cold.map((r) => r.seconds));
+const coldCpu = cold.every((r) => r.cpu !== undefined) ? median(cold.map((r) => r.cpu!)) : undefined;
 const warmS = median(warm.map((r) => r.seconds));
 const peak = cold.some((r) => r.rssMb !== undefined) ? Math.max(...cold.map((r) => r.rssMb ?? 0)) : undefined;
 
@@ -93,6 +96,7 @@ writeFileSync(
 );
 const tscRuns = repeat(Math.min(runs, 3), () => {}, () => timed(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(out, 'tsconfig.json')]));
 const tscS = median(tscRuns.map((r) => r.seconds));
+const tscCpu = tscRuns.every((r) => r.cpu !== undefined) ? median(tscRuns.map((r) => r.cpu!)) : undefined;
 
 // Bundle size of a small consumer, typed bindings vs the untyped client.
 const typedConsumer = join(work, 'consumer-typed.ts');
@@ -135,9 +139,10 @@ console.log(`  node -e 0                      ${fmtS(nodeStart)}`);
 console.log(`  qmp-ts check (read + check)    ${fmtS(check)}`);
 console.log('generate, whole 10.2 schema');
 console.log(`  cold (format + write all)      ${fmtS(coldS)}   target < 2.00 s: ${verdict(coldS < 2)}   (${(coldS / check).toFixed(1)}x check, runs: ${cold.map((r) => r.seconds.toFixed(2)).join(' ')})`);
+if (coldCpu !== undefined) console.log(`  cold, CPU time (all threads)   ${fmtS(coldCpu)}   (user + system; prettier runs in worker threads)`);
 console.log(`  warm (nothing changed)         ${fmtS(warmS)}   (${(warmS / check).toFixed(1)}x check)`);
 if (peak !== undefined) console.log(`  peak memory (max RSS, cold)    ${peak.toFixed(0)} MB   target < 400 MB: ${verdict(peak < 400)}`);
-console.log(`  tsc --noEmit --strict output   ${fmtS(tscS)}   target < 5.00 s: ${verdict(tscS < 5)}`);
+console.log(`  tsc --noEmit --strict output   ${fmtS(tscS)}   target < 5.00 s: ${verdict(tscS < 5)}${tscCpu !== undefined ? `   (CPU ${fmtS(tscCpu)})` : ''}`);
 console.log('consumer bundle (esbuild --minify, 3 commands)');
 console.log(`  typed client                   ${kb(typed.bytes)} (${kb(typed.gzip)} gzip)   target < 30 KB: ${verdict(typed.bytes < 30 * 1024)}`);
 console.log(`  untyped QmpClient baseline     ${kb(raw.bytes)} (${kb(raw.gzip)} gzip)   bindings add ${kb(typed.bytes - raw.bytes)}`);

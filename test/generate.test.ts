@@ -142,6 +142,14 @@ describe('configuration', () => {
   });
 });
 
+describe('package entry', () => {
+  it("exports generate from 'qmp-ts' (the built package)", async () => {
+    const api = (await import('qmp-ts')) as typeof import('../generator/index.js');
+    expect(typeof api.generate).toBe('function');
+    expect(typeof api.loadSchema).toBe('function');
+  });
+});
+
 describe('qmp-ts generate (CLI)', () => {
   it('--check passes on the committed generated/', async () => {
     const results = await generate(readConfig(join(repo, 'qmp-ts.config.yaml')), { check: true });
