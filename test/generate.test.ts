@@ -28,6 +28,9 @@ const schemas: Record<string, string> = {
   'qemu-9.2': join(shared, 'qemu-9.2/qapi/qapi-schema.json'),
   'qemu-7.2-introspection': join(repo, 'schema/qemu-7.2-x86_64.introspection.json'),
   'example-downstream': join(repo, 'schema/example-downstream.json'),
+  // schema types named String, Object, Promise, Array, Record, JsonValue, TypedQmpClient;
+  // keyword members; commands named then, close, execute, delete
+  'odd-names': join(repo, 'test/fixtures/names/odd-names.json'),
 };
 
 function readAll(dir: string): Map<string, string> {
