@@ -4,7 +4,7 @@
  * against the real QEMU 7.2; its README and package.json record the schema.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,65 @@ async function attwProblems(dir: string): Promise<unknown[]> {
   return report.analysis.problems.filter((p) => p.resolutionKind !== 'node16-cjs');
 }
 
+/**
+ * Writes a small program using the installed package, type-checks it with tsc (including a
+ * line that must not compile) and, when QEMU is there, runs one call against it.
+ */
+async function checkConsumer(app: string, pkgName: string, runtimeModule: string, client: string): Promise<void> {
+  writeFileSync(
+    path.join(app, 'main.ts'),
+    `import { ${client} } from '${pkgName}';
+import { QmpError } from '${runtimeModule}';
+
+/** Connects, asks the run state, and checks an error reply arrives typed. */
+export async function probe(path: string): Promise<string> {
+  const qmp = await ${client}.connect({ path });
+  try {
+    const status = await qmp.queryStatus();
+    const running: boolean = status.running;
+    // @ts-expect-error 'status' is a run-state name, not a number
+    const wrong: number = status.status;
+    void wrong;
+    let error = '';
+    try {
+      await qmp.qomGet({ path: '/nonexistent', property: 'x' });
+    } catch (e) {
+      if (e instanceof QmpError) error = e.errorClass;
+    }
+    return \`\${status.status} \${running} \${error}\`;
+  } finally {
+    await qmp.close();
+  }
+}
+`,
+  );
+  writeFileSync(
+    path.join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        outDir: 'out',
+        typeRoots: [path.join(repo, 'node_modules/@types')],
+        types: ['node'],
+      },
+      files: ['main.ts'],
+    }),
+  );
+  await tool(bin('tsc'), ['-p', app], app);
+  if (!havePeer(QEMU_SYSTEM)) return;
+  const peer = await startQemuSystem();
+  try {
+    writeFileSync(path.join(app, 'run.mjs'), `import { probe } from './out/main.js';\nconsole.log(await probe(process.argv[2]));\n`);
+    const out = await tool(process.execPath, [path.join(app, 'run.mjs'), peer.socketPath], app);
+    expect(out.trim()).toMatch(/^(running|prelaunch|paused) (true|false) DeviceNotFound$/);
+  } finally {
+    await peer.stop();
+  }
+}
+
 describe('qmp-ts package (runtime bundled)', () => {
   it('writes an ESM package with types, exports, sideEffects: false and the schema recorded', () => {
     const manifest = JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8'));
@@ -80,67 +139,15 @@ describe('qmp-ts package (runtime bundled)', () => {
   it('passes publint (strict) and arethetypeswrong (ESM-only profile)', async () => {
     expect(await tool(bin('publint'), ['--strict', pkg])).toContain('All good!');
     expect(await attwProblems(pkg)).toEqual([]);
-  });
+  }, 180_000);
 
   it('installs into a fresh project that type-checks and runs a call against the real QEMU', async () => {
     const app = path.join(work, 'app');
     mkdirSync(app);
     writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
     await tool('npm', ['install', '--offline', '--no-audit', '--no-fund', '--install-links', pkg], app);
-    writeFileSync(
-      path.join(app, 'main.ts'),
-      `import { QmpApi } from '@scope/qemu-qmp';
-import { QmpError } from '@scope/qemu-qmp/runtime';
-
-/** Connects, asks the run state, and checks an error reply arrives typed. */
-export async function probe(path: string): Promise<string> {
-  const qmp = await QmpApi.connect({ path });
-  try {
-    const status = await qmp.queryStatus();
-    const running: boolean = status.running;
-    // @ts-expect-error 'status' is a run-state name, not a number
-    const wrong: number = status.status;
-    void wrong;
-    let error = '';
-    try {
-      await qmp.execute('human-monitor-command', { 'command-line': 'info version' });
-      await qmp.qomGet({ path: '/nonexistent', property: 'x' });
-    } catch (e) {
-      if (e instanceof QmpError) error = e.errorClass;
-    }
-    return \`\${status.status} \${running} \${error}\`;
-  } finally {
-    await qmp.close();
-  }
-}
-`,
-    );
-    writeFileSync(
-      path.join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          outDir: 'out',
-          typeRoots: [path.join(repo, 'node_modules/@types')],
-          types: ['node'],
-        },
-        files: ['main.ts'],
-      }),
-    );
-    await tool(bin('tsc'), ['-p', app], app);
-    if (!havePeer(QEMU_SYSTEM)) return;
-    const peer = await startQemuSystem();
-    try {
-      writeFileSync(path.join(app, 'run.mjs'), `import { probe } from './out/main.js';\nconsole.log(await probe(process.argv[2]));\n`);
-      const out = await tool(process.execPath, [path.join(app, 'run.mjs'), peer.socketPath], app);
-      expect(out.trim()).toMatch(/^(running|prelaunch|paused) (true|false) DeviceNotFound$/);
-    } finally {
-      await peer.stop();
-    }
-  });
+    await checkConsumer(app, '@scope/qemu-qmp', '@scope/qemu-qmp/runtime', 'QmpApi');
+  }, 180_000);
 });
 
 describe('qmp-ts package (runtime as a dependency)', () => {
@@ -160,7 +167,20 @@ describe('qmp-ts package (runtime as a dependency)', () => {
     expect(readme).toMatch(/- `guest-ping` — `guestPing\(\)` \(since [\d.]+\): Ping the guest agent/);
     expect(await tool(bin('publint'), ['--strict', dep])).toContain('All good!');
     expect(await attwProblems(dep)).toEqual([]);
-  });
+  }, 180_000);
+
+  it('installs next to qmp-ts into a fresh project that type-checks and runs a call against the real QEMU', async () => {
+    // qmp-ts itself comes from this checkout (linked; its dist/ is built by `npm test`).
+    expect(existsSync(path.join(repo, 'dist/runtime/index.d.ts')), 'dist/ is missing: run npm run build').toBe(true);
+    const dep = path.join(work, 'qemu72-dep');
+    expect(await main(['package', '--schema', CAPTURE_72, '--name', 'qemu72', '--version', '1.0.0', '--out', dep, '--runtime', 'dependency'])).toBe(0);
+    const app = path.join(work, 'app-dep');
+    mkdirSync(app);
+    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app-dep', private: true, type: 'module' }));
+    await tool('npm', ['pack', dep, '--pack-destination', work], app);
+    await tool('npm', ['install', '--offline', '--no-audit', '--no-fund', '--install-links=false', repo, path.join(work, 'qemu72-1.0.0.tgz')], app);
+    await checkConsumer(app, 'qemu72', 'qmp-ts/runtime', 'QmpApi');
+  }, 180_000);
 
   it('refuses bad names and versions, and a directory it did not write', async () => {
     expect(await main(['package', '--schema', QGA_102, '--name', 'Bad Name', '--version', '1.0.0', '--out', path.join(work, 'x')])).toBe(1);
