@@ -1,0 +1,170 @@
+/**
+ * Validator speed and size: the project's table interpreter (runtime/validate.ts), the
+ * alternative design of generated straight-line functions (generator/validation/functions.ts),
+ * and ajv compiled from the exported JSON Schema (generator/jsonschema), on the same payloads
+ * in the same run:
+ *
+ * - the QEMU 7.2 `query-qmp-schema` reply (schema/qemu-7.2-x86_64.introspection.json,
+ *   1051 entries) against the return type of the 7.2 table, strict and lenient;
+ * - 100,000 mixed events (every 10.2 event with data, generated from the model with a fixed
+ *   seed), lenient (incoming) and strict;
+ * - 10,000 `blockdev-add` argument objects (10.2, generated), strict (outgoing).
+ *
+ * Throughput ratio = ajv's time / ours (>= 1.0 means at least as fast as ajv). Each figure is
+ * the median of interleaved rounds after warm-up (the machine is shared: medians, not means).
+ * Sizes: the table as JSON for the whole 10.2 schema, the generated functions, and ajv's
+ * standalone code for the same schema. Every implementation's verdicts are checked equal first.
+ *
+ *   npx tsx bench/validate.ts
+ */
+import fc from 'fast-check';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+
+// The CommonJS default export, whichever way the loader hands it over.
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: Ajv2020, refs: Record<string, string>) => string;
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { exportJsonSchema, type JsonSchemaMode } from '../generator/jsonschema/export.js';
+import { loadSchema } from '../generator/load.js';
+import type { Schema } from '../generator/model/types.js';
+import { compileValidatorFunctions, functionRuntime, validatorFunctionsSource } from '../generator/validation/functions.js';
+import { buildValidatorTable } from '../generator/validation/table.js';
+import { Validator, type ValidationMode, type ValidatorTable } from '../runtime/validate.js';
+import { generate } from '../test/validate-values.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const file102 = path.resolve(repoRoot, '../shared/qapi/qemu-10.2/qapi/qapi-schema.json');
+const file72 = path.join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');
+
+const ROUNDS = Number(process.env['ROUNDS'] ?? 15);
+
+interface Item { readonly def: string; readonly index: number; readonly value: unknown }
+
+/** The three ways to validate one item; each returns the verdict. */
+interface Contender { readonly name: string; run(items: readonly Item[]): number }
+
+function ajvFor(schema: Schema, mode: JsonSchemaMode): { ajv: Ajv2020; get(def: string): ValidateFunction } {
+  const ajv = new Ajv2020({ strict: false, allErrors: false, code: { source: true } });
+  ajv.addSchema(exportJsonSchema(schema, { mode, descriptions: false }), 'qmp');
+  const cache = new Map<string, ValidateFunction>();
+  return {
+    ajv,
+    get(def) {
+      let f = cache.get(def);
+      if (f === undefined) {
+        f = ajv.getSchema(`qmp#/$defs/${encodeURIComponent(def).replace(/%3A/g, ':')}`)!;
+        cache.set(def, f);
+      }
+      return f;
+    },
+  };
+}
+
+function contenders(schema: Schema, table: ValidatorTable, mode: ValidationMode, defs: readonly string[]): Contender[] {
+  const validator = new Validator(table);
+  const fns = compileValidatorFunctions(validatorFunctionsSource(table, mode), functionRuntime);
+  const a = ajvFor(schema, mode);
+  const ajvByDef = new Map(defs.map((d) => [d, a.get(d)]));
+  const lenientOk = (r: readonly { kind: string }[] | null): boolean => r === null || (mode === 'lenient' && r.every((i) => i.kind === 'unknown-enum-value'));
+  return [
+    { name: 'table interpreter', run: (items) => { let ok = 0; for (const it of items) if (validator.check(it.index, it.value, mode).ok) ok++; return ok; } },
+    { name: 'generated functions', run: (items) => { let ok = 0; for (const it of items) if (lenientOk(fns.check(it.index, it.value))) ok++; return ok; } },
+    { name: 'ajv (exported JSON Schema)', run: (items) => { let ok = 0; for (const it of items) if (ajvByDef.get(it.def)!(it.value)) ok++; return ok; } },
+  ];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+/** Interleaved rounds; returns the median ms per contender. */
+function race(label: string, items: readonly Item[], cs: readonly Contender[]): number[] {
+  const verdicts = cs.map((c) => c.run(items));
+  if (new Set(verdicts).size !== 1) throw new Error(`${label}: verdicts differ: ${cs.map((c, i) => `${c.name} ${verdicts[i]}`).join(', ')}`);
+  for (let w = 0; w < 3; w++) for (const c of cs) c.run(items);
+  const times: number[][] = cs.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) {
+    cs.forEach((c, i) => {
+      const t0 = performance.now();
+      c.run(items);
+      times[i]!.push(performance.now() - t0);
+    });
+  }
+  const med = times.map(median);
+  const ajv = med[cs.length - 1]!;
+  console.log(`\n${label}  (${items.length} values, ${verdicts[0]} valid)`);
+  cs.forEach((c, i) => {
+    const ms = med[i]!;
+    const ratio = i === cs.length - 1 ? '' : `  ratio vs ajv ${(ajv / ms).toFixed(2)}`;
+    console.log(`  ${c.name.padEnd(28)} ${ms.toFixed(2).padStart(9)} ms  ${(items.length / ms * 1000).toFixed(0).padStart(10)} values/s${ratio}`);
+  });
+  return med;
+}
+
+// ---- payloads --------------------------------------------------------------------------
+
+const t0 = performance.now();
+const s72 = loadSchema(file72);
+const s102 = loadSchema(file102);
+const table72 = buildValidatorTable(s72);
+const table102 = buildValidatorTable(s102);
+console.log(`schemas loaded in ${(performance.now() - t0).toFixed(0)} ms`);
+
+const reply = JSON.parse(readFileSync(file72, 'utf8')) as unknown;
+const replyItems: Item[] = [{ def: 'command:query-qmp-schema:returns', index: table72.commands['query-qmp-schema']![1], value: reply }];
+
+const events = [...s102.events.values()].filter((e) => e.arguments !== undefined);
+const t1 = performance.now();
+const eventItems: Item[] = fc.sample(
+  fc.nat(events.length - 1).chain((i) => fc.gen().map((g) => ({ e: events[i]!, data: generate(events[i]!.arguments!, g) }))),
+  { numRuns: 100_000, seed: 7 },
+).map(({ e, data }) => ({ def: `event:${e.name}:data`, index: table102.events[e.name]!, value: data }));
+const blockdevAdd = s102.commands.get('blockdev-add')!;
+const addItems: Item[] = fc.sample(fc.gen().map((g) => generate(blockdevAdd.arguments!, g)), { numRuns: 10_000, seed: 11 })
+  .map((value) => ({ def: 'command:blockdev-add:arguments', index: table102.commands['blockdev-add']![0], value }));
+console.log(`payloads generated in ${(performance.now() - t1).toFixed(0)} ms: ${events.length} event types; ` +
+  `events ${(JSON.stringify(eventItems.map((i) => i.value)).length / 1e6).toFixed(1)} MB, ` +
+  `blockdev-add ${(JSON.stringify(addItems.map((i) => i.value)).length / 1e6).toFixed(1)} MB as JSON`);
+
+// ---- races -------------------------------------------------------------------------------
+
+const eventDefs = events.map((e) => `event:${e.name}:data`);
+const results: [string, number[]][] = [];
+for (const mode of ['strict', 'lenient'] as const) {
+  // One reply is too short to time: validate it 20 times per round.
+  const reply20 = Array.from({ length: 20 }, () => replyItems[0]!);
+  results.push([`7.2 schema reply x20, ${mode}`, race(`QEMU 7.2 query-qmp-schema reply x20 (${mode})`, reply20, contenders(s72, table72, mode, [replyItems[0]!.def]))]);
+}
+results.push(['100,000 events, lenient', race('100,000 mixed events (lenient, incoming)', eventItems, contenders(s102, table102, 'lenient', eventDefs))]);
+results.push(['100,000 events, strict', race('100,000 mixed events (strict)', eventItems, contenders(s102, table102, 'strict', eventDefs))]);
+results.push(['10,000 blockdev-add, strict', race('10,000 blockdev-add arguments (strict, outgoing)', addItems, contenders(s102, table102, 'strict', ['command:blockdev-add:arguments']))]);
+
+// ---- sizes -------------------------------------------------------------------------------
+
+const kb = (n: number): string => `${(n / 1024).toFixed(0)} KB`;
+const sized = (label: string, text: string): void =>
+  console.log(`  ${label.padEnd(44)} ${kb(Buffer.byteLength(text)).padStart(8)}  (gzip ${kb(gzipSync(text).length)})`);
+console.log('\nSize for the whole QEMU 10.2 schema (every command, event and reachable type):');
+const tableJson = JSON.stringify(table102);
+sized('validator table (JSON, both modes)', tableJson);
+sized('generated functions, strict', validatorFunctionsSource(table102, 'strict'));
+sized('generated functions, lenient', validatorFunctionsSource(table102, 'lenient'));
+{
+  const a = ajvFor(s102, 'strict');
+  const defs = Object.keys(table102.commands).flatMap((c) => [`command:${c}:arguments`, `command:${c}:returns`])
+    .concat(Object.keys(table102.events).map((e) => `event:${e}:data`));
+  const refs: Record<string, string> = {};
+  for (const d of defs) { a.get(d); refs[d] = `qmp#/$defs/${encodeURIComponent(d).replace(/%3A/g, ':')}`; }
+  sized('ajv standalone code, strict', standaloneCode(a.ajv, refs));
+  sized('exported JSON Schema, strict (no docs)', JSON.stringify(exportJsonSchema(s102, { mode: 'strict', descriptions: false })));
+}
+
+console.log('\nSummary: throughput ratio of the table interpreter vs ajv (target >= 1.0)');
+for (const [label, med] of results) {
+  console.log(`  ${label.padEnd(34)} ${(med[2]! / med[0]!).toFixed(2)}   (generated functions: ${(med[2]! / med[1]!).toFixed(2)})`);
+}
+console.log(`  table size for 10.2: ${kb(Buffer.byteLength(tableJson))} (target < 1 MB)`);
