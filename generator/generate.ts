@@ -110,7 +110,13 @@ async function generateOne(
   const result = writeOutput(target.output, files, options.check ?? false);
   // qmp-schema.json: what the bindings cover, for `qmp-ts verify` (generator/diff/snapshot.ts).
   const record = writeBindingsRecord(target, schema, version, options.check ?? false);
-  return { ...result, changed: [...result.changed, ...record.changed], output: target.output, files: [...files.map((f) => f.path), ...record.files], reused };
+  return {
+    ...result,
+    changed: [...result.changed, ...record.changed],
+    output: target.output,
+    files: [...files.map((f) => f.path), ...record.files],
+    reused,
+  };
 }
 
 /** Generates bindings for each target; rejects with a located QapiError on a bad schema. */
