@@ -354,8 +354,6 @@ export class QmpClient {
     } else {
       await this.#negotiate(timeout);
     }
-    // After a reconnect the peer may be another QEMU (restarted, upgraded): probe afresh.
-    if (this.#everReady) this.#schemaProbe = undefined;
     this.#everReady = true;
     this.#setState('ready');
   }
