@@ -385,8 +385,7 @@ function exprMeta(expr: QapiDict, info: SourceInfo): Meta {
 
 /** The doc comment's own checks against its definition (QEMU's `QAPIDoc.check_expr`). */
 function checkDocExpr(doc: ParsedDoc, expr: QapiDict): void {
-  const returns = doc.sections.find((s) => s.kind === 'returns');
-  const errors = doc.sections.find((s) => s.kind === 'errors');
+  const { returns, errors } = doc;
   if (expr.has('command')) {
     if (returns && !expr.has('returns')) {
       throw new QapiError(returns.info, "'Returns' section, but command doesn't return anything");

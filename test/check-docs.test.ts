@@ -1,0 +1,97 @@
+/**
+ * Doc comments connected to what they document (QEMU's connect_member / connect_feature /
+ * check): paths QEMU's own suite does not reach, such as "lacks documentation".
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { QapiError } from '../generator/diagnostics.js';
+import { loadSchema } from '../generator/load.js';
+import type { AlternateType, EnumType, StructType, UnionType } from '../generator/model/types.js';
+import { tempSchemaDir } from './support/schema-files.js';
+
+const PRAGMA = "{ 'pragma': { 'doc-required': true, 'documentation-exceptions': [ 'Lax' ] } }\n";
+
+function messageOf(text: string): string {
+  const t = tempSchemaDir({ 'doc.json': PRAGMA + text });
+  try {
+    loadSchema('doc.json', { cwd: t.dir, strict: true });
+  } catch (e) {
+    if (e instanceof QapiError) return e.message;
+    throw e;
+  } finally {
+    t.cleanup();
+  }
+  return 'accepted';
+}
+
+describe('doc connection', () => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => {
+    cleanup?.();
+    cleanup = undefined;
+  });
+
+  it('reports undocumented members, values, branches and features at their definition', () => {
+    expect(messageOf("##\n# @Sx:\n#\n# @a: yes\n##\n{ 'struct': 'Sx', 'data': { 'a': 'int', 'b': 'int' } }\n")).toBe(
+      "doc.json: In struct 'Sx':\ndoc.json:7: member 'b' lacks documentation",
+    );
+    expect(messageOf("##\n# @En:\n#\n# @a: yes\n##\n{ 'enum': 'En', 'data': [ 'a', 'b' ] }\n")).toBe(
+      "doc.json: In enum 'En':\ndoc.json:7: value 'b' lacks documentation",
+    );
+    expect(messageOf("##\n# @Alt:\n#\n# @i: yes\n##\n{ 'alternate': 'Alt', 'data': { 'i': 'int', 's': 'Sx' } }\n##\n# @Sx:\n##\n{ 'struct': 'Sx', 'data': {} }\n")).toBe(
+      "doc.json: In alternate 'Alt':\ndoc.json:7: branch 's' lacks documentation",
+    );
+    expect(messageOf("##\n# @cmd:\n#\n# @a: yes\n##\n{ 'command': 'cmd', 'data': { 'a': 'int' }, 'features': [ 'f' ] }\n")).toBe(
+      "doc.json: In command 'cmd':\ndoc.json:7: feature 'f' lacks documentation",
+    );
+    // Member features need documenting too.
+    expect(
+      messageOf("##\n# @cmd:\n#\n# @a: yes\n##\n{ 'command': 'cmd', 'data': { 'a': { 'type': 'int', 'features': [ 'mf' ] } } }\n"),
+    ).toBe("doc.json: In command 'cmd':\ndoc.json:7: feature 'mf' lacks documentation");
+  });
+
+  it('lets documentation-exceptions go undocumented, with empty stub descriptions', () => {
+    const t = tempSchemaDir({
+      'doc.json':
+        PRAGMA +
+        "##\n# @Lax:\n#\n# @b: the b\n##\n{ 'struct': 'Lax', 'data': { 'a': 'int', 'b': 'int', 'c': 'int' } }\n",
+    });
+    cleanup = t.cleanup;
+    const schema = loadSchema('doc.json', { cwd: t.dir });
+    const lax = schema.types.get('Lax') as StructType;
+    expect(lax.members.map((m) => [m.name, m.doc])).toEqual([['a', undefined], ['b', 'the b'], ['c', undefined]]);
+    // QEMU appends the stubs after the written descriptions (visible in its test dump).
+    expect(schema.docs?.find((d) => d.symbol === 'Lax')?.args).toEqual([
+      { name: 'b', text: 'the b' },
+      { name: 'a', text: '' },
+      { name: 'c', text: '' },
+    ]);
+  });
+
+  it('documents an implicit union base and command arguments from the definition’s doc', () => {
+    const t = tempSchemaDir({
+      'doc.json':
+        PRAGMA +
+        [
+          '##', '# @Kind:', '#', '# @x: the x', '#', '# @y: the y', '##',
+          "{ 'enum': 'Kind', 'data': [ 'x', 'y' ] }",
+          '##', '# @Un:', '#', '# @kind: which one', '#', '# @common: shared', '##',
+          "{ 'union': 'Un', 'base': { 'kind': 'Kind', 'common': 'str' }, 'discriminator': 'kind', 'data': {} }",
+          '##', '# @Alt:', '#', '# @n: a number', '#', '# @e: a kind', '##',
+          "{ 'alternate': 'Alt', 'data': { 'n': 'int', 'e': 'Kind' } }",
+        ].join('\n') + '\n',
+    });
+    cleanup = t.cleanup;
+    const schema = loadSchema('doc.json', { cwd: t.dir });
+    const un = schema.types.get('Un') as UnionType;
+    expect(un.base.name).toBe('q_obj_Un-base');
+    expect(un.members.map((m) => m.doc)).toEqual(['which one', 'shared']);
+    expect((schema.types.get('Kind') as EnumType).values.map((v) => v.doc)).toEqual(['the x', 'the y']);
+    expect((schema.types.get('Alt') as AlternateType).alternatives.map((a) => a.doc)).toEqual(['a number', 'a kind']);
+  });
+
+  it('rejects descriptions of members that do not exist, at the description', () => {
+    expect(messageOf("##\n# @Sx:\n#\n# @a: yes\n#\n# @zz: no\n##\n{ 'struct': 'Sx', 'data': { 'a': 'int' } }\n")).toBe(
+      "doc.json:7: documented member 'zz' does not exist",
+    );
+  });
+});
