@@ -16,7 +16,8 @@ export function takesNothing(args: StructType | UnionType | undefined): boolean 
 }
 
 function commandNotes(c: Command): string[] {
-  const notes: string[] = [];
+  // Without schema docs (introspection input), at least say which command this is.
+  const notes: string[] = c.doc ? [] : [`QMP command \`${c.name}\`.`];
   if (!c.successResponse) notes.push('QEMU sends no reply when this command succeeds: the call resolves once the command is sent.');
   if (c.allowOob) notes.push('May be sent out-of-band (`{ oob: true }`).');
   return notes;

@@ -65,14 +65,24 @@ function enumDecls(scope: FileScope, t: EnumType): StatementStructures[] {
   ];
 }
 
+/** What the generator can say about an implicit type the schema does not document. */
+function implicitNotes(scope: FileScope, t: StructType | UnionType): string[] {
+  const user = scope.names.ownerOf(t);
+  if (user) return [user.kind === 'command' ? `The arguments of command \`${user.name}\`.` : `The data of event \`${user.name}\`.`];
+  const base = /^q_obj_(.+)-base$/s.exec(t.name);
+  if (base) return [`The members common to every branch of \`${base[1]}\`.`];
+  return [];
+}
+
 export function structDecl(scope: FileScope, t: StructType, notes?: readonly string[]): InterfaceDeclarationStructure {
+  notes = [...implicitNotes(scope, t), ...(notes ?? [])];
   return {
     kind: StructureKind.Interface,
     name: scope.names.typeName(t),
     isExported: true,
     extends: t.base ? [scope.typeExpr(t.base)] : [],
     properties: t.ownMembers.map((m) => memberSignature(scope, m)),
-    docs: nodeDocs(t, notes),
+    docs: nodeDocs(t, notes.length > 0 ? notes : undefined),
   };
 }
 
@@ -89,7 +99,7 @@ function unionDecl(scope: FileScope, t: UnionType): StatementStructures {
     name: scope.names.typeName(t),
     isExported: true,
     type: branches.length > 0 ? branches.map((b) => `\n  | ${b}`).join('') : 'never',
-    docs: nodeDocs(t, [`Discriminated by \`${t.discriminator}\`.`]),
+    docs: nodeDocs(t, [...implicitNotes(scope, t), `Discriminated by \`${t.discriminator}\`.`]),
   };
 }
 

@@ -57,6 +57,8 @@ export interface Names {
   methodName(command: Command): string;
   /** The private alias generated code imports a runtime symbol under. */
   runtime(symbol: RuntimeSymbolName): string;
+  /** For implicit argument/data types: the command or event they belong to. */
+  ownerOf(type: NamedType): Command | Event | undefined;
 }
 
 const EMPTY_OBJECT = 'q_empty';
@@ -167,6 +169,9 @@ export function nameSchema(
     },
     runtime(symbol) {
       return `$${runtimeSymbols[symbol].name}`;
+    },
+    ownerOf(type) {
+      return argOwners.get(type);
     },
   };
 }
