@@ -463,7 +463,11 @@ export class QmpClient {
         throw new ConnectionClosedError(`${command}: the connection is closed`, { command });
       }
       if (this.#state === 'ready' && this.#needsSync && this.#gate === undefined) {
-        this.#gate = this.#resync();
+        const resync = this.#resync();
+        // Waiters see the failure through waitGate; with none left (they all timed out),
+        // a failed resync must not surface as an unhandled rejection.
+        resync.catch(() => {});
+        this.#gate = resync;
       }
       const gate = this.#gate;
       if (gate === undefined && this.#state === 'ready') break;
