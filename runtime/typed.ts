@@ -96,7 +96,6 @@ export type EventUnion<E> = { [K in keyof E & string]: EventMessage<K, E[K]> }[k
 /** Every event message a client may see: the known ones and the fallback. */
 export type AnyEventMessage<E> = EventUnion<E> | UnknownEventMessage;
 
-
 /**
  * One command as generated: wire name, {@link CommandFlag} bits, and the method name when it
  * is not `camelCase(wire)`.

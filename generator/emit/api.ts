@@ -75,7 +75,7 @@ export function commandsFile(scope: FileScope, commands: readonly Command[]): St
       declarations: [
         {
           name: fixed.commandTable,
-          initializer: `${scope.rt('defineCommands')}<${fixed.commands}>([${commands
+          initializer: `/* @__PURE__ */ ${scope.rt('defineCommands')}<${fixed.commands}>([${commands
             .map((c) => {
               const method = scope.names.methodName(c);
               const explicit = method === camelCase(c.name) ? '' : `, ${stringLiteral(method)}`;
