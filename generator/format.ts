@@ -60,7 +60,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const ready = import(workerData.prettier)
   .then((m) => (typeof m.format === 'function' ? m : m.default))
   .then(async (p) => {
-    for (let i = 0; i < 3; i++) await p.format(workerData.warmUp, workerData.options);
+    await p.format(workerData.warmUp, workerData.options);
     return p;
   });
 parentPort.on('message', async ({ id, text }) => {
