@@ -189,6 +189,25 @@ export function describeValue(v: unknown): string {
 
 const hasOwn = Object.hasOwn;
 const isArray = Array.isArray;
+const getPrototypeOf = Object.getPrototypeOf;
+const ObjectPrototype: unknown = Object.prototype;
+
+/** Per validation run: does Object.prototype carry enumerable (polluted) keys? */
+const state = { protoPolluted: false };
+
+function hasEnumerableKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
+/** Own enumerable string-keyed data of an object, in a null-prototype object. */
+function ownData(v: object): Record<string, unknown> {
+  const o = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(v)) {
+    Object.defineProperty(o, k, { value: (v as Record<string, unknown>)[k], enumerable: true });
+  }
+  return o;
+}
 
 interface IntRange { readonly min: number; readonly maxExcl: number; readonly bmin: bigint; readonly bmaxExcl: bigint }
 
@@ -270,7 +289,50 @@ function listValues(values: readonly string[], max = 8): string {
 // Compiling the table
 // ---------------------------------------------------------------------------------------
 
-interface CompiledMember { readonly name: string; readonly index: number; readonly required: boolean }
+/**
+ * A quick test for the common leaf types, done inline instead of calling the type's check
+ * (measured: ~2x on the schema reply). `true` means valid; `false` means "call the full
+ * check", which gives the verdict and the failure.
+ */
+const enum Fast { None, Str, Bool, Int, Enum }
+
+interface CompiledMember {
+  readonly name: string;
+  readonly index: number;
+  readonly required: boolean;
+  readonly fast: Fast;
+  readonly min: number;
+  readonly max: number;
+  readonly values: ReadonlySet<string> | undefined;
+}
+
+function compileMember(types: readonly TypeDesc[], name: string, index: number, required: boolean): CompiledMember {
+  const d = types[index]!;
+  let fast = Fast.None;
+  let min = 0;
+  let max = 0;
+  let values: ReadonlySet<string> | undefined;
+  if (d[0] === 'b') {
+    const r = INT_RANGES[d[1]];
+    if (r !== undefined) { fast = Fast.Int; min = r.min; max = r.maxExcl; }
+    else if (d[1] === 'str') fast = Fast.Str;
+    else if (d[1] === 'bool') fast = Fast.Bool;
+  } else if (d[0] === 'e') {
+    fast = Fast.Enum;
+    values = new Set(d[2]);
+  }
+  return { name, index, required, fast, min, max, values };
+}
+
+function quick(m: CompiledMember, x: unknown): boolean {
+  switch (m.fast) {
+    case Fast.Str: return typeof x === 'string';
+    case Fast.Bool: return typeof x === 'boolean';
+    case Fast.Int: return typeof x === 'number' && x >= m.min && x < m.max && Number.isInteger(x);
+    case Fast.Enum: return typeof x === 'string' && m.values!.has(x);
+    default: return false;
+  }
+}
 
 /** Type checks compiled from one table for one mode; each type compiled on first use. */
 class Compiled {
@@ -314,11 +376,14 @@ class Compiled {
   private arrayCheck(element: number): Check {
     const checks = this.checks;
     const strict = this.strict;
+    const el = compileMember(this.table.types, '', element, true);
     return (v) => {
       if (!isArray(v)) return fail('wrong-type', 'array', v);
       let out: Fail[] | null = null;
       for (let i = 0; i < v.length; i++) {
-        const r = checks[element]!(v[i]);
+        const x: unknown = v[i];
+        if (el.fast !== Fast.None && quick(el, x)) continue;
+        const r = checks[element]!(x);
         if (r !== null) {
           prefix(r, i);
           if (strict) return r;
@@ -336,7 +401,7 @@ class Compiled {
     const list: CompiledMember[] = [];
     for (const [mname, index, optional] of members) {
       const required = optional !== 1;
-      const m: CompiledMember = { name: mname, index, required };
+      const m = compileMember(this.table.types, mname, index, required);
       Object.defineProperty(slots, mname, { value: m, enumerable: true });
       list.push(m);
     }
@@ -348,41 +413,59 @@ class Compiled {
       ? `no members${name ? ` (${name})` : ''}`
       : `a member of ${name || 'the object'}: ${list.slice(0, 12).map((m) => m.name).join(', ')}${list.length > 12 ? ', ...' : ''}`;
 
+    let requiredCount = 0;
+    for (const m of list) if (m.required) requiredCount++;
     const n = list.length;
+    const small = n <= 16;
     return (v) => {
       if (typeof v !== 'object' || v === null || isArray(v)) return fail('wrong-type', label, v);
-      const o = v as Record<string, unknown>;
-      if (strict) {
-        // Unknown keys: only own ones count (an inherited enumerable key is not on the wire).
-        for (const key in o) {
-          if (slots[key] === undefined && hasOwn(o, key)) {
-            const f = new Fail('unknown-member', 'error', unknownExpected, `member ${JSON.stringify(key)}`);
-            f.rev.push(key);
-            return [f];
+      // for-in is V8's fastest walk over an object (keyed loads hit the enum cache); it yields
+      // only own keys when nothing up the prototype chain is enumerable. Anything else (a class
+      // instance, a polluted Object.prototype) is walked through a null-prototype copy of its
+      // own enumerable data, which is what JSON.stringify would send.
+      const p: unknown = getPrototypeOf(v);
+      const o = (p === ObjectPrototype || p === null) && !state.protoPolluted
+        ? (v as Record<string, unknown>)
+        : ownData(v);
+      let seen = 0;
+      let out: Fail[] | null = null;
+      let cursor = 0;
+      for (const key in o) {
+        // Members usually arrive in schema order (QEMU writes them so): look from just past
+        // the last match, wrapping around; the first comparison nearly always hits.
+        let m: CompiledMember | undefined;
+        if (small) {
+          for (let j = cursor, c = 0; c < n; c++, j = j + 1 === n ? 0 : j + 1) {
+            if (list[j]!.name === key) { m = list[j]; cursor = j + 1 === n ? 0 : j + 1; break; }
           }
+        } else {
+          m = slots[key];
+        }
+        if (m === undefined) {
+          if (!strict) continue;
+          const f = new Fail('unknown-member', 'error', unknownExpected, `member ${JSON.stringify(key)}`);
+          f.rev.push(key);
+          return [f];
+        }
+        const x = o[key];
+        if (x === undefined) continue;
+        if (m.required) seen++;
+        if (m.fast !== Fast.None && quick(m, x)) continue;
+        const r = checks[m.index]!(x);
+        if (r !== null) {
+          prefix(r, key);
+          if (strict) return r;
+          out = out === null ? r : out.concat(r);
         }
       }
-      // Members in schema order; a value counts only when it is own data (never inherited,
-      // so `constructor` or `__proto__` are never taken from the prototype). An own
-      // `undefined` is absent on the wire (JSON.stringify drops it).
-      let out: Fail[] | null = null;
-      for (let j = 0; j < n; j++) {
-        const m = list[j]!;
-        const x = o[m.name];
-        if (x === undefined || !hasOwn(o, m.name)) {
-          if (m.required) {
+      if (seen !== requiredCount) {
+        for (const m of list) {
+          if (m.required && (!hasOwn(o, m.name) || o[m.name] === undefined)) {
             const f = new Fail('missing-member', 'error', describeType(types, m.index), 'nothing');
             f.rev.push(m.name);
             if (strict) return [f];
             (out ??= []).push(f);
           }
-          continue;
-        }
-        const r = checks[m.index]!(x);
-        if (r !== null) {
-          prefix(r, m.name);
-          if (strict) return r;
-          out = out === null ? r : out.concat(r);
         }
       }
       return out;
@@ -409,6 +492,8 @@ class Compiled {
     // Per discriminator value: the base members plus the branch's, checked as one struct.
     const byValue = new Map<string, Check | undefined>(values.map((val) => [val, undefined]));
     const baseOnly = this.objectCheck(name, base);
+    /** Branch checks compiled so far, by discriminator value (null prototype: values are data). */
+    const compiledBranches = Object.create(null) as Record<string, Check>;
     const branchCheck = (val: string): Check => {
       let c = byValue.get(val);
       if (c === undefined) {
@@ -421,6 +506,7 @@ class Compiled {
           c = this.objectCheck(name, bd !== undefined && bd[0] === 's' ? [...base, ...bd[2]] : base);
         }
         byValue.set(val, c);
+        Object.defineProperty(compiledBranches, val, { value: c, enumerable: true });
       }
       return c;
     };
@@ -428,7 +514,11 @@ class Compiled {
     return (v) => {
       if (typeof v !== 'object' || v === null || isArray(v)) return fail('wrong-type', label, v);
       const d = hasOwn(v, discriminator) ? (v as Record<string, unknown>)[discriminator] : undefined;
-      if (typeof d === 'string' && byValue.has(d)) return branchCheck(d)(v);
+      if (typeof d === 'string') {
+        const c = compiledBranches[d];
+        if (c !== undefined) return c(v);
+        if (byValue.has(d)) return branchCheck(d)(v);
+      }
       // Missing, mistyped or unknown discriminator: report it, then check what the base says.
       let f: Fail;
       if (d === undefined) f = new Fail('missing-member', 'error', expected, 'nothing');
@@ -576,6 +666,7 @@ export class Validator {
   }
 
   private run(i: number, value: unknown, mode: ValidationMode, root: string, ctx: { command?: string; event?: string } | undefined): ValidationResult {
+    state.protoPolluted = hasEnumerableKeys(Object.prototype);
     const fails = this.compiled(mode).checks[i]!(value);
     if (fails === null) return OK;
     let ok = true;
