@@ -9,9 +9,9 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import type { QapiError } from './diagnostics.js';
+import type { SourceInfo } from './diagnostics.js';
 import { checkedCounts } from './check/counts.js';
-import { checkSchema, withStackGuard } from './check/schema.js';
+import { checkSchema, withStackGuard, type CheckOptions } from './check/schema.js';
 import { buildModel } from './model/build.js';
 import { schemaCounts, type SchemaCounts } from './model/counts.js';
 import type { Schema } from './model/types.js';
@@ -27,9 +27,15 @@ export interface LoadOptions {
    */
   readonly strict?: boolean;
   /** Non-fatal findings (only produced when not `strict`). */
-  readonly onWarning?: (warning: QapiError | { readonly message: string }) => void;
+  readonly onWarning?: (warning: Warning) => void;
   /** Directory relative file names are resolved against (default: the process's). */
   readonly cwd?: string;
+}
+
+/** A non-fatal finding: a QapiError that strict mode would throw, or an introspection oddity. */
+export interface Warning {
+  readonly message: string;
+  readonly info?: SourceInfo | undefined;
 }
 
 export type SchemaFormat = 'qapi' | 'yaml' | 'introspection';
@@ -61,7 +67,7 @@ export function detectFormat(file: string, cwd?: string): SchemaFormat {
 export function loadSchema(file: string, options: LoadOptions = {}): Schema {
   const format = detectFormat(file, options.cwd);
   if (format === 'introspection') return loadIntrospection(file, options);
-  return buildModel(readSource(file, options), { format, mainFile: file });
+  return buildModel(readSource(file, options), { format, ...checkOptions(file, options) });
 }
 
 /** What `validateSchemaFile` found: the definition counts, as QEMU counts them. */
@@ -77,7 +83,7 @@ export interface ValidationResult {
 export function validateSchemaFile(file: string, options: LoadOptions = {}): ValidationResult {
   const format = detectFormat(file, options.cwd);
   if (format === 'introspection') return { format, counts: schemaCounts(loadIntrospection(file, options)) };
-  const checked = checkSchema(readSource(file, options), { mainFile: file });
+  const checked = checkSchema(readSource(file, options), checkOptions(file, options));
   return { format, counts: checkedCounts(checked) };
 }
 
@@ -87,6 +93,14 @@ function loadIntrospection(file: string, options: LoadOptions): Schema {
     ...(options.strict !== undefined && { strict: options.strict }),
     ...(options.onWarning && { onWarning: options.onWarning }),
   });
+}
+
+function checkOptions(file: string, options: LoadOptions): CheckOptions {
+  return {
+    mainFile: file,
+    strict: options.strict ?? false,
+    ...(options.onWarning && { onWarning: options.onWarning }),
+  };
 }
 
 function readSource(file: string, options: LoadOptions): ParsedSchema {

@@ -94,4 +94,65 @@ describe('doc connection', () => {
       "doc.json:7: documented member 'zz' does not exist",
     );
   });
+
+  it('accepts older QEMU doc conventions with warnings unless strict', () => {
+    // As QEMU 8.x wrote docs: an undocumented member (rule added in 9.0) and 'Example:' /
+    // 'Note:' sections (retired in 10.0).
+    const t = tempSchemaDir({
+      'old.json': [
+        "{ 'pragma': { 'doc-required': true } }",
+        '##',
+        '# @query-thing:',
+        '#',
+        '# Get the thing.',
+        '#',
+        '# @id: which thing',
+        '#',
+        '# Returns: the thing',
+        '#',
+        '# Note: the thing may change',
+        '#',
+        '# Since: 7.2',
+        '#',
+        '# Example:',
+        '#',
+        '# -> { "execute": "query-thing" }',
+        "# <- { \"return\": {} }",
+        '##',
+        "{ 'command': 'query-thing', 'data': { 'id': 'str', '*verbose': 'bool' }, 'returns': 'Thing' }",
+        '##',
+        '# @Thing:',
+        '##',
+        "{ 'struct': 'Thing', 'data': {} }",
+      ].join('\n') + '\n',
+    });
+    cleanup = t.cleanup;
+    const warnings: string[] = [];
+    const schema = loadSchema('old.json', { cwd: t.dir, onWarning: (w) => warnings.push(w.message) });
+    expect(warnings).toEqual([
+      "old.json:11:1: The 'Note' section is no longer supported. Please use rST's '.. note::' or " +
+        "'.. admonition:: notes' directives, or another suitable admonition instead.",
+      "old.json:15:1: The 'Example' section is no longer supported. Please use the '.. qmp-example::' " +
+        'directive, or other suitable markup instead.',
+      "old.json: In command 'query-thing':\nold.json:20: member 'verbose' lacks documentation",
+    ]);
+    const cmd = schema.commands.get('query-thing')!;
+    expect(cmd.doc?.since).toBe('7.2');
+    expect(cmd.doc?.returns).toBe('the thing');
+    expect(cmd.doc?.sections.map((x) => x.kind)).toEqual(['returns', 'plain', 'since', 'plain']);
+    expect(cmd.doc?.sections[1]?.text).toBe('Note: the thing may change');
+    expect((cmd.arguments as StructType).members.map((m) => [m.name, m.doc])).toEqual([
+      ['id', 'which thing'],
+      ['verbose', undefined],
+    ]);
+    // QEMU 10.2 itself rejects it at the first retired section.
+    let strictError: unknown;
+    try {
+      loadSchema('old.json', { cwd: t.dir, strict: true });
+    } catch (e) {
+      strictError = e;
+    }
+    expect(strictError).toBeInstanceOf(QapiError);
+    expect((strictError as QapiError).message).toBe(warnings[0]);
+  });
 });

@@ -323,6 +323,12 @@ export interface CheckOptions {
    * directory). Default: the first file read, relative to the current directory.
    */
   readonly mainFile?: string;
+  /**
+   * QEMU 10.2's rules exactly. Otherwise rules QEMU added after 7.2 that older schemas
+   * break are warnings (to `onWarning`): today, undocumented members (QEMU 9.0).
+   */
+  readonly strict?: boolean;
+  readonly onWarning?: (warning: QapiError) => void;
 }
 
 /**
@@ -344,10 +350,10 @@ export function withStackGuard<T>(file: string, fn: () => T): T {
 export function checkSchema(parsed: ParsedSchema, options: CheckOptions = {}): CheckedSchema {
   const first = parsed.files[0];
   const mainFile = options.mainFile ?? (first !== undefined ? path.relative(process.cwd(), first) : 'schema.json');
-  return withStackGuard(mainFile, () => checkSchemaUnguarded(parsed, mainFile));
+  return withStackGuard(mainFile, () => checkSchemaUnguarded(parsed, mainFile, options));
 }
 
-function checkSchemaUnguarded(parsed: ParsedSchema, mainFile: string): CheckedSchema {
+function checkSchemaUnguarded(parsed: ParsedSchema, mainFile: string, options: CheckOptions): CheckedSchema {
   const pragmas = modelPragmas(parsed.pragma);
   const checkPragmas = toCheckPragmas(parsed.pragma);
   const exprs = checkExprs(parsed.exprs, checkPragmas);
@@ -363,7 +369,8 @@ function checkSchemaUnguarded(parsed: ParsedSchema, mainFile: string): CheckedSc
       case 'include': schema.defineInclude(e.file, e.info); break;
     }
   }
-  const docs = new DocConnections(checkPragmas.documentationExceptions);
+  const lenient = options.strict ? undefined : (options.onWarning ?? (() => {}));
+  const docs = new DocConnections(checkPragmas.documentationExceptions, lenient);
   schema.check(parsed, docs);
   return {
     entityList: schema.entityList,

@@ -24,8 +24,9 @@ export interface ReadOptions {
    */
   readonly cwd?: string;
   /**
-   * Apply the doc line format rules QEMU 10.2 added (at most 70 columns, two spaces between
-   * sentences). Default true; schemas written for older QEMU (e.g. 9.2) need false.
+   * Apply the doc rules QEMU 10.x added that older schemas break: at most 70 columns, two
+   * spaces between sentences, no `Note:` / `Example:` sections. Default true; schemas
+   * written for older QEMU (e.g. 9.2) need false (then `onDocFormatWarning` hears of them).
    */
   readonly docFormatChecks?: boolean;
   /**

@@ -207,17 +207,22 @@ export class DocReader {
         } else if ((m = TAGGED.exec(line))) {
           const tag = m[1];
           // Sections with two colons are rST markup, not tags (the regex leaves them alone).
-          if (tag.startsWith('Note')) {
-            throw lx.error(
-              `The '${tag}' section is no longer supported. Please use rST's '.. note::' or ` +
-                `'.. admonition:: notes' directives, or another suitable admonition instead.`,
-            );
-          }
-          if (tag.startsWith('Example')) {
-            throw lx.error(
-              `The '${tag}' section is no longer supported. Please use the '.. qmp-example::' ` +
-                `directive, or other suitable markup instead.`,
-            );
+          const retired = tag.startsWith('Note')
+            ? `The '${tag}' section is no longer supported. Please use rST's '.. note::' or ` +
+              `'.. admonition:: notes' directives, or another suitable admonition instead.`
+            : tag.startsWith('Example')
+              ? `The '${tag}' section is no longer supported. Please use the '.. qmp-example::' ` +
+                `directive, or other suitable markup instead.`
+              : undefined;
+          if (retired !== undefined) {
+            // QEMU 10.0 retired these tags. Without the 10.2 rules (older schemas), warn and
+            // keep the section's text, tag included, as a plain section.
+            this.formatIssue(lx.error(retired));
+            doc.ensureUntaggedSection(lx.info());
+            doc.appendLine(line);
+            line = this.indented(doc);
+            noMoreArgs = true;
+            continue;
           }
           doc.newTaggedSection(lx.info(), tag.toLowerCase() as 'returns' | 'errors' | 'since' | 'todo');
           const text = line.slice(m[0].length);
