@@ -100,10 +100,16 @@ function inlineFormatter(): Formatter {
 }
 
 /**
- * A pool of `workers` prettier workers (default: one per CPU, at most 4); with 0 workers,
- * formats in this thread.
+ * The default pool size: one worker per CPU but one, since the main thread is busy emitting
+ * while files are formatted (each worker also pays prettier's warm-up once: on 2 CPUs, one
+ * worker beats two, 1.4 s vs 1.7 s wall and 2.2 s vs 2.9 s CPU for QEMU 10.2).
  */
-export function startFormatter(workers = Math.min(4, availableParallelism())): Formatter {
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+/** A pool of `workers` prettier workers; with 0 workers, formats in this thread. */
+export function startFormatter(workers = defaultWorkers()): Formatter {
   if (workers < 1) return inlineFormatter();
   const { url } = prettierPackage();
   const queue: Job[] = [];

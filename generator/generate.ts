@@ -23,7 +23,7 @@ export type { GenerateTarget, TargetInput, TargetSettings } from './config.js';
 export interface GenerateOptions {
   /** Write nothing; report what would change. */
   readonly check?: boolean;
-  /** Prettier worker threads (default: one per CPU, at most 4; 0 formats in this thread). */
+  /** Prettier worker threads (default: one per CPU but one, at most 4; 0 formats in this thread). */
   readonly workers?: number;
 }
 
