@@ -90,7 +90,7 @@ describe.runIf(havePeer(QEMU_SYSTEM))('qemu-system-x86_64 through bindings from 
       await qmp.close();
       await peer.stop();
     }
-  });
+  }, 180_000);
 });
 
 describe.runIf(havePeer(STORAGE_DAEMON))('qemu-storage-daemon through its own bindings', () => {
@@ -112,7 +112,7 @@ describe.runIf(havePeer(STORAGE_DAEMON))('qemu-storage-daemon through its own bi
       await qsd.close();
       await peer.stop();
     }
-  });
+  }, 180_000);
 });
 
 /** The few guest agent calls this test makes, as the generated QgaApi types them. */
@@ -154,5 +154,5 @@ describe.runIf(havePeer(GUEST_AGENT))('qemu-ga 7.2 through bindings from the 10.
       await qga.close();
       await peer.stop();
     }
-  });
+  }, 180_000);
 });

@@ -46,7 +46,7 @@ describe('generated bindings compile with tsc --strict', () => {
       expect(r!.changed.length).toBe(r!.files.length);
       expect(r!.files).toContain('client.ts');
       expect(typeErrors([join(output, 'index.ts')])).toEqual([]);
-    });
+    }, 180_000);
   }
 });
 
@@ -132,7 +132,7 @@ describe('configuration', () => {
     expect(readFileSync(join(dir, 'out/client.ts'), 'utf8')).toMatch(/export class BlockApi extends/);
     expect(r!.files).toContain('types.ts');
     expect(typeErrors([join(dir, 'out/index.ts')])).toEqual([]);
-  });
+  }, 180_000);
 
   it('reports configuration mistakes with the file and key path', () => {
     const dir = join(work, 'badconfig');

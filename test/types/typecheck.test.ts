@@ -10,5 +10,5 @@ describe('type tests of generated bindings', () => {
   it('compile with tsc --strict: errors exactly where @ts-expect-error says', () => {
     const file = fileURLToPath(new URL('./bindings.types.ts', import.meta.url));
     expect(typeErrors([file])).toEqual([]);
-  });
+  }, 180_000);
 });
