@@ -128,14 +128,15 @@ export class TypedQmpClient<C extends CommandSpecs<C>, E> {
     return new this(await QmpClient.connect(target, options));
   }
 
-  /**
-   * @param raw the untyped connection, still usable for anything the bindings do not cover.
-   * @param commands the generated command table.
-   */
-  constructor(
-    readonly raw: QmpClient,
-    protected readonly commands: CommandTable<C>,
-  ) {}
+  /** The untyped connection, still usable for anything the bindings do not cover. */
+  readonly raw: QmpClient;
+  /** The generated command table. */
+  protected readonly commands: CommandTable<C>;
+
+  constructor(raw: QmpClient, commands: CommandTable<C>) {
+    this.raw = raw;
+    this.commands = commands;
+  }
 
   get greeting(): QmpGreeting | undefined {
     return this.raw.greeting;
