@@ -2,36 +2,32 @@
  * Connecting doc comments to what they document (QEMU's `QAPIDoc.connect_member`,
  * `connect_feature` and `check`), without mutating the parser's `ParsedDoc`s.
  *
- * Each doc block gets a `DocState`: its member and feature descriptions, plus the stub
- * descriptions QEMU adds for members a `documentation-exceptions` pragma lets go
- * undocumented (they show in QEMU's test dump), and which schema member each describes.
+ * A connected member gets its description text (`MemberEntity.docText`). Descriptions no
+ * member connected to are QEMU's "documented member does not exist". Members a
+ * `documentation-exceptions` pragma lets go undocumented get an empty stub description,
+ * which QEMU appends to the doc's descriptions (they show in its test dump).
  */
 import { QapiError, type SourceInfo } from '../diagnostics.js';
-import type { ParsedDoc } from '../read/parsed.js';
+import type { ParsedDoc, ParsedDocSection } from '../read/parsed.js';
 import type { DocConnector, FeatureEntity, MemberEntity } from './entities.js';
 
+/** A member description as the doc block ends up with it (written, or a stub). */
 export interface ArgDoc {
   readonly name: string;
-  readonly info: SourceInfo;
   readonly text: string;
-  /** Whether some schema member was connected to this description. */
-  connected: boolean;
 }
 
-export interface DocState {
-  readonly doc: ParsedDoc;
-  readonly args: Map<string, ArgDoc>;
-  readonly features: Map<string, ArgDoc>;
-}
-
-function argDocs(src: ParsedDoc['args']): Map<string, ArgDoc> {
-  const out = new Map<string, ArgDoc>();
-  for (const [name, s] of src) out.set(name, { name, info: s.info, text: s.text, connected: false });
-  return out;
+interface Stub {
+  readonly name: string;
+  readonly info: SourceInfo;
+  readonly text: '';
 }
 
 export class DocConnections implements DocConnector {
-  private readonly states = new Map<ParsedDoc, DocState>();
+  /** Written descriptions some member or feature was connected to. */
+  private readonly connected = new Set<ParsedDocSection>();
+  /** Stub descriptions, per doc block that needed any (rare). */
+  private readonly stubs = new Map<ParsedDoc, Map<string, Stub>>();
 
   /**
    * @param onUndocumented Not strict: receives "member 'x' lacks documentation" as a warning
@@ -43,55 +39,68 @@ export class DocConnections implements DocConnector {
     private readonly onUndocumented?: (warning: QapiError) => void,
   ) {}
 
-  state(doc: ParsedDoc): DocState {
-    let s = this.states.get(doc);
-    if (!s) {
-      s = { doc, args: argDocs(doc.args), features: argDocs(doc.features) };
-      this.states.set(doc, s);
-    }
-    return s;
-  }
-
   connectMember(doc: ParsedDoc, member: MemberEntity): void {
-    const s = this.state(doc);
-    let arg = s.args.get(member.name);
-    if (!arg) {
-      if (doc.symbol === undefined || !this.documentationExceptions.has(doc.symbol)) {
-        const err = new QapiError(member.info, `${member.role} '${member.name}' lacks documentation`);
-        if (!this.onUndocumented) throw err;
-        this.onUndocumented(err);
-      }
-      arg = { name: member.name, info: doc.info, text: '', connected: false };
-      s.args.set(member.name, arg);
+    const section = doc.args.get(member.name);
+    if (section) {
+      this.connected.add(section);
+      member.docText = section.text;
+      return;
     }
-    arg.connected = true;
-    member.docText = arg.text;
+    let stubs = this.stubs.get(doc);
+    if (stubs?.has(member.name)) {
+      member.docText = '';
+      return;
+    }
+    if (doc.symbol === undefined || !this.documentationExceptions.has(doc.symbol)) {
+      const err = new QapiError(member.info, `${member.role} '${member.name}' lacks documentation`);
+      if (!this.onUndocumented) throw err;
+      this.onUndocumented(err);
+    }
+    if (!stubs) {
+      stubs = new Map();
+      this.stubs.set(doc, stubs);
+    }
+    stubs.set(member.name, { name: member.name, info: doc.info, text: '' });
+    member.docText = '';
   }
 
   connectFeature(doc: ParsedDoc, feature: FeatureEntity): void {
-    const s = this.state(doc);
-    const f = s.features.get(feature.name);
-    if (!f) {
+    const section = doc.features.get(feature.name);
+    if (!section) {
       throw new QapiError(feature.info, `feature '${feature.name}' lacks documentation`);
     }
-    f.connected = true;
-    feature.docText = f.text;
+    this.connected.add(section);
+    feature.docText = section.text;
+  }
+
+  /** The member descriptions of `doc`: the written ones, then QEMU's stubs. */
+  args(doc: ParsedDoc): ArgDoc[] {
+    const out: ArgDoc[] = [];
+    for (const [name, s] of doc.args) out.push({ name, text: s.text });
+    const stubs = this.stubs.get(doc);
+    if (stubs) for (const s of stubs.values()) out.push({ name: s.name, text: s.text });
+    return out;
   }
 
   /** QEMU's `QAPIDoc.check`: every described member and feature must exist. */
   check(doc: ParsedDoc): void {
-    const s = this.state(doc);
-    checkArgsSection(s.args, 'member');
-    checkArgsSection(s.features, 'feature');
+    this.checkDescribed(doc.args, 'member');
+    this.checkDescribed(doc.features, 'feature');
   }
-}
 
-function checkArgsSection(args: Map<string, ArgDoc>, what: string): void {
-  const bogus = [...args.values()].filter((a) => !a.connected);
-  if (bogus.length === 0) return;
-  const many = bogus.length > 1;
-  throw new QapiError(
-    bogus[0]!.info,
-    `documented ${what}${many ? 's' : ''} '${bogus.map((b) => b.name).join("', '")}' ${many ? 'do' : 'does'} not exist`,
-  );
+  private checkDescribed(described: ReadonlyMap<string, ParsedDocSection>, what: string): void {
+    let bogus: string[] | undefined;
+    let first: ParsedDocSection | undefined;
+    for (const [name, s] of described) {
+      if (this.connected.has(s)) continue;
+      (bogus ??= []).push(name);
+      first ??= s;
+    }
+    if (!bogus || !first) return;
+    const many = bogus.length > 1;
+    throw new QapiError(
+      first.info,
+      `documented ${what}${many ? 's' : ''} '${bogus.join("', '")}' ${many ? 'do' : 'does'} not exist`,
+    );
+  }
 }

@@ -277,12 +277,10 @@ class ModelBuilder {
   }
 
   private docBlock(d: ParsedDoc): DocBlock {
-    const state = this.checked.docs.state(d);
-    const description = (a: { name: string; text: string }) => freeze({ name: a.name, text: a.text });
     const block = {
       body: d.body.text,
-      args: freeze([...state.args.values()].map(description)),
-      features: freeze([...state.features.values()].map(description)),
+      args: freeze(this.checked.docs.args(d).map((a) => freeze(a))),
+      features: freeze([...d.features].map(([name, s]) => freeze({ name, text: s.text }))),
       sections: freeze(
         d.sections
           .filter((s) => s.kind !== 'member' && s.kind !== 'feature')
