@@ -16,9 +16,21 @@ const OPTIONS: ts.CompilerOptions = {
   noImplicitOverride: true,
 };
 
+/** What a strict consumer project may turn on beyond `strict`. */
+export const STRICTEST: ts.CompilerOptions = {
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  noPropertyAccessFromIndexSignature: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  erasableSyntaxOnly: true,
+};
+
 /** Every diagnostic of a program over `rootNames`, formatted `file(line,col): message`. */
-export function typeErrors(rootNames: readonly string[]): string[] {
-  const program = ts.createProgram([...rootNames], OPTIONS);
+export function typeErrors(rootNames: readonly string[], extra: ts.CompilerOptions = {}): string[] {
+  const program = ts.createProgram([...rootNames], { ...OPTIONS, ...extra });
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const msg = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     if (!d.file || d.start === undefined) return msg;
