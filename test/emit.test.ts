@@ -147,6 +147,35 @@ describe('maps and client', () => {
   });
 });
 
+describe('hostile names (introspection input is not checked like QAPI source)', () => {
+  const nasty = 'x"; process.exit(1); //\n*/ ${process.exit(2)} `\u2028';
+  const entries = (command: string) => [
+    { name: command, 'meta-type': 'command', 'arg-type': '1', 'ret-type': '2' },
+    { name: nasty.toUpperCase(), 'meta-type': 'event', 'arg-type': '2' },
+    { name: '1', 'meta-type': 'object', members: [{ name: nasty, type: 'str' }] },
+    { name: '2', 'meta-type': 'object', members: [{ name: 'e', type: '3' }] },
+    { name: '3', 'meta-type': 'enum', values: [nasty] },
+    { name: 'str', 'meta-type': 'builtin', 'json-type': 'string' },
+  ];
+
+  it('keeps member names, enum values and event names inside string literals', () => {
+    const files = emitBindings(introspectionToModel(entries('query-x'), 'nasty.json'));
+    for (const f of files) {
+      const tokens = codeTokens(f.text);
+      expect(tokens).not.toContain('process');
+      expect(tokens).not.toContain('PROCESS');
+    }
+    expect(file(files, 'types.ts')).toContain(`${JSON.stringify(nasty).replace('\u2028', '\\u2028')}: string;`);
+    expect(codeTokens(file(files, 'types.ts'))).toContain(nasty); // the key, as a string literal token
+  });
+
+  it('rejects a command name that cannot become an identifier, located by JSON path', () => {
+    expect(() => emitBindings(introspectionToModel(entries(`q'); process.exit(1); ('`), 'nasty.json'))).toThrowError(
+      /nasty\.json: \$\[0\]: command name .* cannot be made a TypeScript (type|method) name/,
+    );
+  });
+});
+
 describe('names that are data', () => {
   const model = introspectionToModel(
     [
