@@ -380,7 +380,7 @@ describe('bad introspection input', () => {
       writeFileSync(bad, '[{"name": ');
       const e = errorOf(() => readIntrospection(bad));
       expect(e.info?.file).toBe(bad);
-      expect(e.message).toMatch(/^.*bad\.json: not valid JSON: /);
+      expect(e.message).toMatch(/^.*bad\.json:1:11: not valid JSON: unexpected end of input, expected a value$/);
       expect(errorOf(() => readIntrospection(join(dir, 'missing.json'))).message).toMatch(/missing\.json: can't read introspection file: ENOENT/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

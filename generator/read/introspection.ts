@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { QapiError } from '../diagnostics.js';
+import { findJsonSyntaxError } from './json-syntax.js';
 import type { Schema } from '../model/types.js';
 import { buildModel } from './introspection/build.js';
 import { EntryReader, type IntrospectionWarning, type WarningSink } from './introspection/entries.js';
@@ -49,9 +50,13 @@ export function readIntrospection(file: string, options?: IntrospectionOptions):
     throw new QapiError({ file }, `can't read introspection file: ${(e as NodeJS.ErrnoException).message}`);
   }
   let json: unknown;
+  const text = bytes.toString('utf8');
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = JSON.parse(text);
   } catch (e) {
+    // V8 does not always say where: find the line and column ourselves.
+    const where = findJsonSyntaxError(text);
+    if (where) throw new QapiError({ file, line: where.line, col: where.col }, `not valid JSON: ${where.message}`);
     throw new QapiError({ file }, `not valid JSON: ${(e as Error).message}`);
   }
   return build(json, file, sha256(bytes), options);
