@@ -16,10 +16,15 @@ const schemas = [
   ['QEMU 7.2 (introspection)', qemu72Introspection],
 ] as const;
 
-describe.each(schemas)('%s', (_label, file) => {
+const cases = schemas.flatMap(([label, file]) => [
+  [`${label}, table compiled (default)`, file, true],
+  [`${label}, interpreter only`, file, false],
+] as const);
+
+describe.each(cases)('%s', (_label, file, compile) => {
   const schema = loadSchema(file);
   const table = buildValidatorTable(schema);
-  const validator = new Validator(table);
+  const validator = new Validator(table, { compile });
   const targets = targetsOf(schema, table);
 
   it('has targets for every command and event with data', () => {

@@ -41,7 +41,12 @@ const schema = buildModel([
   { event: 'STOP' },
 ]);
 
-const validator = new Validator(buildValidatorTable(schema));
+// The rules hold for the compiled fast path and for the interpreter alone (where `new Function` is barred).
+const validators = [
+  ['compiled', new Validator(buildValidatorTable(schema))],
+  ['interpreter', new Validator(buildValidatorTable(schema), { compile: false })],
+] as const;
+const validator = validators[0][1];
 
 interface Row {
   readonly name: string;
@@ -127,7 +132,7 @@ strictRows.push(
   { name: 'uint64 accepts 2^53 as a double', command: 'set-ranges', args: { u64: 2 ** 53 } },
 );
 
-describe('strict validation (outgoing arguments)', () => {
+describe.each(validators)('strict validation (outgoing arguments), %s', (_mode, validator) => {
   it.each(strictRows)('$name', ({ command, args, fails }) => {
     const r = validator.checkArguments(command, args, 'strict');
     if (fails === undefined) {
@@ -168,7 +173,7 @@ describe('strict validation (outgoing arguments)', () => {
   });
 });
 
-describe('lenient validation (incoming returns and events)', () => {
+describe.each(validators)('lenient validation (incoming returns and events), %s', (_mode, validator) => {
   it('keeps unknown members without reporting them', () => {
     const value = [{ name: 'a', state: 'on', 'new-in-11.0': { x: 1 } }];
     const r = validator.checkReturn('query-info', value, 'lenient');
@@ -230,7 +235,7 @@ describe('lenient validation (incoming returns and events)', () => {
   });
 });
 
-describe('hostile data', () => {
+describe.each(validators)('hostile data, %s', (_mode, validator) => {
   it('checks __proto__ as an ordinary (unknown) key', () => {
     const args = JSON.parse('{"driver":"file","filename":"x","__proto__":{"polluted":1}}') as unknown;
     const r = validator.checkArguments('blockdev-add', args);
@@ -266,6 +271,31 @@ describe('hostile data', () => {
     expect(validator.checkArguments('blockdev-add', bad).ok).toBe(false);
     expect(validator.check('BlockdevOptions', bad, 'lenient').ok).toBe(false);
     expect(JSON.stringify([good, bad])).toBe(before);
+  });
+
+  it('a polluted Object.prototype (enumerable or not) never makes a missing member present', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      proto['filename'] = '/polluted';
+      expect(validator.checkArguments('blockdev-add', { driver: 'file' }).issues[0]).toMatchObject({ kind: 'missing-member', path: 'arguments.filename' });
+      expect(validator.check('BlockdevOptions', { driver: 'file' }, 'lenient').ok).toBe(false);
+      expect(validator.checkArguments('blockdev-add', { driver: 'file', filename: 'x' }).ok).toBe(true);
+    } finally {
+      delete proto['filename'];
+    }
+    try {
+      Object.defineProperty(Object.prototype, 'filename', { value: '/hidden', configurable: true, enumerable: false });
+      expect(validator.checkArguments('blockdev-add', { driver: 'file' }).issues[0]).toMatchObject({ kind: 'missing-member', path: 'arguments.filename' });
+      expect(validator.check('BlockdevOptions', { driver: 'file' }, 'lenient').ok).toBe(false);
+    } finally {
+      delete proto['filename'];
+    }
+  });
+
+  it('validates class instances by their own data', () => {
+    class Args { driver = 'file'; filename = 'x'; }
+    expect(validator.checkArguments('blockdev-add', new Args()).ok).toBe(true);
+    expect(validator.checkArguments('blockdev-add', Object.assign(Object.create(null) as object, { driver: 'file', filename: 'x' })).ok).toBe(true);
   });
 
   it('survives deeply nested input without a stack overflow in the path code', () => {
