@@ -10,6 +10,7 @@
  * format (prettier, in worker threads, skipped for files whose unformatted text is unchanged)
  * -> write only what changed. Deterministic: the same input gives the same bytes.
  */
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GenerateTarget, TargetSettings } from './config.js';
@@ -105,6 +106,8 @@ async function generateOne(
       );
     },
   );
+  // Emitting is done, so this thread's CPU is free: let one more worker share what is left.
+  if (pending.length > 1) formatter.grow(Math.min(4, availableParallelism()));
   await Promise.all(pending);
   const files: OutputFile[] = emitted.map((f) => ({ path: f.path, content: formatted.get(f.path)! }));
   const result = writeOutput(target.output, files, options.check ?? false);
