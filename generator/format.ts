@@ -165,6 +165,15 @@ export function startFormatter(workers = defaultWorkers()): Formatter {
       job?.reject(e);
       for (const j of queue.splice(0)) j.reject(e);
     });
+    w.on('exit', (code) => {
+      // close() terminates workers; any other exit must not leave a job waiting forever.
+      const job = busy.get(w);
+      if (!job) return;
+      busy.delete(w);
+      failed ??= new Error(`prettier worker exited (${code})`);
+      job.reject(failed);
+      for (const j of queue.splice(0)) j.reject(failed);
+    });
     pool.push(w);
   };
   for (let i = 0; i < workers; i++) spawn();
