@@ -125,6 +125,7 @@ export function startFormatter(workers = defaultWorkers()): Formatter {
   const busy = new Map<Worker, Job>();
   let nextId = 0;
   let failed: Error | undefined;
+  let closing = false;
 
   const pump = (): void => {
     while (idle.length > 0 && queue.length > 0) {
@@ -167,11 +168,12 @@ export function startFormatter(workers = defaultWorkers()): Formatter {
     });
     w.on('exit', (code) => {
       // close() terminates workers; any other exit must not leave a job waiting forever.
-      const job = busy.get(w);
-      if (!job) return;
-      busy.delete(w);
+      if (closing) return;
       failed ??= new Error(`prettier worker exited (${code})`);
-      job.reject(failed);
+      const i = idle.indexOf(w);
+      if (i >= 0) idle.splice(i, 1);
+      busy.get(w)?.reject(failed);
+      busy.delete(w);
       for (const j of queue.splice(0)) j.reject(failed);
     });
     pool.push(w);
@@ -190,6 +192,7 @@ export function startFormatter(workers = defaultWorkers()): Formatter {
       while (pool.length < Math.min(n, 8) && !failed) spawn();
     },
     async close() {
+      closing = true;
       await Promise.all(pool.map((w) => w.terminate()));
     },
   };
