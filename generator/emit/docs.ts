@@ -25,9 +25,10 @@ export function dedentContinuation(text: string): string {
 /** Makes schema text safe inside a block comment. */
 export function inertDocText(text: string): string {
   return (
-    dedentContinuation(text.replace(/\r\n?/g, '\n'))
+    text
+      .replace(/\r\n?/g, '\n')
       // QAPI refers to members as @name; TSDoc would read a leading @word as a block tag.
-      .replace(/(^|[^\w`])@([A-Za-z_][\w.-]*[\w])/g, '$1`$2`')
+      .replace(/(^|[^\w`])@([A-Za-z_](?:[\w.-]*\w)?)/g, '$1`$2`')
       .replace(/@/g, '\\@')
       // no way to end the comment early
       .replace(/\*\//g, '*\\/')
@@ -60,8 +61,13 @@ export interface DocInput {
   readonly summary?: string;
 }
 
+/** A description written after a tag (`@member:`, `Returns:`): continuation lines dedented. */
+export function taggedText(text: string): string {
+  return inertDocText(dedentContinuation(text.replace(/\r\n?/g, '\n').trim()));
+}
+
 function featureText(f: Feature, fallback: string): string {
-  return f.doc !== undefined && f.doc.trim() !== '' ? inertDocText(f.doc.trim()) : fallback;
+  return f.doc !== undefined && f.doc.trim() !== '' ? taggedText(f.doc) : fallback;
 }
 
 /** The JSDoc structure for a node, or undefined when there is nothing to say. */
@@ -70,7 +76,7 @@ export function jsDoc(input: DocInput): OptionalKind<JSDocStructure> | undefined
   const tags: OptionalKind<JSDocTagStructure>[] = [];
   const { doc } = input;
   if (typeof doc === 'string') {
-    if (doc.trim() !== '') paragraphs.push(inertDocText(doc.trim()));
+    if (doc.trim() !== '') paragraphs.push(taggedText(doc));
   } else if (doc && input.summary !== undefined) {
     const first = doc.body.trim().split(/\n\s*\n/)[0] ?? '';
     if (first !== '') paragraphs.push(inertDocText(first));
@@ -108,9 +114,9 @@ export function jsDoc(input: DocInput): OptionalKind<JSDocStructure> | undefined
     const errors = doc.errors ?? doc.sections.find((s) => s.kind === 'errors')?.text;
     const since = doc.since ?? doc.sections.find((s) => s.kind === 'since')?.text;
     const full = input.summary === undefined;
-    if (full && input.command && returns?.trim()) tags.push({ tagName: 'returns', text: inertDocText(returns.trim()) });
-    if (full && input.command && errors?.trim()) tags.push({ tagName: 'throws', text: inertDocText(errors.trim()) });
-    if (since?.trim()) tags.push({ tagName: 'since', text: inertDocText(since.trim()) });
+    if (full && input.command && returns?.trim()) tags.push({ tagName: 'returns', text: taggedText(returns) });
+    if (full && input.command && errors?.trim()) tags.push({ tagName: 'throws', text: taggedText(errors) });
+    if (since?.trim()) tags.push({ tagName: 'since', text: taggedText(since) });
   }
   for (const f of features) {
     if (f.name === 'deprecated') tags.push({ tagName: 'deprecated', text: featureText(f, 'Deprecated.') });

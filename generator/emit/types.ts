@@ -12,7 +12,7 @@ import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
 import type { AlternateType, EnumType, Member, StructType, UnionType } from '../model/types.js';
 import type { NamedType } from '../names/index.js';
 import { propertyKey, stringLiteral } from '../names/index.js';
-import { conditionText, docs, inertDocText } from './docs.js';
+import { conditionText, docs, inertDocText, taggedText } from './docs.js';
 import type { FileScope } from './scope.js';
 
 export function memberSignature(scope: FileScope, m: Member): OptionalKind<PropertySignatureStructure> {
@@ -43,7 +43,7 @@ function enumDecls(scope: FileScope, t: EnumType): StatementStructures[] {
         ...v.features.map((f) => (f.name === 'deprecated' ? 'deprecated' : f.name === 'unstable' ? 'experimental' : `feature ${f.name}`)),
         ...(v.condition !== undefined ? [`only if ${conditionText(v.condition)}`] : []),
       ];
-      const text = v.doc?.trim() ? inertDocText(v.doc.trim()).replace(/\n/g, '\n  ') : '';
+      const text = v.doc?.trim() ? taggedText(v.doc).replace(/\n/g, '\n  ') : '';
       return `- ${stringLiteral(v.name)}${text ? `: ${text}` : ''}${marks.length ? ` (${inertDocText(marks.join('; '))})` : ''}`;
     });
   const typeDocs = nodeDocs(t, valueDocs.length > 0 ? [`Values:\n${valueDocs.join('\n')}`] : undefined);
