@@ -43,6 +43,12 @@ export interface TargetSettings {
   readonly layout?: FileLayout;
   /** Name of the generated client class. */
   readonly client?: string;
+  /** Emit the validator table (`validators.ts`) the client validates with (default true). */
+  readonly validators?: boolean;
+  /** 64-bit integer types as `bigint` in the bindings; the client reads them exactly. */
+  readonly bigint?: boolean;
+  /** Also write JSON Schema (draft 2020-12), strict and lenient, into this directory. */
+  readonly jsonSchema?: string;
 }
 
 export type GenerateTarget = TargetInput & TargetSettings;
@@ -92,7 +98,7 @@ class ConfigReader {
 
   target(v: unknown, path: string): GenerateTarget {
     const o = this.object(v, path);
-    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client']);
+    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema']);
     const inputs = ['schema', 'introspection', 'fromQemu'].filter((k) => o[k] !== undefined);
     if (inputs.length !== 1) this.fail(path, `give exactly one of 'schema', 'introspection', 'fromQemu' (got ${inputs.length})`);
     let input: TargetInput;
@@ -121,7 +127,15 @@ class ConfigReader {
       ...(o['runtime'] !== undefined ? { runtime: this.string(o['runtime'], `${path}.runtime`) } : {}),
       ...(layout !== undefined ? { layout } : {}),
       ...(o['client'] !== undefined ? { client: this.string(o['client'], `${path}.client`) } : {}),
+      ...(o['validators'] !== undefined ? { validators: this.boolean(o['validators'], `${path}.validators`) } : {}),
+      ...(o['bigint'] !== undefined ? { bigint: this.boolean(o['bigint'], `${path}.bigint`) } : {}),
+      ...(o['jsonSchema'] !== undefined ? { jsonSchema: resolve(this.baseDir, this.string(o['jsonSchema'], `${path}.jsonSchema`)) } : {}),
     };
+  }
+
+  boolean(v: unknown, path: string): boolean {
+    if (typeof v !== 'boolean') this.fail(path, 'expected true or false');
+    return v;
   }
 }
 

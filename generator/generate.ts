@@ -11,7 +11,7 @@
  * -> write only what changed. Deterministic: the same input gives the same bytes.
  */
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GenerateTarget, TargetSettings } from './config.js';
 import type { Schema } from './model/types.js';
@@ -89,6 +89,8 @@ async function generateOne(
       ...(target.commands ? { commands: target.commands } : {}),
       ...(target.events ? { events: target.events } : {}),
       ...(target.client !== undefined ? { names: { client: target.client } } : {}),
+      ...(target.validators !== undefined ? { validators: target.validators } : {}),
+      ...(target.bigint ? { bigint: true } : {}),
     },
     (f) => {
       const key = sha256(`${identity}\n${f.text}`);
@@ -113,13 +115,20 @@ async function generateOne(
   const result = writeOutput(target.output, files, options.check ?? false);
   // qmp-schema.json: what the bindings cover, for `qmp-ts verify` (generator/diff/snapshot.ts).
   const record = writeBindingsRecord(target, schema, version, options.check ?? false);
+  // --json-schema DIR (generator/jsonschema): its own directory, same write/check rules.
+  const jsonSchema = target.jsonSchema === undefined ? undefined : await writeJsonSchema(target.jsonSchema, schema, options.check ?? false);
   return {
     ...result,
-    changed: [...result.changed, ...record.changed],
+    changed: [...result.changed, ...record.changed, ...(jsonSchema?.changed.map((f) => join(relative(target.output, target.jsonSchema!), f)) ?? [])],
     output: target.output,
     files: [...files.map((f) => f.path), ...record.files],
     reused,
   };
+}
+
+async function writeJsonSchema(dir: string, schema: Schema, check: boolean): Promise<WriteResult> {
+  const { jsonSchemaFiles } = await import('./jsonschema/files.js');
+  return writeOutput(dir, jsonSchemaFiles(schema), check);
 }
 
 /** Generates bindings for each target; rejects with a located QapiError on a bad schema. */

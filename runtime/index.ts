@@ -32,6 +32,32 @@ export {
   type WaitForEventOptions,
 } from './events.js';
 export { plainJson, type JsonCodec } from './json.js';
+export {
+  QmpValidationError,
+  Validator,
+  describeIssue,
+  formatPath,
+  type ValidationIssue,
+  type ValidationIssueKind,
+  type ValidationMode,
+  type ValidationResult,
+  type ValidatorTable,
+  type TypeDesc,
+  type MemberDesc,
+  type AlternateKey,
+  type BuiltinTypeName,
+} from './validate.js';
+export type { ValidationOptions, ValidationSetting } from './message-checks.js';
+export {
+  losslessJson,
+  parseJson,
+  stringifyJson,
+  toBigIntMembers,
+  BIGINT_BUILTINS,
+  type IntegerMode,
+  type ParseOptions,
+  type PrecisionLoss,
+} from './bigint-json.js';
 export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo, type ProbePath, type ProbeMatch, type SchemaInfo } from './probe.js';
 export { LineSplitter, type LineSink, type LineSplitterOptions } from './framing.js';
 export type { ConnectTarget, StreamFactory } from './transport.js';

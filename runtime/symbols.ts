@@ -24,6 +24,7 @@ export const runtimeSymbols = {
   TypedQmpClient: { name: 'TypedQmpClient', typeOnly: false },
   defineCommands: { name: 'defineCommands', typeOnly: false },
   installCommandMethods: { name: 'installCommandMethods', typeOnly: false },
+  ValidatorTable: { name: 'ValidatorTable', typeOnly: true },
 } as const satisfies Record<string, RuntimeSymbol>;
 
 export type RuntimeSymbolName = keyof typeof runtimeSymbols;

@@ -117,15 +117,22 @@ export function defineCommands<C>(entries: readonly CommandTableEntry[]): Comman
 /** A typed client over a connected {@link QmpClient}. */
 export class TypedQmpClient<C extends CommandSpecs<C>, E> {
   /**
+   * Options generated bindings connect with unless overridden: their validator table (so
+   * arguments are checked strictly and replies leniently) and, for bindings generated with
+   * `--bigint`, `integers: 'bigint'`. Set by the generated client module.
+   */
+  static connectDefaults: ClientOptions = {};
+
+  /**
    * Connects and wraps the connection in this (generated) class.
-   * Same targets and options as {@link QmpClient.connect}.
+   * Same targets and options as {@link QmpClient.connect}, over the class's `connectDefaults`.
    */
   static async connect<T>(
-    this: new (raw: QmpClient) => T,
+    this: (new (raw: QmpClient) => T) & { connectDefaults?: ClientOptions },
     target: ConnectTarget,
     options?: ClientOptions,
   ): Promise<T> {
-    return new this(await QmpClient.connect(target, options));
+    return new this(await QmpClient.connect(target, { ...this.connectDefaults, ...options }));
   }
 
   /** The untyped connection, still usable for anything the bindings do not cover. */

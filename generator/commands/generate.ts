@@ -28,6 +28,9 @@ interface GenerateCliOptions {
   readonly layout?: 'single' | 'modules';
   readonly client?: string;
   readonly watch?: boolean;
+  readonly validators?: boolean;
+  readonly bigint?: boolean;
+  readonly jsonSchema?: string;
 }
 
 export const CONFIG_FILE_NAME = 'qmp-ts.config.yaml';
@@ -59,6 +62,9 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     ...(opts.runtime !== undefined ? { runtime: opts.runtime } : {}),
     ...(opts.layout !== undefined ? { layout: opts.layout } : {}),
     ...(opts.client !== undefined ? { client: opts.client } : {}),
+    ...(opts.validators === false ? { validators: false } : {}),
+    ...(opts.bigint ? { bigint: true } : {}),
+    ...(opts.jsonSchema !== undefined ? { jsonSchema: resolve(opts.jsonSchema) } : {}),
   };
   if (inputs.length === 1) {
     if (opts.config !== undefined) throw new Error('give either --config or a schema input, not both');
@@ -82,6 +88,9 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--runtime <specifier>', "how generated code imports the runtime (package name, or a path relative to the output directory)")
     .option('--layout <layout>', "'single' (one types.ts) or 'modules' (types/<module>.ts; the default for multi-file schemas)", parseLayout)
     .option('--client <name>', 'name of the generated client class (default QmpApi)')
+    .option('--no-validators', 'do not emit validators.ts (the client then validates nothing by default)')
+    .option('--bigint', "64-bit integer types (int, int64, uint64, size) as bigint; the client reads them exactly")
+    .option('--json-schema <dir>', 'also write JSON Schema (draft 2020-12) for every command and event, strict and lenient, into DIR')
     .option('--check', 'write nothing; exit 1 listing the files that would change')
     .option('--watch', 'regenerate whenever a schema file (includes too) or the config changes; Ctrl-C stops')
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')

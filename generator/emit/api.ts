@@ -130,14 +130,23 @@ export function eventsFile(scope: FileScope, events: readonly Event[]): Statemen
 export function clientFile(
   scope: FileScope,
   commands: readonly Command[],
-  files: { commands: string; events: string },
+  files: {
+    commands: string;
+    events: string;
+    /** The validator table module: the client connects with it (see TypedQmpClient.connectDefaults). */
+    validators?: { module: string; table: string };
+    /** `--bigint`: the client connects with `integers: 'bigint'`. */
+    bigint?: boolean;
+  },
 ): (StatementStructures | string)[] {
   const { fixed } = scope.names;
   const method = scope.rt('CommandMethod');
   const base = scope.rt('TypedQmpClient');
   const raw = scope.rt('QmpClient');
   const install = scope.rt('installCommandMethods');
+  const defaults = connectDefaults(fixed.client, files);
   return [
+    ...defaults.imports,
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: files.commands,
@@ -180,5 +189,21 @@ export function clientFile(
       ctors: [{ parameters: [{ name: 'raw', type: raw }], statements: [`super(raw, ${fixed.commandTable});`] }],
     },
     `${install}(${fixed.client}, ${fixed.commandTable});`,
+    ...defaults.statements,
   ];
+}
+
+/** Imports and the statement that give the client class its connect defaults (validators, bigint). */
+function connectDefaults(
+  client: string,
+  files: { validators?: { module: string; table: string }; bigint?: boolean },
+): { imports: StatementStructures[]; statements: string[] } {
+  const entries: string[] = [];
+  const imports: StatementStructures[] = [];
+  if (files.validators) {
+    imports.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: files.validators.module, namedImports: [{ name: files.validators.table }] });
+    entries.push(`validator: ${files.validators.table}`);
+  }
+  if (files.bigint) entries.push(`integers: 'bigint'`);
+  return { imports, statements: entries.length > 0 ? [`${client}.connectDefaults = { ${entries.join(', ')} };`] : [] };
 }

@@ -18,6 +18,11 @@ import { clientFile, commandsFile, eventsFile } from './api.js';
 import { FileScope, relativeSpecifier, type Layout } from './scope.js';
 import { select, type NameFilter } from './select.js';
 import { typeDecls } from './types.js';
+import { buildValidatorTable } from '../validation/table.js';
+import { validatorTableModule } from '../validation/source.js';
+
+/** The export of `validators.ts`. */
+const VALIDATOR_TABLE_EXPORT = 'qmpValidatorTable';
 
 export type FileLayout = 'single' | 'modules';
 
@@ -37,6 +42,13 @@ export interface EmitOptions {
   readonly events?: NameFilter;
   /** Names of the generated fixed declarations (client class, maps). */
   readonly names?: Partial<FixedNames>;
+  /**
+   * Emit `validators.ts` (the validator table, generator/validation) and make the client
+   * connect with it: arguments checked strictly, replies leniently. Default true.
+   */
+  readonly validators?: boolean;
+  /** 64-bit integer types as `bigint`, and the client connecting with `integers: 'bigint'`. */
+  readonly bigint?: boolean;
 }
 
 export interface EmittedFile {
@@ -87,6 +99,7 @@ export function emitBindings(
   const layout: Layout = {
     fileOf: (t) => modules?.get(t.module) ?? 'types.ts',
     runtimeFrom: (file) => (runtime.startsWith('.') ? relativeSpecifier(file, runtime.replace(/\.js$/, '.ts')) : runtime),
+    bigint: options.bigint ?? false,
   };
 
   // Types, grouped by file in first-seen order.
@@ -110,8 +123,20 @@ export function emitBindings(
 
   emit('commands.ts', (scope) => commandsFile(scope, selection.commands));
   emit('events.ts', (scope) => eventsFile(scope, selection.events));
+  const validators = options.validators ?? true;
+  if (validators) {
+    // Plain text (a JSON string and one import), so not built from structures.
+    const table = buildValidatorTable(schema, { commands: selection.commands, events: selection.events });
+    const file = { path: 'validators.ts', text: validatorTableModule(table, { runtimeImport: layout.runtimeFrom('validators.ts'), exportName: VALIDATOR_TABLE_EXPORT }) };
+    files.push(file);
+    onFile?.(file);
+  }
   emit('client.ts', (scope) =>
-    clientFile(scope, selection.commands, { commands: './commands.js', events: './events.js' }),
+    clientFile(scope, selection.commands, {
+      commands: './commands.js', events: './events.js',
+      ...(validators ? { validators: { module: './validators.js', table: VALIDATOR_TABLE_EXPORT } } : {}),
+      ...(options.bigint ? { bigint: true } : {}),
+    }),
   );
   const reexports = [...files.map((f) => f.path)].map((p) => `export * from '${relativeSpecifier('index.ts', p)}';`);
   const index = { path: 'index.ts', text: reexports.join('\n') + '\n' };

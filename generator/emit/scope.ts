@@ -14,6 +14,8 @@ export interface Layout {
   fileOf(t: NamedType): string;
   /** The runtime import specifier as seen from `file`. */
   runtimeFrom(file: string): string;
+  /** `--bigint`: the 64-bit integer types (int, int64, uint64, size) are `bigint`. */
+  readonly bigint?: boolean;
 }
 
 /** A relative import specifier from one generated file to another (`.js` suffix, NodeNext style). */
@@ -69,17 +71,18 @@ export class FileScope {
             return 'null';
           case 'any':
             return this.rt('JsonValue');
-          case 'number':
           case 'int':
+          case 'int64':
+          case 'uint64':
+          case 'size':
+            return this.layout.bigint ? 'bigint' : 'number';
+          case 'number':
           case 'int8':
           case 'int16':
           case 'int32':
-          case 'int64':
           case 'uint8':
           case 'uint16':
           case 'uint32':
-          case 'uint64':
-          case 'size':
             return 'number';
         }
         // A built-in this generator does not know: say so in the output's type.

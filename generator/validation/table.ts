@@ -14,6 +14,9 @@ import type { AlternateKey, MemberDesc, TypeDesc, ValidatorTable } from '../../r
 export interface TableOptions {
   /** Include every type of the schema, not only those reachable from commands and events. */
   readonly allTypes?: boolean;
+  /** Only these commands and events (the bindings' selection); default: all of the schema. */
+  readonly commands?: readonly Command[];
+  readonly events?: readonly Event[];
 }
 
 /** Builds the descriptor table for a schema. */
@@ -29,10 +32,16 @@ class TableBuilder {
   build(schema: Schema, options: TableOptions): ValidatorTable {
     const commands: Record<string, readonly [number, number]> = {};
     const events: Record<string, number> = {};
+    const wantCommands = options.commands === undefined ? undefined : new Set(options.commands);
+    const wantEvents = options.events === undefined ? undefined : new Set(options.events);
     for (const def of schema.entities) {
-      if (def.kind === 'command') commands[def.name] = [this.argumentsOf(def), this.returnsOf(def)];
-      else if (def.kind === 'event') events[def.name] = this.argumentsOf(def);
-      else if (options.allTypes) this.ref(def);
+      if (def.kind === 'command') {
+        if (wantCommands === undefined || wantCommands.has(def)) commands[def.name] = [this.argumentsOf(def), this.returnsOf(def)];
+      } else if (def.kind === 'event') {
+        if (wantEvents === undefined || wantEvents.has(def)) events[def.name] = this.argumentsOf(def);
+      } else if (options.allTypes) {
+        this.ref(def);
+      }
     }
     return { v: 1, types: this.types, commands, events };
   }
