@@ -3,6 +3,8 @@
  * explicit, bases flattened, union branches completed, docs moved onto their nodes; the
  * JSON dump and the `check` / `dump` commands.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../generator/cli.js';
@@ -160,6 +162,11 @@ describe('model', () => {
     );
     expect(out).toContain("command draw q_obj_draw-arg -> CircleList\n    gen=True success_response=True boxed=False oob=False preconfig=True\n    if {'any': ['CONFIG_A', {'not': 'CONFIG_B'}]}\n    feature deprecated\n");
     expect(out).toContain('doc symbol=Kind\n    body=\nWhat a shape is.\n    arg=circle\nround\n');
+
+    // The hash is sha256 over the bytes of every file read, in order.
+    const h = createHash('sha256');
+    for (const f of schema.source.files) h.update(readFileSync(f));
+    expect(schema.source.hash).toBe(h.digest('hex'));
 
     const json = dumpJson(schema);
     // A second, independent read of the same file gives the same text.

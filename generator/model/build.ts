@@ -3,7 +3,7 @@
  * the checked entities into plain, frozen nodes with resolved references.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { SourceInfo } from '../diagnostics.js';
 import {
   AlternateEntity,
@@ -307,14 +307,22 @@ function withLocation<T extends object>(obj: T, loc: Location | undefined): T & 
   return loc ? { ...obj, location: loc } : obj;
 }
 
+/** One reusable read buffer: hashing allocates nothing per file (no GC pressure). */
+let hashBuffer: Buffer | undefined;
+
 function hashFiles(files: readonly string[]): string {
   const h = createHash('sha256');
+  const buf = (hashBuffer ??= Buffer.allocUnsafe(1 << 16));
   for (const f of files) {
+    let fd: number | undefined;
     try {
-      h.update(readFileSync(f));
+      fd = openSync(f, 'r');
+      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
     } catch {
       // A file that vanished since reading: hash its name so the hash still changes.
       h.update(f);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
   return h.digest('hex');
