@@ -12,6 +12,7 @@ import { QmpValidationError, Validator, type ValidationIssue, type ValidationIss
 import { startFakeServer, type FakeServer } from './support/fake-qmp.js';
 import { havePeer, QEMU_SYSTEM, startQemuSystem, type Peer } from './support/qemu.js';
 import { qemu102Schema, qemu72Introspection } from './validate-model.js';
+import { QemuApi, qmpValidatorTable } from '../generated/qemu-7.2/index.js';
 
 const table102 = buildValidatorTable(loadSchema(qemu102Schema));
 const v102 = new Validator(table102);
@@ -119,14 +120,21 @@ describe.runIf(havePeer(QEMU_SYSTEM))('the running Debian QEMU 7.2', () => {
     peer = undefined;
   });
 
-  it('its full query-qmp-schema reply validates (strictly) against the return type of its bindings', async () => {
+  it('the generated 7.2 bindings carry the table of their schema', () => {
+    expect(qmpValidatorTable).toEqual(table72);
+    expect(QemuApi.connectDefaults).toEqual({ validator: qmpValidatorTable });
+  });
+
+  it('its full query-qmp-schema reply validates (strictly) against the return type of its own bindings', async () => {
     peer = await startQemuSystem();
     const issues: ValidationIssue[] = [];
-    client = await QmpClient.connect({ path: peer.socketPath }, { validator: table72, validate: { in: 'strict' }, onValidationIssue: (i) => issues.push(i) });
-    const reply = (await client.execute('query-qmp-schema')) as unknown[];
+    // The generated client validates with its table by default; `in: 'strict'` rejects on any issue.
+    const api = await QemuApi.connect({ path: peer.socketPath }, { validate: { in: 'strict' }, onValidationIssue: (i) => issues.push(i) });
+    client = api.raw;
+    const reply = (await api.queryQmpSchema()) as unknown[];
     expect(reply.length).toBe(1051);
     expect(issues).toEqual([]);
-    const validator = new Validator(table72);
+    const validator = new Validator(qmpValidatorTable);
     expect(validator.checkReturn('query-qmp-schema', reply, 'strict')).toEqual({ ok: true, issues: [] });
     // A damaged copy is caught, with the path of the damage.
     const damaged = structuredClone(reply) as Record<string, unknown>[];
