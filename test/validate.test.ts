@@ -305,6 +305,22 @@ describe.each(validators)('hostile data, %s', (_mode, validator) => {
   });
 });
 
+describe('malformed tables are refused before anything is compiled from them', () => {
+  const good = buildValidatorTable(schema);
+  const broken: [string, unknown][] = [
+    ['version', { ...good, v: 2 }],
+    ['index out of range', { ...good, types: [...good.types, ['a', 99999]] }],
+    ['index as code', { ...good, types: [...good.types, ['a', '0](v); globalThis.pwned = 1; (T[0']] }],
+    ['unknown tag', { ...good, types: [...good.types, ['x', 'y']] }],
+    ['member name not a string', { ...good, types: [...good.types, ['s', 'S', [[1, 0]]]] }],
+    ['command entry', { ...good, commands: { ...good.commands, x: [0] } }],
+  ];
+  it.each(broken)('%s', (_name, table) => {
+    expect(() => new Validator(table as never)).toThrow(/malformed validator table/);
+    expect((globalThis as Record<string, unknown>)['pwned']).toBeUndefined();
+  });
+});
+
 describe('paths', () => {
   it.each([
     [['a', 'b'], 'arguments.a.b'],
