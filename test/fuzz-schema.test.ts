@@ -16,6 +16,8 @@ import { QapiError } from '../generator/diagnostics.js';
 import { dumpJson } from '../generator/dump/json.js';
 import { dumpQapiTest } from '../generator/dump/qapi-test.js';
 import { loadSchema } from '../generator/load.js';
+import { buildModel } from '../generator/model/build.js';
+import type { ParsedExpr, ParsedSchema, QapiDict, QapiValue, SchemaPragma } from '../generator/read/parsed.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = path.resolve(repoRoot, '../shared/qapi/qemu-10.2');
@@ -120,6 +122,134 @@ function expectSchemaOrLocatedError(file: string, cwd: string): void {
   }
   expect(performance.now() - start).toBeLessThan(RUN_TIME_LIMIT_MS);
 }
+
+// ---------------------------------------------------------------------------------------
+// Expression trees built directly (what any reader could hand the checker)
+
+const NAMES = ['Foo', 'Bar', 'Baz', 'foo', 'bar', 'a', 'b', 'type', 'kind', 'x-y', '__com.example_Foo', 'q_obj_x-arg',
+  'int', 'str', 'bool', 'any', 'null', 'number', 'QType', 'q_empty', 'FooList', 'strList', 'EVT', 'cmd', '*a', '*b',
+  'on', 'off', '0', 'deprecated', 'unstable', 'CONFIG_A', '', ' ', 'constructor', '__proto__', 'has-x', 'u'];
+const KEYS = ['enum', 'struct', 'union', 'alternate', 'command', 'event', 'data', 'base', 'discriminator', 'if',
+  'features', 'prefix', 'returns', 'boxed', 'gen', 'success-response', 'allow-oob', 'allow-preconfig', 'coroutine',
+  'type', 'name', 'all', 'any', 'not', ...NAMES];
+
+const { value: qapiValue } = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom(...NAMES),
+    fc.boolean(),
+    fc.array(tie('value'), { maxLength: 4 }),
+    tie('dict'),
+  ),
+  dict: fc
+    .uniqueArray(fc.tuple(fc.constantFrom(...KEYS), tie('value')), { maxLength: 5, selector: ([k]) => k })
+    .map((entries) => new Map(entries as [string, QapiValue][])),
+})) as { value: fc.Arbitrary<QapiValue> };
+
+/** A mostly well-formed definition of each meta-type, so that the deep checks run too. */
+const TYPES = ['Foo', 'Bar', 'Baz', 'Enu', 'Alt', 'Uni'];
+const typeRef: fc.Arbitrary<QapiValue> = fc.oneof(
+  fc.constantFrom(...TYPES, 'int', 'str', 'bool', 'any', 'null', 'number', 'QType', 'q_empty'),
+  fc.constantFrom(...TYPES, 'int', 'str').map((t) => [t]),
+);
+const cond: fc.Arbitrary<QapiValue> = fc.oneof(
+  fc.constantFrom('CONFIG_A', 'CONFIG_B'),
+  fc.constant(new Map<string, QapiValue>([['all', ['CONFIG_A', 'CONFIG_B']]])),
+  fc.constant(new Map<string, QapiValue>([['not', 'CONFIG_A']])),
+);
+const features: fc.Arbitrary<QapiValue> = fc.uniqueArray(fc.constantFrom('f1', 'f2', 'deprecated', 'unstable'), { maxLength: 2 });
+const withExtras = (base: [string, QapiValue][], extras: [string, QapiValue][]) => new Map([...base, ...extras]);
+const optional = <T>(key: string, arb: fc.Arbitrary<T>) => fc.option(arb.map((v) => [key, v] as [string, QapiValue]), { nil: undefined });
+const compact = (xs: ([string, QapiValue] | undefined)[]) => xs.filter((x): x is [string, QapiValue] => x !== undefined);
+const members: fc.Arbitrary<QapiValue> = fc
+  .uniqueArray(
+    fc.tuple(
+      fc.constantFrom('a', 'b', '*c', 'type', 'kind', 'a-b', 'x-d'),
+      fc.oneof(typeRef, fc.tuple(typeRef, fc.option(cond, { nil: undefined }), fc.option(features, { nil: undefined })).map(
+        ([t, c, f]) => new Map(compact([['type', t], c === undefined ? undefined : ['if', c], f === undefined ? undefined : ['features', f]])),
+      )),
+    ),
+    { maxLength: 4, selector: ([k]) => k.replace('*', '') },
+  )
+  .map((e) => new Map(e as [string, QapiValue][]));
+/** A command's or event's arguments: none, a type (maybe boxed), or inline members. */
+const argsOf: fc.Arbitrary<[string, QapiValue][]> = fc.oneof(
+  fc.constant([] as [string, QapiValue][]),
+  fc.tuple(fc.constantFrom(...TYPES), fc.boolean()).map(([t, boxed]): [string, QapiValue][] => (boxed ? [['data', t], ['boxed', true]] : [['data', t]])),
+  members.map((m): [string, QapiValue][] => [['data', m]]),
+);
+const wellFormed: fc.Arbitrary<QapiDict> = fc.oneof(
+  fc.tuple(fc.constantFrom('Enu', 'Foo'), fc.uniqueArray(fc.constantFrom('a', 'b', 'type', 'on', '0', '1x'), { minLength: 1, maxLength: 4 }), optional('if', cond), optional('features', features))
+    .map(([n, d, c, f]) => withExtras([['enum', n], ['data', d]], compact([c, f]))),
+  fc.tuple(fc.constantFrom(...TYPES), members, optional('base', fc.constantFrom(...TYPES, 'int')), optional('if', cond), optional('features', features))
+    .map(([n, d, b, c, f]) => withExtras([['struct', n], ['data', d]], compact([b, c, f]))),
+  fc.tuple(fc.constantFrom('Uni', 'Foo'), fc.oneof(fc.constantFrom(...TYPES), members, fc.constant(new Map<string, QapiValue>([['type', 'Enu']]))), fc.constantFrom('type', 'kind', 'a'),
+    fc.uniqueArray(fc.tuple(fc.constantFrom('a', 'b', 'type', 'zz'), fc.constantFrom(...TYPES, 'int')), { maxLength: 3, selector: ([k]) => k }))
+    .map(([n, b, d, br]) => withExtras([['union', n], ['base', b], ['discriminator', d], ['data', new Map(br as [string, QapiValue][])]], [])),
+  fc.tuple(fc.constantFrom('Alt', 'Bar'), fc.uniqueArray(fc.tuple(fc.constantFrom('i', 's', 'o', 'l', 'e'), typeRef), { minLength: 1, maxLength: 3, selector: ([k]) => k }))
+    .map(([n, d]) => withExtras([['alternate', n], ['data', new Map(d as [string, QapiValue][])]], [])),
+  fc.tuple(fc.constantFrom('cmd', 'do-it'), argsOf, optional('returns', typeRef), optional('allow-oob', fc.constant(true)), optional('features', features), optional('if', cond))
+    .map(([n, a, ...rest]) => withExtras([['command', n], ...a], compact(rest))),
+  fc.tuple(fc.constantFrom('EVT', 'EVT_B'), argsOf, optional('features', features))
+    .map(([n, a, ...rest]) => withExtras([['event', n], ...a], compact(rest))),
+);
+/** Occasionally one key's value replaced by anything at all. */
+const corrupted: fc.Arbitrary<QapiDict> = fc.tuple(wellFormed, fc.nat(), qapiValue).map(([d, i, v]) => {
+  const keys = [...d.keys()];
+  const k = keys[i % keys.length]!;
+  return new Map([...d].map(([key, val]) => [key, key === k ? v : val] as [string, QapiValue]));
+});
+
+/** A definition: one meta key first (usually), then arbitrary keys. */
+const definition = fc
+  .tuple(
+    fc.constantFrom('enum', 'struct', 'union', 'alternate', 'command', 'event'),
+    fc.constantFrom(...NAMES),
+    fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), qapiValue), { maxLength: 5, selector: ([k]) => k }),
+  )
+  .map(([meta, name, rest]) => new Map([[meta, name] as [string, QapiValue], ...rest.filter(([k]) => k !== meta)]));
+
+function parsedOf(defs: QapiDict[], pragma: Partial<SchemaPragma>): ParsedSchema {
+  const exprs: ParsedExpr[] = defs.map((expr, i) => ({ expr, info: { file: 'gen.json', line: i + 1 } }));
+  return {
+    exprs,
+    docs: [],
+    files: [],
+    pragma: {
+      docRequired: false,
+      commandNameExceptions: [],
+      commandReturnsExceptions: [],
+      documentationExceptions: [],
+      memberNameExceptions: [],
+      ...pragma,
+    },
+  };
+}
+
+describe('fuzzing the checker with generated expression trees', () => {
+  it('gives a model or a located QapiError', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof({ arbitrary: wellFormed, weight: 6 }, { arbitrary: corrupted, weight: 2 }, { arbitrary: definition, weight: 1 }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.record({ commandReturnsExceptions: fc.constant(['cmd']), memberNameExceptions: fc.constant(['Foo']) }, { requiredKeys: [] }),
+        (defs, pragma) => {
+          try {
+            const schema = buildModel(parsedOf(defs, pragma), { mainFile: 'gen.json' });
+            expect(typeof dumpQapiTest(schema)).toBe('string');
+          } catch (e) {
+            if (!(e instanceof QapiError)) throw new Error(`not a QapiError: ${(e as Error)?.stack ?? String(e)}`);
+            expect(e.info?.file, e.message).toBe('gen.json');
+            expect(e.info?.line, e.message).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: Math.max(1, Math.round(3000 * RUNS)), ...(SEED !== undefined && { seed: SEED }) },
+    );
+  });
+});
 
 describe.skipIf(!existsSync(shared))('fuzzing the front end with mutated real schemas', () => {
   let dir: string;
