@@ -9,12 +9,12 @@
  *
  * Design, chosen by measurement (bench/validate.ts, CPU time, ratio = ajv time / ours):
  *
- *   payload                         table+JIT  interpreter  build-time functions
- *   7.2 schema reply, strict           3.41        1.47          1.77
- *   7.2 schema reply, lenient          4.22        1.81          2.43
- *   100,000 events, lenient            1.01        0.89          0.79
- *   100,000 events, strict             1.23        1.13          1.03
- *   10,000 blockdev-add, strict        9.76       11.74          9.13
+ *   payload (JSON-parsed values)    table+JIT  interpreter  build-time functions
+ *   7.2 schema reply, strict           3.36        1.41          1.59
+ *   7.2 schema reply, lenient          4.14        1.72          2.73
+ *   100,000 events, lenient            1.10        0.89          0.84
+ *   100,000 events, strict             1.23        1.03          0.97
+ *   10,000 blockdev-add, strict       17.96       20.33         13.95
  *   size for all of QEMU 10.2: table 87 KB (gzip 23 KB); generated functions 1.8 MB per mode
  *   (gzip 72 KB); ajv standalone code 5.3 MB.
  *
