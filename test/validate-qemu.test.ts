@@ -109,6 +109,39 @@ describe('the client validates before sending (fake server)', () => {
   });
 });
 
+describe('incoming events through the client (fake server)', () => {
+  let server: FakeServer;
+  let client: QmpClient | undefined;
+  beforeEach(async () => {
+    server = await startFakeServer();
+  });
+  afterEach(async () => {
+    await client?.close();
+    await server.close();
+  });
+
+  it('an unknown event (newer QEMU) and a bad member reach the hook; events are still delivered', async () => {
+    const issues: ValidationIssue[] = [];
+    const pending = QmpClient.connect({ path: server.path }, { validator: table102, onValidationIssue: (i) => issues.push(i) });
+    const peer = await server.accept();
+    await peer.negotiate();
+    client = await pending;
+    const got: string[] = [];
+    client.on('*', (e) => got.push(e.event));
+    const last = client.waitForEvent('DEVICE_DELETED');
+    peer.event('QEMU_11_NEW_EVENT', { x: 1 });
+    peer.event('__proto__', {});
+    peer.event('DEVICE_DELETED', { path: 5, extra: true });
+    await last;
+    expect(got).toEqual(['QEMU_11_NEW_EVENT', '__proto__', 'DEVICE_DELETED']);
+    expect(issues.map((i) => [i.kind, i.severity, i.event, i.path])).toEqual([
+      ['unknown-event', 'notice', 'QEMU_11_NEW_EVENT', 'event'],
+      ['unknown-event', 'notice', '__proto__', 'event'],
+      ['wrong-type', 'error', 'DEVICE_DELETED', 'data.path'],
+    ]);
+  });
+});
+
 describe.runIf(havePeer(QEMU_SYSTEM))('the running Debian QEMU 7.2', () => {
   const table72 = buildValidatorTable(loadSchema(qemu72Introspection));
   let peer: Peer | undefined;
