@@ -6,7 +6,8 @@
  * - peak memory of the cold run (maximum resident set size, all threads);
  * - `tsc --noEmit --strict` over the output;
  * - a consumer importing the generated client and calling three commands, bundled with
- *   esbuild (minified), next to the same consumer on the untyped runtime client.
+ *   esbuild (minified): with the default validator table, with `--no-validators`, and the
+ *   same consumer on the untyped runtime client.
  *
  * Baselines measured in the same run: `node -e 0` (process start) and `qmp-ts check` (read
  * and check only). Targets: cold < 2.0 s, < 400 MB, type-check < 5 s, bundle < 30 KB.
@@ -14,7 +15,7 @@
  *   npx tsx bench/generate.ts [RUNS]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -131,6 +132,12 @@ async function bundle(entry: string): Promise<{ bytes: number; gzip: number }> {
   return { bytes: code.length, gzip: gzipSync(code).length };
 }
 const typed = await bundle(typedConsumer);
+// The same consumer on bindings generated without the validator table.
+const lean = join(work, 'gen-lean');
+timed(process.execPath, [cli, 'generate', '--schema', schema, '--out', lean, '--runtime', '../../../runtime/index.js', '--no-validators']);
+const leanConsumer = join(work, 'consumer-lean.ts');
+writeFileSync(leanConsumer, readFileSync(typedConsumer, 'utf8').replace('./gen/index.js', './gen-lean/index.js'));
+const typedLean = await bundle(leanConsumer);
 const raw = await bundle(rawConsumer);
 const kb = (b: number): string => `${(b / 1024).toFixed(1)} KB`;
 
@@ -144,7 +151,8 @@ console.log(`  warm (nothing changed)         ${fmtS(warmS)}   (${(warmS / check
 if (peak !== undefined) console.log(`  peak memory (max RSS, cold)    ${peak.toFixed(0)} MB   target < 400 MB: ${verdict(peak < 400)}`);
 console.log(`  tsc --noEmit --strict output   ${fmtS(tscS)}   target < 5.00 s: ${verdict(tscS < 5)}${tscCpu !== undefined ? `   (CPU ${fmtS(tscCpu)})` : ''}`);
 console.log('consumer bundle (esbuild --minify, 3 commands)');
-console.log(`  typed client                   ${kb(typed.bytes)} (${kb(typed.gzip)} gzip)   target < 30 KB: ${verdict(typed.bytes < 30 * 1024)}`);
+console.log(`  typed client (validators on)   ${kb(typed.bytes)} (${kb(typed.gzip)} gzip)   target < 30 KB: ${verdict(typed.bytes < 30 * 1024)}`);
+console.log(`  typed, --no-validators         ${kb(typedLean.bytes)} (${kb(typedLean.gzip)} gzip)   target < 30 KB: ${verdict(typedLean.bytes < 30 * 1024)}   bindings add ${kb(typedLean.bytes - raw.bytes)}`);
 console.log(`  untyped QmpClient baseline     ${kb(raw.bytes)} (${kb(raw.gzip)} gzip)   bindings add ${kb(typed.bytes - raw.bytes)}`);
 const load = (await import('node:os')).loadavg()[0]!;
 console.log(`\nload average during the run: ${load.toFixed(2)} on ${(await import('node:os')).availableParallelism()} CPUs`);
