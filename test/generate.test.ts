@@ -187,6 +187,20 @@ describe('qmp-ts generate (CLI)', () => {
     expect(await main(['generate', '--config', config, '--check'])).toBe(0);
   });
 
+  it('exits 2 on a wrong combination of options', async () => {
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => (stderr.push(String(s)), true)) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await main(['generate', '--schema', schemas['example-downstream']!]);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(code).toBe(2);
+    expect(stderr.join('')).toBe('error: --out DIR is required with --schema, --introspection or --from-qemu\n');
+  });
+
   it('rejects a bad schema with a located error, not a stack trace', async () => {
     const stderr: string[] = [];
     const write = process.stderr.write.bind(process.stderr);

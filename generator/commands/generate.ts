@@ -35,6 +35,9 @@ interface GenerateCliOptions {
 
 export const CONFIG_FILE_NAME = 'qmp-ts.config.yaml';
 
+/** A wrong combination of options: exit status 2, like commander's own usage errors. */
+class UsageError extends Error {}
+
 /** The config used without arguments: the working directory's, else this package's own. */
 export function defaultConfigFile(cwd = process.cwd()): string {
   const local = join(cwd, CONFIG_FILE_NAME);
@@ -56,8 +59,8 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
   if (opts.schema !== undefined) inputs.push({ schema: resolve(opts.schema) });
   if (opts.introspection !== undefined) inputs.push({ introspection: resolve(opts.introspection) });
   if (opts.fromQemu !== undefined) inputs.push({ fromQemu: { binary: opts.fromQemu, args: qemuArgs } });
-  if (inputs.length > 1) throw new Error('give only one of --schema, --introspection, --from-qemu');
-  if (qemuArgs.length > 0 && opts.fromQemu === undefined) throw new Error(`unexpected arguments: ${qemuArgs.join(' ')} (QEMU arguments go after --from-qemu BINARY --)`);
+  if (inputs.length > 1) throw new UsageError('give only one of --schema, --introspection, --from-qemu');
+  if (qemuArgs.length > 0 && opts.fromQemu === undefined) throw new UsageError(`unexpected arguments: ${qemuArgs.join(' ')} (QEMU arguments go after --from-qemu BINARY --)`);
   const settings = {
     ...(opts.runtime !== undefined ? { runtime: opts.runtime } : {}),
     ...(opts.layout !== undefined ? { layout: opts.layout } : {}),
@@ -67,11 +70,11 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     ...(opts.jsonSchema !== undefined ? { jsonSchema: resolve(opts.jsonSchema) } : {}),
   };
   if (inputs.length === 1) {
-    if (opts.config !== undefined) throw new Error('give either --config or a schema input, not both');
-    if (opts.out === undefined) throw new Error('--out DIR is required with --schema, --introspection or --from-qemu');
+    if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');
+    if (opts.out === undefined) throw new UsageError('--out DIR is required with --schema, --introspection or --from-qemu');
     return [{ ...inputs[0]!, output: resolve(opts.out), ...settings }];
   }
-  if (opts.out !== undefined) throw new Error('--out needs --schema, --introspection or --from-qemu');
+  if (opts.out !== undefined) throw new UsageError('--out needs --schema, --introspection or --from-qemu');
   const { readConfig } = await import('../config.js');
   return readConfig(opts.config ?? defaultConfigFile()).map((t) => ({ ...t, ...settings }));
 }
@@ -94,7 +97,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--check', 'write nothing; exit 1 listing the files that would change')
     .option('--watch', 'regenerate whenever a schema file (includes too) or the config changes; Ctrl-C stops')
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
-    .action(async (qemuArgs: string[], opts: GenerateCliOptions) => {
+    .action(async (qemuArgs: string[], opts: GenerateCliOptions, command: Command) => {
       if (opts.watch) {
         // generator/watch.ts: re-reads the config and schemas on every change.
         const { watchGenerate } = await import('../watch.js');
@@ -105,7 +108,10 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         await watchGenerate({ targets: () => targetsFrom(opts, qemuArgs), ...(configFile ? { configFile } : {}), signal: stop.signal });
         return setExit(0);
       }
-      const targets = await targetsFrom(opts, qemuArgs);
+      const targets = await targetsFrom(opts, qemuArgs).catch((e: unknown) => {
+        if (e instanceof UsageError) command.error(`error: ${e.message}`, { exitCode: 2 });
+        throw e;
+      });
       const { generate } = await import('../generate.js');
       const results = await generate(targets, { check: opts.check ?? false });
       const show = (p: string): string => relative(process.cwd(), p) || '.';
