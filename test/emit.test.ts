@@ -2,6 +2,9 @@
  * The emitter on small inputs: what each kind of definition becomes, TSDoc, wire names kept,
  * schema text made inert, and the runtime symbols generated code imports.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { emitBindings, type EmittedFile } from '../generator/emit/index.js';
@@ -13,6 +16,7 @@ import { runtimeSymbols, typedClientMembers } from '../runtime/symbols.js';
 import { TypedQmpClient } from '../runtime/typed.js';
 
 const downstream = emitBindings(loadSchema('schema/example-downstream.json'), { names: { client: 'ExampleApi' } });
+const file_ = (files: readonly EmittedFile[], path: string): string => file(files, path);
 const file = (files: readonly EmittedFile[], path: string): string => {
   const f = files.find((x) => x.path === path);
   if (!f) throw new Error(`no ${path}`);
@@ -108,6 +112,31 @@ describe('doc text helpers', () => {
       },
     });
     expect(body?.description).toBe('Emitted when done\n\n.. qmp-example::\n\n    <- { "event": "DONE" }');
+  });
+
+  it('escapes enum value docs and branch conditions exactly once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qmp-ts-emit-'));
+    try {
+      const file = join(dir, 's.json');
+      writeFileSync(
+        file,
+        [
+          '##', '# @Kind:', '#', '# Kinds.', '#', '# @a: mail a@example.com, end */ here, see @b', '#',
+          '# @b: the other', '##',
+          "{ 'enum': 'Kind', 'data': [ 'a', { 'name': 'b', 'if': 'CONFIG_B' } ] }",
+          "{ 'struct': 'Alpha', 'data': { 'x': 'int' } }",
+          "{ 'union': 'Union', 'base': { 'k': 'Kind' }, 'discriminator': 'k', 'data': { 'a': 'Alpha' } }",
+          "{ 'command': 'c', 'data': 'Union', 'boxed': true }",
+          '',
+        ].join('\n'),
+      );
+      const types = file_(emitBindings(loadSchema(file)), 'types.ts');
+      expect(types).toContain('- "a": mail a\\@example.com, end *\\/ here, see `b`');
+      expect(types).toContain('- "b": the other (only if CONFIG_B)');
+      expect(types).toMatch(/Conditional branches:\n \* - "b": only if CONFIG_B/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints conditions as QEMU documents them', () => {

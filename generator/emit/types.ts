@@ -12,7 +12,7 @@ import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
 import type { AlternateType, EnumType, Member, StructType, UnionType } from '../model/types.js';
 import type { NamedType } from '../names/index.js';
 import { propertyKey, stringLiteral } from '../names/index.js';
-import { conditionText, docs, inertDocText, taggedText } from './docs.js';
+import { conditionText, dedentContinuation, docs } from './docs.js';
 import type { FileScope } from './scope.js';
 
 export function memberSignature(scope: FileScope, m: Member): OptionalKind<PropertySignatureStructure> {
@@ -43,8 +43,9 @@ function enumDecls(scope: FileScope, t: EnumType): StatementStructures[] {
         ...v.features.map((f) => (f.name === 'deprecated' ? 'deprecated' : f.name === 'unstable' ? 'experimental' : `feature ${f.name}`)),
         ...(v.condition !== undefined ? [`only if ${conditionText(v.condition)}`] : []),
       ];
-      const text = v.doc?.trim() ? taggedText(v.doc).replace(/\n/g, '\n  ') : '';
-      return `- ${stringLiteral(v.name)}${text ? `: ${text}` : ''}${marks.length ? ` (${inertDocText(marks.join('; '))})` : ''}`;
+      // raw text: the note is made inert once, by jsDoc
+      const text = v.doc?.trim() ? dedentContinuation(v.doc.trim()).replace(/\n/g, '\n  ') : '';
+      return `- ${stringLiteral(v.name)}${text ? `: ${text}` : ''}${marks.length ? ` (${marks.join('; ')})` : ''}`;
     });
   const typeDocs = nodeDocs(t, valueDocs.length > 0 ? [`Values:\n${valueDocs.join('\n')}`] : undefined);
   return [
@@ -99,8 +100,16 @@ function unionDecl(scope: FileScope, t: UnionType): StatementStructures {
     name: scope.names.typeName(t),
     isExported: true,
     type: branches.length > 0 ? branches.map((b) => `\n  | ${b}`).join('') : 'never',
-    docs: nodeDocs(t, [...implicitNotes(scope, t), `Discriminated by \`${t.discriminator}\`.`]),
+    docs: nodeDocs(t, [...implicitNotes(scope, t), `Discriminated by \`${t.discriminator}\`.`, ...branchConditions(t)]),
   };
+}
+
+/** Branches that exist only under a condition, as one note. */
+function branchConditions(t: UnionType): string[] {
+  const lines = t.branches
+    .filter((b) => b.condition !== undefined)
+    .map((b) => `- ${stringLiteral(b.value)}: only if ${conditionText(b.condition!)}`);
+  return lines.length > 0 ? [`Conditional branches:\n${lines.join('\n')}`] : [];
 }
 
 function alternateDecl(scope: FileScope, t: AlternateType): StatementStructures {
