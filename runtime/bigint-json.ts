@@ -15,19 +15,12 @@
  * digits) and goes straight to `JSON.parse`; only the rest takes the hand-written parser.
  */
 import type { JsonCodec } from './json.js';
+import { formatPath } from './issues.js';
+import { MAYBE_UNSAFE, type PrecisionLoss } from './precision.js';
 import type { TypeDesc, ValidatorTable } from './validate.js';
 
 export type IntegerMode = 'number' | 'bigint';
-
-/** An integer on the wire that a JS number cannot hold exactly. */
-export interface PrecisionLoss {
-  /** JSON path inside the parsed text (`return[3].size`, or `$` prefix when given none). */
-  readonly path: string;
-  /** The integer exactly as on the wire. */
-  readonly text: string;
-  /** What it became as a number. */
-  readonly value: number;
-}
+export type { PrecisionLoss };
 
 export interface ParseOptions {
   readonly integers?: IntegerMode;
@@ -36,8 +29,6 @@ export interface ParseOptions {
   /** First segment of reported paths (default `$`). */
   readonly root?: string;
 }
-
-const MAYBE_UNSAFE = /\d{16}/;
 
 /** `JSON.parse`, lossless for integers beyond 2^53 (see the module comment). */
 export function parseJson(text: string, options: ParseOptions = {}): unknown {
@@ -275,7 +266,7 @@ class Parser {
       if (this.bigint) return BigInt(src);
       // Not safe, but maybe still exact (e.g. 2^60 is a double): report only real losses.
       if (this.onLoss !== undefined && BigInt(n) !== BigInt(src)) {
-        this.onLoss({ path: pathText(this.options.root ?? '$', this.path), text: src, value: n });
+        this.onLoss({ path: formatPath(this.options.root ?? '$', this.path), text: src, value: n });
       }
     }
     return n;
@@ -284,17 +275,6 @@ class Parser {
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
-}
-
-const IDENT = /^[A-Za-z_$][\w$-]*$/;
-function pathText(root: string, segs: readonly (string | number)[]): string {
-  let s = root;
-  for (const seg of segs) {
-    if (typeof seg === 'number') s += `[${seg}]`;
-    else if (IDENT.test(seg)) s += s === '' ? seg : `.${seg}`;
-    else s += `[${JSON.stringify(seg)}]`;
-  }
-  return s;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ import {
   type WaitForEventOptions,
 } from './events.js';
 import { LineSplitter } from './framing.js';
-import { fetchSchemaProbe, type SchemaProbe } from './probe.js';
+import type { SchemaProbe } from './probe.js';
 import type { JsonCodec } from './json.js';
 import { MessageChecks, type ValidationOptions } from './message-checks.js';
 import { canReopen, describeTarget, openTransport, type ConnectTarget } from './transport.js';
@@ -175,10 +175,10 @@ export class QmpClient {
   /** Settles when the client is closed for good. Never rejects. */
   readonly closed: Promise<CloseInfo>;
 
-  private constructor(target: ConnectTarget, options: ClientOptions) {
+  private constructor(target: ConnectTarget, options: ClientOptions, checks: MessageChecks) {
     this.#target = target;
     this.#options = options;
-    this.#checks = new MessageChecks(options);
+    this.#checks = checks;
     this.#json = options.json ?? this.#checks.codec();
     this.#log = options.log;
     this.#agent = options.agent ?? false;
@@ -202,7 +202,8 @@ export class QmpClient {
    * `guest-sync-delimited`), and resolves once commands can be sent.
    */
   static async connect(target: ConnectTarget, options: ClientOptions = {}): Promise<QmpClient> {
-    const client = new QmpClient(target, options);
+    // Loads the validator and the bigint codec when the options ask for them (lazy modules).
+    const client = new QmpClient(target, options, await MessageChecks.load(options));
     try {
       await client.#open();
     } catch (error) {
@@ -242,7 +243,8 @@ export class QmpClient {
    * retried on the next use.
    */
   get schema(): Promise<SchemaProbe> {
-    this.#schemaProbe ??= fetchSchemaProbe(this).catch((error: unknown) => {
+    // probe.ts is imported on first use: most consumers never probe.
+    this.#schemaProbe ??= import('./probe.js').then((m) => m.fetchSchemaProbe(this)).catch((error: unknown) => {
       this.#schemaProbe = undefined;
       throw error;
     });

@@ -8,14 +8,27 @@
  * Integers: `number` (default), with every integer that `JSON.parse` would round reported
  * through `onValidationIssue` (kind `precision-loss`); or `bigint`, in which integers beyond
  * 2^53 are read exactly and, with a table, every 64-bit member is a `bigint`.
+ *
+ * Only the precision-loss detector (precision.ts) and the issue types are loaded up front;
+ * {@link MessageChecks.load} imports validate.ts and bigint-json.ts when the options ask for
+ * them, so a bundled consumer carries them in separate chunks.
  */
-import { losslessJson, parseJson, toBigIntMembers, type IntegerMode } from './bigint-json.js';
+import type { IntegerMode } from './bigint-json.js';
 import { plainJson, type JsonCodec } from './json.js';
 import type { QmpEventMessage } from './events.js';
-import {
-  QmpValidationError, Validator, describeIssue,
-  type ValidationIssue, type ValidationMode, type ValidatorTable,
-} from './validate.js';
+import { QmpValidationError, describeIssue, type ValidationIssue } from './issues.js';
+import { parseReportingLoss } from './precision.js';
+import type { Validator, ValidationMode, ValidatorTable } from './validate.js';
+
+/** The lossless JSON module, loaded only for `integers: 'bigint'`. */
+type BigIntJson = typeof import('./bigint-json.js');
+
+/**
+ * A validator, its table, or a function that loads either: generated bindings pass
+ * `() => import('./validators.js').then(...)`, so the table (and validate.ts) is a separate
+ * chunk for bundlers, loaded when the client connects.
+ */
+export type ValidatorSource = Validator | ValidatorTable | (() => Promise<Validator | ValidatorTable>);
 
 export type ValidationSetting = ValidationMode | 'off';
 
@@ -28,8 +41,11 @@ export interface ValidationOptions {
    * Needs `validator`.
    */
   validate?: { out?: ValidationSetting; in?: ValidationSetting };
-  /** The schema's validator table (generated bindings export one) or a Validator made from it. */
-  validator?: Validator | ValidatorTable;
+  /**
+   * The schema's validator table (generated bindings export one), a Validator made from it,
+   * or a function resolving to either (called once, at connect).
+   */
+  validator?: ValidatorSource;
   /**
    * Issues found in incoming data (missing members, wrong types, unknown enum values or
    * events from a newer QEMU) and integers that lost precision. Default: errors and
@@ -52,10 +68,20 @@ export class MessageChecks {
   readonly in: ValidationSetting;
   readonly integers: IntegerMode;
   private readonly report: (issue: ValidationIssue) => void;
+  private readonly bigint: BigIntJson | undefined;
 
-  constructor(options: ValidationOptions) {
-    const v = options.validator;
-    this.validator = v === undefined ? undefined : v instanceof Validator ? v : new Validator(v);
+  /** Resolves the validator source and loads the modules the options need (at connect). */
+  static async load(options: ValidationOptions): Promise<MessageChecks> {
+    const source = options.validator;
+    const v = typeof source === 'function' ? await source() : source;
+    const validator = v === undefined || isValidator(v) ? v : new (await import('./validate.js')).Validator(v);
+    const bigint = options.integers === 'bigint' ? await import('./bigint-json.js') : undefined;
+    return new MessageChecks(options, validator, bigint);
+  }
+
+  private constructor(options: ValidationOptions, validator: Validator | undefined, bigint: BigIntJson | undefined) {
+    this.validator = validator;
+    this.bigint = bigint;
     this.out = this.validator === undefined ? 'off' : (options.validate?.out ?? 'strict');
     this.in = this.validator === undefined ? 'off' : (options.validate?.in ?? 'lenient');
     this.integers = options.integers ?? 'number';
@@ -64,7 +90,7 @@ export class MessageChecks {
 
   /** The codec for `integers` (a codec given explicitly in the options wins). */
   codec(): JsonCodec {
-    if (this.integers === 'bigint') return losslessJson({ integers: 'bigint' });
+    if (this.bigint !== undefined) return this.bigint.losslessJson({ integers: 'bigint' });
     const onPrecisionLoss = (loss: { path: string; text: string; value: number }): void =>
       this.report({
         kind: 'precision-loss', severity: 'notice', path: loss.path,
@@ -72,7 +98,7 @@ export class MessageChecks {
         found: `${loss.text}, read as ${BigInt(loss.value)}`,
       });
     // Number mode sends as plain JSON.stringify does (a bigint argument is an error there).
-    return { parse: (text) => parseJson(text, { integers: 'number', onPrecisionLoss, root: '' }), stringify: plainJson.stringify };
+    return { parse: (text) => parseReportingLoss(text, '', onPrecisionLoss), stringify: plainJson.stringify };
   }
 
   /** Throws QmpValidationError when `args` fail; the caller then sends nothing. */
@@ -90,9 +116,9 @@ export class MessageChecks {
   incomingReturn(command: string, value: unknown): unknown {
     if (this.validator === undefined) return value;
     if (this.in !== 'off') this.checkIn(this.validator.checkReturn(command, value, this.in), command);
-    if (this.integers !== 'bigint') return value;
+    if (this.bigint === undefined) return value;
     const types = this.validator.commandTypes(command);
-    return types === undefined ? value : toBigIntMembers(this.validator.table, types[1], value);
+    return types === undefined ? value : this.bigint.toBigIntMembers(this.validator.table, types[1], value);
   }
 
   /** Checks (and in bigint mode converts) an event's `data`; never throws. */
@@ -102,10 +128,10 @@ export class MessageChecks {
       const r = this.validator.checkEvent(message.event, message.data, this.in);
       for (const issue of r.issues) this.report(issue);
     }
-    if (this.integers !== 'bigint' || message.data === undefined) return message;
+    if (this.bigint === undefined || message.data === undefined) return message;
     const type = this.validator.eventType(message.event);
     if (type === undefined) return message;
-    const data = toBigIntMembers(this.validator.table, type, message.data);
+    const data = this.bigint.toBigIntMembers(this.validator.table, type, message.data);
     return data === message.data ? message : { ...message, data: data as QmpEventMessage['data'] };
   }
 
@@ -113,4 +139,9 @@ export class MessageChecks {
     for (const issue of r.issues) this.report(issue);
     if (!r.ok && this.in === 'strict') throw new QmpValidationError(command, r.issues.find((i) => i.severity === 'error')!);
   }
+}
+
+/** A Validator instance rather than a table (checked by shape: the class is not loaded here). */
+function isValidator(v: Validator | ValidatorTable): v is Validator {
+  return typeof (v as Partial<Validator>).checkArguments === 'function';
 }

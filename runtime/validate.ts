@@ -41,6 +41,11 @@
  */
 
 import { CompiledPredicates, canCompile, prototypeTouched } from './validate-jit.js';
+import { QmpValidationError, formatPath, type ValidationIssue, type ValidationIssueKind } from './issues.js';
+
+// Issues, their one-line description, path rendering and the strict-mode error live in
+// issues.ts, so the client's core can report and throw them without loading this module.
+export { QmpValidationError, describeIssue, formatPath, type ValidationIssue, type ValidationIssueKind } from './issues.js';
 
 // ---------------------------------------------------------------------------------------
 // The descriptor table (plain JSON; produced by generator/validation/table.ts)
@@ -92,60 +97,6 @@ export interface ValidatorTable {
 
 export type ValidationMode = 'strict' | 'lenient';
 
-export type ValidationIssueKind =
-  | 'unknown-member'
-  | 'missing-member'
-  | 'wrong-type'
-  | 'out-of-range'
-  | 'unknown-enum-value'
-  | 'unknown-command'
-  | 'unknown-event'
-  | 'precision-loss';
-
-export interface ValidationIssue {
-  readonly kind: ValidationIssueKind;
-  /** `error`: strict mode rejects it. `notice`: tolerated version skew (lenient mode) or a report. */
-  readonly severity: 'error' | 'notice';
-  /** JSON path from the message, e.g. `arguments.options.file.filename`, `data.devices[2].id`. */
-  readonly path: string;
-  readonly expected: string;
-  readonly found: string;
-  /** The command or event the value belongs to, when known. */
-  readonly command?: string;
-  readonly event?: string;
-}
-
-/** Outgoing arguments failed strict validation; nothing was sent. */
-export class QmpValidationError extends Error {
-  override readonly name = 'QmpValidationError';
-  readonly command: string;
-  readonly path: string;
-  readonly expected: string;
-  readonly found: string;
-  readonly issue: ValidationIssue;
-
-  constructor(command: string, issue: ValidationIssue) {
-    super(`${command}: ${describeIssue(issue)}`);
-    this.command = command;
-    this.path = issue.path;
-    this.expected = issue.expected;
-    this.found = issue.found;
-    this.issue = issue;
-  }
-}
-
-/** One line: `arguments.options.driver: expected one of 'file', ...; found string "flie"`. */
-export function describeIssue(issue: ValidationIssue): string {
-  switch (issue.kind) {
-    case 'unknown-member':
-      return `${issue.path}: unexpected member (expected ${issue.expected})`;
-    case 'missing-member':
-      return `${issue.path}: missing required member (expected ${issue.expected})`;
-    default:
-      return `${issue.path}: expected ${issue.expected}; found ${issue.found}`;
-  }
-}
-
 /** A failure while validating, with its path segments in reverse (filled in while unwinding). */
 class Fail {
   readonly rev: (string | number)[] = [];
@@ -164,19 +115,6 @@ type Check = (value: unknown) => Result;
 function prefix(fails: Fail[], seg: string | number): Fail[] {
   for (const f of fails) f.rev.push(seg);
   return fails;
-}
-
-const IDENT = /^[A-Za-z_$][\w$-]*$/;
-
-/** Renders path segments: identifier-like keys (hyphens allowed, as QAPI names) with dots, others quoted. */
-export function formatPath(root: string, segs: readonly (string | number)[]): string {
-  let s = root;
-  for (const seg of segs) {
-    if (typeof seg === 'number') s += `[${seg}]`;
-    else if (IDENT.test(seg)) s += s === '' ? seg : `.${seg}`;
-    else s += `[${JSON.stringify(seg)}]`;
-  }
-  return s;
 }
 
 /** A short, safe description of a found value (never calls the value's own methods). */

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildValidatorTable } from '../generator/validation/table.js';
 import { parseJson, stringifyJson, toBigIntMembers, type PrecisionLoss } from '../runtime/bigint-json.js';
+import { parseReportingLoss } from '../runtime/precision.js';
 import { QmpClient, type ClientOptions } from '../runtime/index.js';
 import type { ValidationIssue } from '../runtime/validate.js';
 import { startFakeServer, type FakeServer } from './support/fake-qmp.js';
@@ -61,6 +62,29 @@ describe('parseJson', () => {
     expect(Object.hasOwn(v, '__proto__')).toBe(true);
     expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it("the client's default detector (precision.ts) reports exactly what the full parser reports", () => {
+    // Trees with 64-bit integers anywhere, keys with escapes, brackets and digits, digits in strings.
+    const key = fc.oneof(fc.string(), fc.constantFrom('a"b', 'x\\y', '[1,2]', '{', '12345678901234567', 'node-name', 'é\u2028'));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('tree'), { maxLength: 4 }), fc.dictionary(key, tie('tree'), { maxKeys: 4 })),
+      leaf: fc.oneof(fc.jsonValue({ maxDepth: 0 }), fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }), fc.constant(`${U64_MAX} 9007199254740993`)),
+    }));
+    fc.assert(
+      fc.property(tree, (value) => {
+        const text = stringifyJson({ return: value });
+        const expected: PrecisionLoss[] = [];
+        const found: PrecisionLoss[] = [];
+        parseJson(text, { onPrecisionLoss: (l) => expected.push(l), root: '' });
+        expect(parseReportingLoss(text, '', (l) => found.push(l))).toEqual(JSON.parse(text));
+        expect(found).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+    const losses: PrecisionLoss[] = [];
+    parseReportingLoss(`{"return": [ {"a\\"b": ${U64_MAX}}, -${U64_MAX} ]}`, '', (l) => losses.push(l));
+    expect(losses.map((l) => [l.path, l.text])).toEqual([['return[0]["a\\"b"]', U64_MAX], ['return[1]', `-${U64_MAX}`]]);
   });
 
   it.each([

@@ -133,7 +133,7 @@ export function clientFile(
   files: {
     commands: string;
     events: string;
-    /** The validator table module: the client connects with it (see TypedQmpClient.connectDefaults). */
+    /** The validator table module: the client loads it at connect (see TypedQmpClient.connectDefaults). */
     validators?: { module: string; table: string };
     /** `--bigint`: the client connects with `integers: 'bigint'`. */
     bigint?: boolean;
@@ -193,17 +193,19 @@ export function clientFile(
   ];
 }
 
-/** Imports and the statement that give the client class its connect defaults (validators, bigint). */
+/**
+ * The statement that gives the client class its connect defaults (validators, bigint). The
+ * validator table is imported dynamically, at connect: bundlers put it (and the runtime's
+ * validator) in a separate chunk, so a consumer loads the small core up front.
+ */
 function connectDefaults(
   client: string,
   files: { validators?: { module: string; table: string }; bigint?: boolean },
 ): { imports: StatementStructures[]; statements: string[] } {
   const entries: string[] = [];
-  const imports: StatementStructures[] = [];
   if (files.validators) {
-    imports.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: files.validators.module, namedImports: [{ name: files.validators.table }] });
-    entries.push(`validator: ${files.validators.table}`);
+    entries.push(`validator: () => import(${stringLiteral(files.validators.module)}).then((m) => m.${files.validators.table})`);
   }
   if (files.bigint) entries.push(`integers: 'bigint'`);
-  return { imports, statements: entries.length > 0 ? [`${client}.connectDefaults = { ${entries.join(', ')} };`] : [] };
+  return { imports: [], statements: entries.length > 0 ? [`${client}.connectDefaults = { ${entries.join(', ')} };`] : [] };
 }

@@ -3,7 +3,8 @@
  *
  * The table is embedded as a JSON string handed to `JSON.parse`: V8 parses JSON much faster
  * than an equivalent object literal, and the text stays compact (no formatting: prettier
- * leaves a string literal alone).
+ * leaves a string literal alone). The call is marked `@__PURE__` so that bundlers drop the
+ * table from a chunk that merely re-exports it: the generated client imports it dynamically.
  */
 import type { ValidatorTable } from '../../runtime/validate.js';
 
@@ -31,7 +32,8 @@ export function validatorTableModule(table: ValidatorTable, options: TableSource
   lines.push(
     `import type { ValidatorTable } from ${JSON.stringify(options.runtimeImport)};`,
     '',
-    `export const ${name}: ValidatorTable = JSON.parse(${JSON.stringify(validatorTableJson(table))}) as ValidatorTable;`,
+    // Pure: a bundle that only re-exports the table (the bindings' index) drops it; the client loads it lazily.
+    `export const ${name}: ValidatorTable = /* @__PURE__ */ JSON.parse(${JSON.stringify(validatorTableJson(table))}) as ValidatorTable;`,
     '',
   );
   return lines.join('\n');
