@@ -3,7 +3,7 @@
  * schema faithfully, bindings of the 10.2 schema checked against the real QEMU 7.2 list what
  * 7.2 lacks, and the 7.2 capture's bindings against 7.2 report nothing.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,12 @@ describe('the bindings record', () => {
     expect(commands).toEqual(['guest-file-close', 'guest-file-flush', 'guest-file-open', 'guest-file-read', 'guest-file-seek', 'guest-file-write']);
     const again = writeBindingsRecord({ output: out, commands: { include: ['guest-file-*'] } }, loadSchema(QGA_102), '0.1.0', false);
     expect(again.changed).toEqual([]);
+  });
+
+  it('reports broken JSON in a record by line and column', () => {
+    const file = path.join(work, 'broken-record.json');
+    writeFileSync(file, '{\n "source": {"format": "qapi"},\n "schema": [1, 2,]\n}\n');
+    expect(() => readRecord(file)).toThrow(/broken-record\.json:3:18: not valid JSON: unexpected ']', expected a value$/);
   });
 });
 

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { QapiError } from '../diagnostics.js';
-import { findJsonSyntaxError } from './json-syntax.js';
+import { parseJsonText } from './json-syntax.js';
 import type { Schema } from '../model/types.js';
 import { buildModel } from './introspection/build.js';
 import { EntryReader, type IntrospectionWarning, type WarningSink } from './introspection/entries.js';
@@ -49,16 +49,7 @@ export function readIntrospection(file: string, options?: IntrospectionOptions):
   } catch (e) {
     throw new QapiError({ file }, `can't read introspection file: ${(e as NodeJS.ErrnoException).message}`);
   }
-  let json: unknown;
-  const text = bytes.toString('utf8');
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    // V8 does not always say where: find the line and column ourselves.
-    const where = findJsonSyntaxError(text);
-    if (where) throw new QapiError({ file, line: where.line, col: where.col }, `not valid JSON: ${where.message}`);
-    throw new QapiError({ file }, `not valid JSON: ${(e as Error).message}`);
-  }
+  const json = parseJsonText(bytes.toString('utf8'), file);
   return build(json, file, sha256(bytes), options);
 }
 

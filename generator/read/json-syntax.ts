@@ -5,6 +5,7 @@
  *
  * Iterative (no recursion), so deeply nested input cannot exhaust the stack.
  */
+import { QapiError } from '../diagnostics.js';
 
 export interface JsonSyntaxError {
   /** 1-based line and column (in UTF-16 code units, tabs count as one). */
@@ -128,4 +129,19 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   skipWs();
   if (pos < text.length) return fail(`unexpected ${what()} after the JSON value`);
   return undefined;
+}
+
+/**
+ * `JSON.parse` for a file's text: a syntax error becomes a QapiError at `file:line:col`
+ * (`not valid JSON: ...`), located by {@link findJsonSyntaxError}.
+ */
+export function parseJsonText(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    // V8 does not always say where: find the line and column ourselves.
+    const where = findJsonSyntaxError(text);
+    if (where) throw new QapiError({ file, line: where.line, col: where.col }, `not valid JSON: ${where.message}`);
+    throw new QapiError({ file }, `not valid JSON: ${(e as Error).message}`);
+  }
 }
