@@ -490,20 +490,50 @@ export class QmpClient {
     });
   }
 
+  /**
+   * Replies to commands still in flight come before the sentinel, so they are let in first,
+   * but for at most `connectTimeout`: a command sent without a timeout must not hold the
+   * resync, and every later command, forever. The agent runs commands one at a time, so one
+   * still running then would also hold up the sync reply; it is given up on like a timed-out
+   * command (rejects with QmpTimeoutError, its late reply is dropped).
+   */
   async #resync(): Promise<void> {
+    const limit = this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
     try {
-      // Replies to commands still in flight come before the sentinel; let them arrive first.
-      while (this.#pending.size > 0) {
-        await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      if (!(await this.#waitIdle(limit))) {
+        for (const p of [...this.#pending.values()]) {
+          this.#abandon(p, new QmpTimeoutError(`${p.command} (still in flight when the guest agent needed a resync)`, limit), false);
+        }
       }
       if (this.#state !== 'ready') return;
-      await this.#agentSync(this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT);
+      await this.#agentSync(limit);
     } finally {
       this.#gate = undefined;
     }
   }
 
   #idleWaiters: (() => void)[] = [];
+
+  /** True once no command is pending, false if some still are after `ms`. */
+  async #waitIdle(ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (this.#pending.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          this.#idleWaiters = this.#idleWaiters.filter((w) => w !== done);
+          resolve();
+        }, left);
+        this.#idleWaiters.push(done);
+      });
+    }
+    return true;
+  }
 
   #notifyIdle(): void {
     if (this.#pending.size > 0 || this.#idleWaiters.length === 0) return;

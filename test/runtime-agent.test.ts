@@ -105,4 +105,25 @@ describe('guest agent mode', () => {
     expect(await next).toEqual({ version: 'x' });
     expect(errors).toEqual([]);
   });
+
+  it('waits for a command without a timeout at most connectTimeout before resyncing, then gives up on it', async () => {
+    const { client, peer, errors } = await connectedAgent({ connectTimeout: 150 });
+    const stuck = client.execute('guest-fsfreeze-freeze');
+    const slow = client.execute('guest-get-fsinfo', undefined, { timeout: 30 });
+    const [stuckReq] = await peer.take(2);
+    await expect(slow).rejects.toBeInstanceOf(QmpTimeoutError);
+    const next = client.execute('guest-info');
+    const err = await stuck.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QmpTimeoutError);
+    expect((err as Error).message).toBe('guest-fsfreeze-freeze (still in flight when the guest agent needed a resync): timed out after 150 ms');
+    expect(client.pendingCount).toBe(0);
+    const sync = await peer.next();
+    peer.reply(stuckReq!, 'late'); // before the sentinel: dropped quietly
+    answerSync(peer, sync);
+    const infoReq = await peer.next();
+    expect(infoReq['execute']).toBe('guest-info');
+    peer.reply(infoReq, { version: 'y' });
+    expect(await next).toEqual({ version: 'y' });
+    expect(errors).toEqual([]);
+  });
 });
