@@ -11,13 +11,13 @@
  * -> write only what changed. Deterministic: the same input gives the same bytes.
  */
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import type { GenerateTarget, TargetSettings } from './config.js';
 import type { Schema } from './model/types.js';
 import { startFormatter, formatterIdentity, type Formatter } from './format.js';
 import { writeBindingsRecord } from './diff/snapshot.js';
 import { header, readIfExists, reusableBody, sha256, writeOutput, type OutputFile, type WriteResult } from './write.js';
+import { ownVersion } from './version.js';
 
 export type { GenerateTarget, TargetInput, TargetSettings } from './config.js';
 
@@ -34,19 +34,6 @@ export interface TargetResult extends WriteResult {
   readonly files: readonly string[];
   /** Files whose formatting was reused from the existing output. */
   readonly reused: number;
-}
-
-function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const text = readIfExists(join(dir, 'package.json'));
-    if (text !== undefined) {
-      const pkg = JSON.parse(text) as { name?: string; version?: string };
-      if (pkg.name === 'qmp-ts' && pkg.version) return pkg.version;
-    }
-    dir = dirname(dir);
-  }
-  return '0.0.0';
 }
 
 /** Reads the target's schema into the model (capturing it from QEMU for `fromQemu`). */
@@ -140,7 +127,7 @@ export async function generate(
   // Start prettier's workers first: they load while the schemas are read.
   const formatter = startFormatter(options.workers);
   try {
-    const version = packageVersion();
+    const version = ownVersion();
     const results: TargetResult[] = [];
     for (const target of list) {
       const schema = await loadTarget(target);
@@ -160,7 +147,7 @@ export async function generateFromModel(
 ): Promise<TargetResult> {
   const formatter = startFormatter(options.workers);
   try {
-    return await generateOne(target, schema, formatter, options, packageVersion());
+    return await generateOne(target, schema, formatter, options, ownVersion());
   } finally {
     await formatter.close();
   }

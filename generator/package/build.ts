@@ -18,6 +18,7 @@ import { QapiError } from '../diagnostics.js';
 import { RECORD_FILE } from '../diff/snapshot.js';
 import type { NameFilter } from '../emit/select.js';
 import type { Schema } from '../model/types.js';
+import { ownVersion } from '../version.js';
 import { compile } from './compile.js';
 import { renderReadme } from './readme.js';
 import { prepareRuntime } from './runtime.js';
@@ -49,18 +50,6 @@ export interface PackageResult {
 // npm's rules: lower case, URL-safe, at most 214 characters, optional @scope/.
 const NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-
-/** This qmp-ts's version (for the dependency range and the generator note). */
-export function ownVersion(): string {
-  let dir = path.dirname(new URL(import.meta.url).pathname);
-  for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
-    const p = path.join(dir, 'package.json');
-    if (!existsSync(p)) continue;
-    const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
-    if (pkg.name === 'qmp-ts' && pkg.version) return pkg.version;
-  }
-  return '0.0.0';
-}
 
 function checkOptions(o: PackageOptions): void {
   if (o.name.length > 214 || !NAME.test(o.name)) {
