@@ -100,10 +100,15 @@ describe('random and mutated server streams', () => {
     await fc.assert(
       fc.asyncProperty(stream, fc.boolean(), fc.boolean(), async (chunks, agent, endAfter) => {
         const { client, serverOut } = pair();
-        const connecting = QmpClient.connect({ stream: client }, { agent, connectTimeout: 60, onError: () => {}, onValidationIssue: () => {} });
+        // Handle the outcome at once: connect may reject while the stream is still being fed,
+        // and a handler attached only afterwards would count as an unhandled rejection.
+        const connecting = QmpClient.connect({ stream: client }, { agent, connectTimeout: 60, onError: () => {}, onValidationIssue: () => {} }).then(
+          (x) => x,
+          () => undefined,
+        );
         await feed(serverOut, chunks);
         if (endAfter) serverOut.end();
-        const c = await within(connecting.then((x) => x, () => undefined), 2000, 'connect');
+        const c = await within(connecting, 2000, 'connect');
         if (c !== undefined) {
           const p = c.execute('query-status', undefined, { timeout: 40 }).catch(() => 'settled');
           await within(p, 2000, 'command');
