@@ -3,13 +3,13 @@
  * and the client against a fake server sending 18446744073709551615 in a `size` member.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildValidatorTable } from '../generator/validation/table.js';
 import { parseJson, stringifyJson, toBigIntMembers, type PrecisionLoss } from '../runtime/bigint-json.js';
 import { parseReportingLoss } from '../runtime/precision.js';
 import { QmpClient, type ClientOptions } from '../runtime/index.js';
 import type { ValidationIssue } from '../runtime/validate.js';
-import { startFakeServer, type FakeServer } from './support/fake-qmp.js';
+import { fakeServerPerTest } from './support/fake-qmp.js';
 import { buildModel } from './validate-model.js';
 
 const U64_MAX = '18446744073709551615';
@@ -159,19 +159,12 @@ describe('toBigIntMembers (opt-in mode: every 64-bit member is a bigint)', () =>
 });
 
 describe('client against a fake server sending 18446744073709551615 in a size member', () => {
-  let server: FakeServer;
-  const clients: QmpClient[] = [];
-  beforeEach(async () => {
-    server = await startFakeServer();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    await server.close();
-  });
+  const fake = fakeServerPerTest<QmpClient>();
+  const clients = fake.clients;
 
   async function connect(options: ClientOptions) {
-    const pending = QmpClient.connect({ path: server.path }, options);
-    const peer = await server.accept();
+    const pending = QmpClient.connect({ path: fake.server.path }, options);
+    const peer = await fake.server.accept();
     await peer.negotiate();
     const client = await pending;
     clients.push(client);

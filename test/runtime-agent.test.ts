@@ -2,19 +2,12 @@
  * Guest agent mode against a fake agent: no greeting, guest-sync-delimited with the 0xFF
  * sentinel on connect and after a timeout, commands without a reply.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QmpClient, QmpProtocolError, QmpTimeoutError, QmpUsageError, type ClientOptions } from '../runtime/index.js';
-import { startFakeServer, type FakePeer, type FakeServer, type Message } from './support/fake-qmp.js';
+import { fakeServerPerTest, type FakePeer, type Message } from './support/fake-qmp.js';
 
-let server: FakeServer;
-const clients: QmpClient[] = [];
-beforeEach(async () => {
-  server = await startFakeServer();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.close();
-});
+const fake = fakeServerPerTest<QmpClient>();
+const clients = fake.clients;
 
 /** Answers a guest-sync-delimited the way qemu-ga does: error for the 0xFF, then 0xFF + id. */
 function answerSync(peer: FakePeer, req: Message): void {
@@ -25,8 +18,8 @@ function answerSync(peer: FakePeer, req: Message): void {
 
 async function connectedAgent(options: ClientOptions = {}, stale?: Buffer) {
   const errors: Error[] = [];
-  const pending = QmpClient.connect({ path: server.path }, { agent: true, onError: (e) => errors.push(e), ...options });
-  const peer = await server.accept();
+  const pending = QmpClient.connect({ path: fake.server.path }, { agent: true, onError: (e) => errors.push(e), ...options });
+  const peer = await fake.server.accept();
   if (stale) peer.sendRaw(stale);
   answerSync(peer, await peer.next());
   const client = await pending;
@@ -57,8 +50,8 @@ describe('guest agent mode', () => {
   });
 
   it('times out connect when the sync is never answered', async () => {
-    const p = QmpClient.connect({ path: server.path }, { agent: true, connectTimeout: 100 });
-    await server.accept();
+    const p = QmpClient.connect({ path: fake.server.path }, { agent: true, connectTimeout: 100 });
+    await fake.server.accept();
     await expect(p).rejects.toMatchObject({ name: 'QmpTimeoutError', operation: 'guest-sync-delimited' });
   });
 

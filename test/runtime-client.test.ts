@@ -2,7 +2,7 @@
  * The QMP client against a scripted fake server over a real Unix socket (and TCP, TLS and an
  * in-memory Duplex pair).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PassThrough, Duplex } from 'node:stream';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,23 +20,15 @@ import {
   type ClientState,
   type QmpEventMessage,
 } from '../runtime/index.js';
-import { FakePeer, GREETING, startFakeServer, type FakeServer, type Message } from './support/fake-qmp.js';
+import { fakeServerPerTest, FakePeer, GREETING, startFakeServer, type Message } from './support/fake-qmp.js';
 
-let server: FakeServer;
-const clients: QmpClient[] = [];
-
-beforeEach(async () => {
-  server = await startFakeServer();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.close();
-});
+const fake = fakeServerPerTest<QmpClient>();
+const clients = fake.clients;
 
 async function connected(options: ClientOptions = {}, greeting: unknown = GREETING) {
   const errors: Error[] = [];
-  const pending = QmpClient.connect({ path: server.path }, { onError: (e) => errors.push(e), ...options });
-  const peer = await server.accept();
+  const pending = QmpClient.connect({ path: fake.server.path }, { onError: (e) => errors.push(e), ...options });
+  const peer = await fake.server.accept();
   const negotiation = await peer.negotiate(greeting);
   const client = await pending;
   clients.push(client);
@@ -90,12 +82,12 @@ describe('greeting and negotiation', () => {
   });
 
   it('fails connect with QmpTimeoutError when no greeting comes, and with the negotiation error', async () => {
-    const p = QmpClient.connect({ path: server.path }, { connectTimeout: 100 });
-    await server.accept();
+    const p = QmpClient.connect({ path: fake.server.path }, { connectTimeout: 100 });
+    await fake.server.accept();
     await expect(p).rejects.toBeInstanceOf(QmpTimeoutError);
 
-    const q = QmpClient.connect({ path: server.path }, { onError: () => {} });
-    const peer = await server.accept();
+    const q = QmpClient.connect({ path: fake.server.path }, { onError: () => {} });
+    const peer = await fake.server.accept();
     peer.send(GREETING);
     const req = await peer.next();
     peer.fail(req, 'GenericError', 'no caps today');
@@ -103,8 +95,8 @@ describe('greeting and negotiation', () => {
   });
 
   it('fails connect with ConnectionClosedError when the server closes during negotiation', async () => {
-    const p = QmpClient.connect({ path: server.path });
-    const peer = await server.accept();
+    const p = QmpClient.connect({ path: fake.server.path });
+    const peer = await fake.server.accept();
     peer.send(GREETING);
     await peer.next();
     peer.end();
@@ -112,7 +104,7 @@ describe('greeting and negotiation', () => {
   });
 
   it('fails connect when nothing listens', async () => {
-    await expect(QmpClient.connect({ path: `${server.path}.missing` })).rejects.toThrow(/ENOENT/);
+    await expect(QmpClient.connect({ path: `${fake.server.path}.missing` })).rejects.toThrow(/ENOENT/);
   });
 });
 
@@ -183,8 +175,8 @@ describe('commands', () => {
   });
 
   it('works when every byte arrives on its own', async () => {
-    const p = QmpClient.connect({ path: server.path });
-    const peer = await server.accept();
+    const p = QmpClient.connect({ path: fake.server.path });
+    const peer = await fake.server.accept();
     const dribble = async (text: string) => {
       for (const b of Buffer.from(text)) {
         peer.sendRaw(Buffer.from([b]));
@@ -532,9 +524,9 @@ describe('lifecycle', () => {
     await expect(inFlight).rejects.toBeInstanceOf(ConnectionClosedError);
     const during = client.execute('query-status');
     // First attempt: refuse by closing immediately; second attempt succeeds.
-    const refused = await server.accept();
+    const refused = await fake.server.accept();
     refused.destroy();
-    const peer2 = await server.accept();
+    const peer2 = await fake.server.accept();
     await peer2.negotiate();
     const req = await peer2.next();
     expect(req['execute']).toBe('query-status');
@@ -552,13 +544,12 @@ describe('lifecycle', () => {
   it('gives up after maxAttempts and closes for good', async () => {
     const { client, peer } = await connected({ reconnect: { initialDelay: 5, maxAttempts: 2 } });
     const it = client.events();
-    await server.close();
+    await fake.server.close();
     peer.destroy();
     const info = await client.closed;
     expect(info.byPeer).toBe(true);
     expect(client.state).toBe('closed');
     expect((await it.next()).done).toBe(true);
-    server = await startFakeServer();
   });
 
   it('close() during a reconnect wait ends it', async () => {

@@ -9,7 +9,7 @@ import { loadSchema } from '../generator/load.js';
 import { buildValidatorTable } from '../generator/validation/table.js';
 import { QmpClient, QmpError } from '../runtime/index.js';
 import { QmpValidationError, Validator, type ValidationIssue, type ValidationIssueKind } from '../runtime/validate.js';
-import { startFakeServer, type FakeServer } from './support/fake-qmp.js';
+import { fakeServerPerTest, startFakeServer, type FakeServer } from './support/fake-qmp.js';
 import { havePeer, QEMU_SYSTEM, startQemuSystem, type Peer } from './support/qemu.js';
 import { qemu102Schema, qemu72Introspection } from './validate-model.js';
 import { QemuApi, qmpValidatorTable } from '../generated/qemu-7.2/index.js';
@@ -63,19 +63,12 @@ describe('QEMU 10.2 types (strict)', () => {
 });
 
 describe('the client validates before sending (fake server)', () => {
-  let server: FakeServer;
-  const clients: QmpClient[] = [];
-  beforeEach(async () => {
-    server = await startFakeServer();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    await server.close();
-  });
+  const fake = fakeServerPerTest<QmpClient>();
+  const clients = fake.clients;
 
   it('rejects with QmpValidationError and sends nothing; valid arguments go out', async () => {
-    const pending = QmpClient.connect({ path: server.path }, { validator: table102 });
-    const peer = await server.accept();
+    const pending = QmpClient.connect({ path: fake.server.path }, { validator: table102 });
+    const peer = await fake.server.accept();
     await peer.negotiate();
     const client = await pending;
     clients.push(client);
@@ -92,8 +85,8 @@ describe('the client validates before sending (fake server)', () => {
 
   it('validate.out off sends anything; incoming issues reach the hook', async () => {
     const issues: ValidationIssue[] = [];
-    const pending = QmpClient.connect({ path: server.path }, { validator: table102, validate: { out: 'off' }, onValidationIssue: (i) => issues.push(i) });
-    const peer = await server.accept();
+    const pending = QmpClient.connect({ path: fake.server.path }, { validator: table102, validate: { out: 'off' }, onValidationIssue: (i) => issues.push(i) });
+    const peer = await fake.server.accept();
     await peer.negotiate();
     const client = await pending;
     clients.push(client);

@@ -3,6 +3,7 @@
  * Each accepted connection is handed to the test as a FakePeer, which can send greetings,
  * replies, events or raw bytes, and read what the client sent, one message at a time.
  */
+import { afterEach, beforeEach } from 'vitest';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
@@ -157,5 +158,32 @@ export async function startFakeServer(options: { tcp?: boolean; tls?: TlsOptions
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A fresh fake server for each test of the calling file or `describe` block, closed after the
+ * test together with every client the test pushed to `clients`.
+ */
+export function fakeServerPerTest<C extends { close(): Promise<unknown> }>(): {
+  readonly server: FakeServer;
+  readonly clients: C[];
+} {
+  let current: FakeServer | undefined;
+  const clients: C[] = [];
+  beforeEach(async () => {
+    current = await startFakeServer();
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await current?.close();
+    current = undefined;
+  });
+  return {
+    get server(): FakeServer {
+      if (current === undefined) throw new Error('the fake server exists only while a test runs');
+      return current;
+    },
+    clients,
   };
 }

@@ -3,24 +3,16 @@
  * method puts on the wire (arguments, `exec-oob`, no reply expected for success-response
  * false), and typed events. Uses the committed example downstream bindings.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExampleApi, qmpCommandTable } from '../../generated/example-downstream/index.js';
-import { startFakeServer, type FakeServer } from '../support/fake-qmp.js';
+import { fakeServerPerTest } from '../support/fake-qmp.js';
 
-let server: FakeServer;
-const open: ExampleApi[] = [];
-
-beforeEach(async () => {
-  server = await startFakeServer();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-  await server.close();
-});
+const fake = fakeServerPerTest<ExampleApi>();
+const open = fake.clients;
 
 async function connected() {
-  const pending = ExampleApi.connect({ path: server.path });
-  const peer = await server.accept();
+  const pending = ExampleApi.connect({ path: fake.server.path });
+  const peer = await fake.server.accept();
   await peer.negotiate({ QMP: { version: { qemu: { major: 7, minor: 2, micro: 0 }, package: '' }, capabilities: ['oob'] } });
   const api = await pending;
   open.push(api);
