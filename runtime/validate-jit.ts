@@ -17,6 +17,7 @@
  * Where `new Function` is not allowed (a CSP, a locked-down realm) {@link canCompile} is false
  * and the interpreter alone is used.
  */
+import { intRange } from './int-ranges.js';
 import type { AlternateKey, MemberDesc, TypeDesc, ValidatorTable, ValidationMode } from './validate.js';
 
 export type Predicate = (value: unknown) => boolean;
@@ -46,13 +47,6 @@ export function canCompile(): boolean {
   }
   return compileAllowed;
 }
-
-const INT: Readonly<Record<string, readonly [string, string]>> = {
-  int: ['-9223372036854775808', '9223372036854775808'], int64: ['-9223372036854775808', '9223372036854775808'],
-  int8: ['-128', '128'], int16: ['-32768', '32768'], int32: ['-2147483648', '2147483648'],
-  uint8: ['0', '256'], uint16: ['0', '65536'], uint32: ['0', '4294967296'],
-  uint64: ['0', '18446744073709551616'], size: ['0', '18446744073709551616'],
-};
 
 const q = (s: string): string => JSON.stringify(s);
 
@@ -101,11 +95,11 @@ export class CompiledPredicates {
   }
 
   private builtinTest(name: string, v: string): string {
-    const r = INT[name];
+    const r = intRange(name);
     if (r !== undefined) {
       // Lenient: 2^63 / 2^64 as doubles are what JSON.parse makes of the largest values.
-      const upper = !this.strict && BigInt(r[1]) > 2n ** 53n ? '<=' : '<';
-      return `(typeof ${v} === 'number' ? (${v} >= ${r[0]} && ${v} ${upper} ${r[1]} && isInt(${v})) : (typeof ${v} === 'bigint' && ${v} >= ${r[0]}n && ${v} < ${r[1]}n))`;
+      const upper = !this.strict && r.bmaxExcl > 2n ** 53n ? '<=' : '<';
+      return `(typeof ${v} === 'number' ? (${v} >= ${r.bmin} && ${v} ${upper} ${r.bmaxExcl} && isInt(${v})) : (typeof ${v} === 'bigint' && ${v} >= ${r.bmin}n && ${v} < ${r.bmaxExcl}n))`;
     }
     switch (name) {
       case 'str': return `typeof ${v} === 'string'`;

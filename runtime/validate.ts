@@ -41,6 +41,7 @@
  */
 
 import { CompiledPredicates, canCompile, prototypeTouched } from './validate-jit.js';
+import { INT_RANGES, type IntRange } from './int-ranges.js';
 import { QmpValidationError, formatPath, type ValidationIssue, type ValidationIssueKind } from './issues.js';
 
 // Issues, their one-line description, path rendering and the strict-mode error live in
@@ -164,22 +165,6 @@ function ownData(v: object): Record<string, unknown> {
   }
   return o;
 }
-
-interface IntRange { readonly min: number; readonly maxExcl: number; readonly bmin: bigint; readonly bmaxExcl: bigint }
-
-function range(bits: number, signed: boolean): IntRange {
-  const min = signed ? -(2 ** (bits - 1)) : 0;
-  const maxExcl = signed ? 2 ** (bits - 1) : 2 ** bits;
-  // Bounds are powers of two, exact as doubles; `< maxExcl` also rejects doubles rounded up to 2^63/2^64.
-  return { min, maxExcl, bmin: BigInt(min), bmaxExcl: BigInt(maxExcl) };
-}
-
-const INT_RANGES: Readonly<Record<string, IntRange>> = {
-  int: range(64, true), int64: range(64, true),
-  int8: range(8, true), int16: range(16, true), int32: range(32, true),
-  uint8: range(8, false), uint16: range(16, false), uint32: range(32, false),
-  uint64: range(64, false), size: range(64, false),
-};
 
 function intExpected(name: string, r: IntRange): string {
   return `${name} (integer ${r.bmin}..${r.bmaxExcl - 1n})`;

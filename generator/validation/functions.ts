@@ -8,6 +8,7 @@
  * The emitted text is the body of a function taking `(rt)` (helpers, see {@link FunctionRuntime})
  * and returning `{ check(typeIndex, value): Issue[] | null }`.
  */
+import { intRange } from '../../runtime/int-ranges.js';
 import type { TypeDesc, ValidatorTable, ValidationMode, MemberDesc } from '../../runtime/validate.js';
 
 /** A failure as the generated code reports it; `rev` is the path, innermost first. */
@@ -18,13 +19,6 @@ export interface FunctionRuntime {
   fail(kind: string, expected: string, found: unknown): GeneratedIssue[];
   prefix(issues: GeneratedIssue[], seg: string | number): GeneratedIssue[];
 }
-
-const INT: Readonly<Record<string, readonly [string, string]>> = {
-  int: ['-9223372036854775808', '9223372036854775808'], int64: ['-9223372036854775808', '9223372036854775808'],
-  int8: ['-128', '128'], int16: ['-32768', '32768'], int32: ['-2147483648', '2147483648'],
-  uint8: ['0', '256'], uint16: ['0', '65536'], uint32: ['0', '4294967296'],
-  uint64: ['0', '18446744073709551616'], size: ['0', '18446744073709551616'],
-};
 
 const q = (s: string): string => JSON.stringify(s);
 
@@ -41,11 +35,11 @@ export function validatorFunctionsSource(table: ValidatorTable, mode: Validation
     const d = table.types[i]!;
     if (d[0] !== 'b') return `t${i}(${v})`;
     const name = d[1];
-    const r = INT[name];
+    const r = intRange(name);
     if (r !== undefined) {
-      const upper = !strict && BigInt(r[1]) > 2n ** 53n ? '<=' : '<';
-      return `(typeof ${v} === 'number' ? (Number.isInteger(${v}) ? (${v} >= ${r[0]} && ${v} ${upper} ${r[1]} ? null : F('out-of-range', ${q(name)}, ${v})) : F('wrong-type', ${q(name)}, ${v}))` +
-        ` : typeof ${v} === 'bigint' ? (${v} >= ${r[0]}n && ${v} < ${r[1]}n ? null : F('out-of-range', ${q(name)}, ${v})) : F('wrong-type', ${q(name)}, ${v}))`;
+      const upper = !strict && r.bmaxExcl > 2n ** 53n ? '<=' : '<';
+      return `(typeof ${v} === 'number' ? (Number.isInteger(${v}) ? (${v} >= ${r.bmin} && ${v} ${upper} ${r.bmaxExcl} ? null : F('out-of-range', ${q(name)}, ${v})) : F('wrong-type', ${q(name)}, ${v}))` +
+        ` : typeof ${v} === 'bigint' ? (${v} >= ${r.bmin}n && ${v} < ${r.bmaxExcl}n ? null : F('out-of-range', ${q(name)}, ${v})) : F('wrong-type', ${q(name)}, ${v}))`;
     }
     switch (name) {
       case 'str': return `(typeof ${v} === 'string' ? null : F('wrong-type', 'string', ${v}))`;
