@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from './stats.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,11 +32,6 @@ const shared = path.resolve(repoRoot, '../shared/qapi');
 const top = 'qemu-10.2/qapi/qapi-schema.json';
 const IN_PROCESS_TARGET_MS = 50;
 const PROCESS_TARGET_MS = 400;
-
-function median(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
 
 /** Wall and CPU (user + system) time of one call; CPU time is less sensitive to a busy machine. */
 function timed(f: () => unknown): { wall: number; cpu: number } {

@@ -24,6 +24,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
+import { median } from './stats.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const schema = resolve(repo, '../shared/qapi/qemu-10.2/qapi/qapi-schema.json');
@@ -49,12 +50,6 @@ function timed(cmd: string, args: readonly string[]): Run {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}${r.stderr}`);
   const m = /__RSS_KB=(\d+) __CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr);
   return { seconds, ...(m ? { rssMb: Number(m[1]) / 1024, cpu: Number(m[2]) + Number(m[3]) } : {}) };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function repeat(n: number, before: () => void, run: () => Run): Run[] {

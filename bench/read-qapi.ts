@@ -11,21 +11,11 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { QapiValue } from '../generator/read/parsed.js';
 import { readQapiSchema } from '../generator/read/qapi/index.js';
+import { medianTime } from './stats.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = path.resolve(repoRoot, '../shared/qapi');
 const top = 'qemu-10.2/qapi/qapi-schema.json';
-
-function median(f: () => unknown, runs: number): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
-}
 
 function toJson(v: QapiValue): unknown {
   if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, toJson(x)]));
@@ -42,10 +32,10 @@ const json = JSON.stringify(schema.exprs.map((e) => toJson(e.expr)));
 
 const runs = 40;
 for (let i = 0; i < 10; i++) readQapiSchema(top, { cwd: shared }); // warm up
-const ours = median(() => readQapiSchema(top, { cwd: shared }), runs);
-const noDocRules = median(() => readQapiSchema(top, { cwd: shared, docFormatChecks: false }), runs);
-const io = median(() => files.map((f) => new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(f))), runs);
-const native = median(() => JSON.parse(json), runs);
+const ours = medianTime(() => readQapiSchema(top, { cwd: shared }), runs);
+const noDocRules = medianTime(() => readQapiSchema(top, { cwd: shared, docFormatChecks: false }), runs);
+const io = medianTime(() => files.map((f) => new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(f))), runs);
+const native = medianTime(() => JSON.parse(json), runs);
 
 console.log(`schema: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB, ${schema.exprs.length} exprs, ${schema.docs.length} doc blocks`);
 console.log(`readQapiSchema cold (first call):       ${cold.toFixed(1)} ms`);

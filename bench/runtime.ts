@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QmpClient } from '../runtime/index.js';
 import { startQemuSystem } from '../test/support/qemu.js';
+import { median } from './stats.js';
 
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 15;
 const SEQUENTIAL = 1000;
@@ -76,11 +77,6 @@ class RawClient {
   close(): void {
     this.#socket.destroy();
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -40,6 +40,7 @@ import { compileValidatorFunctions, functionRuntime, validatorFunctionsSource } 
 import { buildValidatorTable } from '../generator/validation/table.js';
 import { Validator, type ValidationMode, type ValidatorTable } from '../runtime/validate.js';
 import { generate } from '../test/validate-values.js';
+import { median } from './stats.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const file102 = path.resolve(repoRoot, '../shared/qapi/qemu-10.2/qapi/qapi-schema.json');
@@ -82,11 +83,6 @@ function contenders(schema: Schema, table: ValidatorTable, mode: ValidationMode,
     { name: 'build-time generated functions', run: (items) => { let ok = 0; for (const it of items) if (lenientOk(fns.check(it.index, it.value))) ok++; return ok; } },
     { name: 'ajv (exported JSON Schema)', run: (items) => { let ok = 0; for (const it of items) if (ajvByDef.get(it.def)!(it.value)) ok++; return ok; } },
   ];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
 }
 
 /** Interleaved rounds; returns the median ms per contender. */
