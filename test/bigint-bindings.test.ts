@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../generator/generate.js';
 import { typeErrors } from './types/tsc.js';
+import { repoRoot as repo } from './support/paths.js';
 
-const repo = resolve(import.meta.dirname, '..');
 // Inside the repo (git-ignored tmp/), so the relative runtime import resolves.
 const work = join(repo, 'tmp', `bigint-bindings-${process.pid}`);
 const runtime = '../../../runtime/index.js';

@@ -1,7 +1,6 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { register as registerCapture } from '../generator/commands/capture.js';
@@ -11,8 +10,8 @@ import {
 } from '../generator/capture.js';
 import { readIntrospection } from '../generator/read/introspection.js';
 import { havePeer, QEMU_SYSTEM, STORAGE_DAEMON } from './support/qemu.js';
+import { repoRoot } from './support/paths.js';
 
-const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const schemaDir = join(repoRoot, 'schema');
 
 function isAlive(pid: number): boolean {

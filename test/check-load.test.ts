@@ -5,13 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
 import { detectFormat, loadSchema, validateSchemaFile } from '../generator/load.js';
 import { tempSchemaDir } from './support/schema-files.js';
+import { repoRoot } from './support/paths.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const capture = path.join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');
 
 describe('loadSchema format detection', () => {

@@ -8,13 +8,12 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
 import { dumpQapiTest } from '../generator/dump/qapi-test.js';
 import { loadSchema } from '../generator/load.js';
+import { repoRoot } from './support/paths.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const suiteDir = path.resolve(repoRoot, '../shared/qapi/qemu-10.2/tests/qapi-schema');
 
 interface Case {

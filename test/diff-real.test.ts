@@ -6,15 +6,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../generator/cli.js';
 import { diffSchemas, type SchemaChange, type SchemaDiff } from '../generator/diff/index.js';
 import { loadSchema } from '../generator/load.js';
 import type { Schema } from '../generator/model/types.js';
+import { repoRoot as repo, sharedQapi as shared } from './support/paths.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const shared = path.resolve(repo, '../shared/qapi');
 const QEMU_92 = path.join(shared, 'qemu-9.2/qapi/qapi-schema.json');
 const QEMU_102 = path.join(shared, 'qemu-10.2/qapi/qapi-schema.json');
 const CAPTURE_72 = path.join(repo, 'schema/qemu-7.2-x86_64.introspection.json');

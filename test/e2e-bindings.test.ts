@@ -21,8 +21,8 @@ import {
   startQemuSystem,
   startStorageDaemon,
 } from './support/qemu.js';
+import { repoRoot as repo } from './support/paths.js';
 
-const repo = resolve(import.meta.dirname, '..');
 const work = join(repo, 'tmp', `e2e-bindings-${process.pid}`);
 const runtime = '../../../runtime/index.js'; // from work/NAME
 afterAll(() => rmSync(work, { recursive: true, force: true }));

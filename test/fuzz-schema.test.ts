@@ -9,7 +9,6 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
@@ -18,8 +17,8 @@ import { dumpQapiTest } from '../generator/dump/qapi-test.js';
 import { loadSchema } from '../generator/load.js';
 import { buildModel } from '../generator/model/build.js';
 import type { ParsedExpr, ParsedSchema, QapiDict, QapiValue, SchemaPragma } from '../generator/read/parsed.js';
+import { repoRoot } from './support/paths.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = path.resolve(repoRoot, '../shared/qapi/qemu-10.2');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);

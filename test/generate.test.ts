@@ -11,9 +11,8 @@ import { readConfig } from '../generator/config.js';
 import { generate, type GenerateTarget } from '../generator/generate.js';
 import { listGenerated } from '../generator/write.js';
 import { typeErrors } from './types/tsc.js';
+import { repoRoot as repo, sharedQapi as shared } from './support/paths.js';
 
-const repo = resolve(import.meta.dirname, '..');
-const shared = resolve(repo, '../shared/qapi');
 // Inside the repo (git-ignored tmp/), so the relative runtime import resolves.
 const work = join(repo, 'tmp', `generate-test-${process.pid}`);
 // every output directory is work/NAME: two levels below tmp/

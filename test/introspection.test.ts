@@ -1,13 +1,12 @@
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
 import type { Definition, Schema, StructType, Type, UnionType } from '../generator/model/types.js';
 import { introspectionToModel, readIntrospection, type IntrospectionWarning } from '../generator/read/introspection.js';
+import { repoRoot } from './support/paths.js';
 
-const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SYSTEM = join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');
 const DAEMON = join(repoRoot, 'schema/qemu-storage-daemon-7.2.introspection.json');
 

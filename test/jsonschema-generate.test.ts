@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../generator/cli.js';
 import { readConfig } from '../generator/config.js';
 import { JSON_SCHEMA_FILES } from '../generator/jsonschema/files.js';
+import { repoRoot as repo } from './support/paths.js';
 
-const repo = resolve(import.meta.dirname, '..');
 const work = join(repo, 'tmp', `jsonschema-generate-${process.pid}`);
 const runtime = '../../../runtime/index.js';
 const introspection = join(repo, 'schema/qemu-7.2-x86_64.introspection.json');

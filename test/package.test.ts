@@ -7,15 +7,14 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../generator/cli.js';
 import { loadSchema } from '../generator/load.js';
 import { havePeer, QEMU_SYSTEM, startQemuSystem } from './support/qemu.js';
+import { repoRoot as repo } from './support/paths.js';
 
 const run = promisify(execFile);
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name: string): string => path.join(repo, 'node_modules/.bin', name);
 const CAPTURE_72 = path.join(repo, 'schema/qemu-7.2-x86_64.introspection.json');
 const QGA_102 = path.resolve(repo, '../shared/qapi/qemu-10.2/qga/qapi-schema.json');

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diffSchemas } from '../generator/diff/index.js';
 import { loadSchema } from '../generator/load.js';
@@ -13,8 +12,8 @@ import { QmpClient } from '../runtime/index.js';
 import { SchemaInfoError, SchemaProbe, parseSchemaInfo, type ProbePath } from '../runtime/probe.js';
 import { startFakeServer } from './support/fake-qmp.js';
 import { havePeer, QEMU_SYSTEM, startQemuSystem } from './support/qemu.js';
+import { repoRoot as repo } from './support/paths.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SYSTEM_72 = path.join(repo, 'schema/qemu-7.2-x86_64.introspection.json');
 const DAEMON_72 = path.join(repo, 'schema/qemu-storage-daemon-7.2.introspection.json');
 const probe = SchemaProbe.fromReply(JSON.parse(readFileSync(SYSTEM_72, 'utf8')));

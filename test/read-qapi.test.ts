@@ -1,15 +1,13 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
 import { docKindTitle, type ParsedDoc, type ParsedSchema, type QapiValue } from '../generator/read/parsed.js';
 import { readQapiSchema, type ReadOptions } from '../generator/read/qapi/index.js';
+import { sharedQapi as shared } from './support/paths.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const shared = path.resolve(repoRoot, '../shared/qapi');
 const suiteDir = path.join(shared, 'qemu-10.2/tests/qapi-schema');
 
 const tmpRoot = mkdtempSync(path.join(tmpdir(), 'read-qapi-'));

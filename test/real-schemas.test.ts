@@ -4,16 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
 import { loadSchema, validateSchemaFile } from '../generator/load.js';
 import { schemaCounts, type SchemaCounts } from '../generator/model/counts.js';
 import type { Definition, Member, Schema, StructType, Type, UnionType } from '../generator/model/types.js';
 import { readQapiSchema } from '../generator/read/qapi/index.js';
+import { sharedQapi as shared } from './support/paths.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const shared = path.resolve(repoRoot, '../shared/qapi');
 
 const SCHEMAS = [
   'qemu-10.2/qapi/qapi-schema.json',

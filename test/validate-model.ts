@@ -5,14 +5,14 @@
  * nothing (the real checker is generator/check). Also: paths to the real schemas.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type {
   AlternateType, ArrayType, BuiltinName, BuiltinType, Command, Definition, EnumType, Event, JsonType,
   Member, Schema, StructType, Type, UnionType,
 } from '../generator/model/types.js';
+import { repoRoot, sharedQapi } from './support/paths.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const sharedQapi = path.resolve(repoRoot, '../shared/qapi');
+export { repoRoot, sharedQapi };
+
 export const qemu102Schema = path.join(sharedQapi, 'qemu-10.2/qapi/qapi-schema.json');
 export const qemu72Introspection = path.join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');
 

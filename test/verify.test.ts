@@ -6,7 +6,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../generator/cli.js';
 import { diffSchemas } from '../generator/diff/index.js';
@@ -18,9 +17,8 @@ import type { Schema } from '../generator/model/types.js';
 import { introspectionToModel } from '../generator/read/introspection.js';
 import { SchemaProbe } from '../runtime/probe.js';
 import { havePeer, QEMU_SYSTEM } from './support/qemu.js';
+import { repoRoot as repo, sharedQapi as shared } from './support/paths.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const shared = path.resolve(repo, '../shared/qapi');
 const QEMU_102 = path.join(shared, 'qemu-10.2/qapi/qapi-schema.json');
 const QGA_102 = path.join(shared, 'qemu-10.2/qga/qapi-schema.json');
 const CAPTURE_72 = path.join(repo, 'schema/qemu-7.2-x86_64.introspection.json');
