@@ -16,7 +16,7 @@ import { SchemaProbe } from '../runtime/probe.js';
 import { medianTime } from './stats.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const shared = path.resolve(repoRoot, '../shared/qapi');
+const shared = path.resolve(repoRoot, 'vendor/qemu');
 const OLD = path.join(shared, 'qemu-9.2/qapi/qapi-schema.json');
 const NEW = path.join(shared, 'qemu-10.2/qapi/qapi-schema.json');
 const CAPTURE = path.join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');

@@ -27,7 +27,7 @@ import { build, type BuildOptions } from 'esbuild';
 import { median } from './stats.js';
 
 const repo = resolve(import.meta.dirname, '..');
-const schema = resolve(repo, '../shared/qapi/qemu-10.2/qapi/qapi-schema.json');
+const schema = resolve(repo, 'vendor/qemu/qemu-10.2/qapi/qapi-schema.json');
 const work = join(repo, 'tmp', 'bench-generate');
 const out = join(work, 'gen');
 const runs = Number(process.argv[2] ?? 5);

@@ -14,7 +14,7 @@ import { readQapiSchema } from '../generator/read/qapi/index.js';
 import { medianTime } from './stats.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const shared = path.resolve(repoRoot, '../shared/qapi');
+const shared = path.resolve(repoRoot, 'vendor/qemu');
 const top = 'qemu-10.2/qapi/qapi-schema.json';
 
 function toJson(v: QapiValue): unknown {

@@ -43,7 +43,7 @@ import { generate } from '../test/validate-values.js';
 import { median } from './stats.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const file102 = path.resolve(repoRoot, '../shared/qapi/qemu-10.2/qapi/qapi-schema.json');
+const file102 = path.resolve(repoRoot, 'vendor/qemu/qemu-10.2/qapi/qapi-schema.json');
 const file72 = path.join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 15);

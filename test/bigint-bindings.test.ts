@@ -18,7 +18,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('generate --bigint', () => {
   it('QEMU 10.2: 64-bit members are bigint, narrower integers number; compiles strictly', async () => {
     const output = join(work, 'qemu-10.2');
-    await generate({ schema: resolve(repo, '../shared/qapi/qemu-10.2/qapi/qapi-schema.json'), output, runtime, layout: 'single', bigint: true }, { workers: 2 });
+    await generate({ schema: resolve(repo, 'vendor/qemu/qemu-10.2/qapi/qapi-schema.json'), output, runtime, layout: 'single', bigint: true }, { workers: 2 });
     const types = readFileSync(join(output, 'types.ts'), 'utf8');
     const block = (name: string): string => types.slice(types.indexOf(`export interface ${name} `), types.indexOf('\n}\n', types.indexOf(`export interface ${name} `)));
     expect(block('BlockdevOptionsNull')).toMatch(/size\?: bigint;/);

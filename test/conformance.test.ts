@@ -14,7 +14,7 @@ import { dumpQapiTest } from '../generator/dump/qapi-test.js';
 import { loadSchema } from '../generator/load.js';
 import { repoRoot } from './support/paths.js';
 
-const suiteDir = path.resolve(repoRoot, '../shared/qapi/qemu-10.2/tests/qapi-schema');
+const suiteDir = path.resolve(repoRoot, 'vendor/qemu/qemu-10.2/tests/qapi-schema');
 
 interface Case {
   readonly name: string;

@@ -11,7 +11,7 @@ import { main } from '../generator/cli.js';
 import { diffSchemas, type SchemaChange, type SchemaDiff } from '../generator/diff/index.js';
 import { loadSchema } from '../generator/load.js';
 import type { Schema } from '../generator/model/types.js';
-import { repoRoot as repo, sharedQapi as shared } from './support/paths.js';
+import { repoRoot as repo, vendoredQemu as shared } from './support/paths.js';
 
 const QEMU_92 = path.join(shared, 'qemu-9.2/qapi/qapi-schema.json');
 const QEMU_102 = path.join(shared, 'qemu-10.2/qapi/qapi-schema.json');

@@ -131,7 +131,7 @@ interface QgaModule {
 describe.runIf(havePeer(GUEST_AGENT))('qemu-ga 7.2 through bindings from the 10.2 qga schema', () => {
   it('calls what the agent has and gets CommandNotFound, cleanly, for what it lacks', async () => {
     const out = join(work, 'qga');
-    await cli(['generate', '--schema', resolve(repo, '../shared/qapi/qemu-10.2/qga/qapi-schema.json'), '--out', out, '--runtime', runtime, '--client', 'QgaApi']);
+    await cli(['generate', '--schema', resolve(repo, 'vendor/qemu/qemu-10.2/qga/qapi-schema.json'), '--out', out, '--runtime', runtime, '--client', 'QgaApi']);
     const { QgaApi, qmpCommandTable } = await load<QgaModule>(out);
     const peer = await startGuestAgent();
     const qga = await QgaApi.connect({ path: peer.socketPath }, { agent: true, timeout: 10_000 });

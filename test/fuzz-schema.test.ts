@@ -19,7 +19,7 @@ import { buildModel } from '../generator/model/build.js';
 import type { ParsedExpr, ParsedSchema, QapiDict, QapiValue, SchemaPragma } from '../generator/read/parsed.js';
 import { repoRoot } from './support/paths.js';
 
-const shared = path.resolve(repoRoot, '../shared/qapi/qemu-10.2');
+const shared = path.resolve(repoRoot, 'vendor/qemu/qemu-10.2');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 /** A run that takes longer than this counts as a hang. */

@@ -11,7 +11,7 @@ import { readConfig } from '../generator/config.js';
 import { generate, type GenerateTarget } from '../generator/generate.js';
 import { listGenerated } from '../generator/write.js';
 import { typeErrors } from './types/tsc.js';
-import { repoRoot as repo, sharedQapi as shared } from './support/paths.js';
+import { repoRoot as repo, vendoredQemu as shared } from './support/paths.js';
 
 // Inside the repo (git-ignored tmp/), so the relative runtime import resolves.
 const work = join(repo, 'tmp', `generate-test-${process.pid}`);

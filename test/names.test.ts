@@ -123,9 +123,9 @@ describe('the naming pass', () => {
 
   it('names every type and command of the real schemas without a clash', () => {
     for (const file of [
-      '../shared/qapi/qemu-10.2/qapi/qapi-schema.json',
-      '../shared/qapi/qemu-10.2/qga/qapi-schema.json',
-      '../shared/qapi/qemu-9.2/qapi/qapi-schema.json',
+      'vendor/qemu/qemu-10.2/qapi/qapi-schema.json',
+      'vendor/qemu/qemu-10.2/qga/qapi-schema.json',
+      'vendor/qemu/qemu-9.2/qapi/qapi-schema.json',
       'schema/qemu-7.2-x86_64.introspection.json',
     ]) {
       const { schema, sel, names: n } = names(file);

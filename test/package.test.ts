@@ -17,7 +17,7 @@ import { repoRoot as repo } from './support/paths.js';
 const run = promisify(execFile);
 const bin = (name: string): string => path.join(repo, 'node_modules/.bin', name);
 const CAPTURE_72 = path.join(repo, 'schema/qemu-7.2-x86_64.introspection.json');
-const QGA_102 = path.resolve(repo, '../shared/qapi/qemu-10.2/qga/qapi-schema.json');
+const QGA_102 = path.resolve(repo, 'vendor/qemu/qemu-10.2/qga/qapi-schema.json');
 
 let work: string;
 let pkg: string;

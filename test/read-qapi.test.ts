@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
 import { docKindTitle, type ParsedDoc, type ParsedSchema, type QapiValue } from '../generator/read/parsed.js';
 import { readQapiSchema, type ReadOptions } from '../generator/read/qapi/index.js';
-import { sharedQapi as shared } from './support/paths.js';
+import { vendoredQemu as shared } from './support/paths.js';
 
 const suiteDir = path.join(shared, 'qemu-10.2/tests/qapi-schema');
 

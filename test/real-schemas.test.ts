@@ -10,7 +10,7 @@ import { loadSchema, validateSchemaFile } from '../generator/load.js';
 import { schemaCounts, type SchemaCounts } from '../generator/model/counts.js';
 import type { Definition, Member, Schema, StructType, Type, UnionType } from '../generator/model/types.js';
 import { readQapiSchema } from '../generator/read/qapi/index.js';
-import { sharedQapi as shared } from './support/paths.js';
+import { vendoredQemu as shared } from './support/paths.js';
 
 
 const SCHEMAS = [

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { binaryPath, GUEST_AGENT, havePeer, QEMU_SYSTEM, startGuestAgent, startQemuSystem, type Peer } from './support/qemu.js';
 import { qmpTsCommand, REPO } from './shell-tmux.js';
 
-const QGA_SCHEMA = resolve(REPO, '../shared/qapi/qemu-10.2/qga/qapi-schema.json');
+const QGA_SCHEMA = resolve(REPO, 'vendor/qemu/qemu-10.2/qga/qapi-schema.json');
 
 interface Run {
   status: number | null;

@@ -54,7 +54,7 @@ describe('against the real QEMU 7.2 schema (the shipped capture)', () => {
 
 describe('help with the doc comments of a source schema (--schema)', () => {
   it('adds QEMU 10.2\'s docs and real type names to the live 7.2 argument list', () => {
-    const docs = loadSchema(new URL('../../shared/qapi/qemu-10.2/qapi/qapi-schema.json', import.meta.url).pathname);
+    const docs = loadSchema(new URL('../vendor/qemu/qemu-10.2/qapi/qapi-schema.json', import.meta.url).pathname);
     const withDocs = shellSchema(live.model, { docs });
     const text = helpText(withDocs, 'send-key', plain);
     expect(text).toMatch(/^send-key\n\nSend keys to guest\.\n/);

@@ -9,11 +9,11 @@ import type {
   AlternateType, ArrayType, BuiltinName, BuiltinType, Command, Definition, EnumType, Event, JsonType,
   Member, Schema, StructType, Type, UnionType,
 } from '../generator/model/types.js';
-import { repoRoot, sharedQapi } from './support/paths.js';
+import { repoRoot, vendoredQemu } from './support/paths.js';
 
-export { repoRoot, sharedQapi };
+export { repoRoot, vendoredQemu };
 
-export const qemu102Schema = path.join(sharedQapi, 'qemu-10.2/qapi/qapi-schema.json');
+export const qemu102Schema = path.join(vendoredQemu, 'qemu-10.2/qapi/qapi-schema.json');
 export const qemu72Introspection = path.join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');
 
 type Data = Record<string, string | readonly [string]>;

@@ -17,7 +17,7 @@ import type { Schema } from '../generator/model/types.js';
 import { introspectionToModel } from '../generator/read/introspection.js';
 import { SchemaProbe } from '../runtime/probe.js';
 import { havePeer, QEMU_SYSTEM } from './support/qemu.js';
-import { repoRoot as repo, sharedQapi as shared } from './support/paths.js';
+import { repoRoot as repo, vendoredQemu as shared } from './support/paths.js';
 
 const QEMU_102 = path.join(shared, 'qemu-10.2/qapi/qapi-schema.json');
 const QGA_102 = path.join(shared, 'qemu-10.2/qga/qapi-schema.json');
