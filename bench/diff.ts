@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { diffSchemas } from '../generator/diff/index.js';
-import { schemaToIntrospection } from '../generator/diff/snapshot.js';
+import { diffSchemas } from '../tools/diff/index.js';
+import { schemaToIntrospection } from '../tools/diff/snapshot.js';
 import { loadSchema } from '../generator/load.js';
 import { SchemaProbe } from '../runtime/probe.js';
 import { medianTime } from './stats.js';

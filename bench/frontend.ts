@@ -87,7 +87,7 @@ console.log(
 
 // --- whole process -------------------------------------------------------------------------
 const bin = path.join(repoRoot, 'bin/qmp-ts.js');
-if (!existsSync(path.join(dist, 'cli.js'))) {
+if (!existsSync(path.join(repoRoot, 'dist/cli/main.js'))) {
   console.log('qmp-ts check as a process: skipped (run `npm run build` first)');
 } else {
   const file = path.join(shared, top);

@@ -64,7 +64,7 @@ function repeat(n: number, before: () => void, run: () => Run): Run[] {
 const fmtS = (s: number): string => `${s.toFixed(2)} s`;
 const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
 
-if (!existsSync(join(repo, 'dist/generator/cli.js'))) {
+if (!existsSync(join(repo, 'dist/cli/main.js'))) {
   const b = spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' });
   if (b.status !== 0) process.exit(1);
 }

@@ -15,7 +15,7 @@ import { join, relative } from 'node:path';
 import type { GenerateTarget, TargetSettings } from './config.js';
 import type { Schema } from './model/types.js';
 import { startFormatter, formatterIdentity, type Formatter } from './format.js';
-import { writeBindingsRecord } from './diff/snapshot.js';
+import { writeBindingsRecord } from '../tools/diff/snapshot.js';
 import { header, readIfExists, reusableBody, sha256, writeOutput, type OutputFile, type WriteResult } from './write.js';
 import { ownVersion } from './version.js';
 
@@ -40,7 +40,7 @@ export interface TargetResult extends WriteResult {
 export async function loadTarget(target: GenerateTarget): Promise<Schema> {
   if ('fromQemu' in target) {
     const [{ captureIntrospection }, { introspectionToModel }] = await Promise.all([
-      import('./capture.js'),
+      import('../tools/capture.js'),
       import('./read/introspection.js'),
     ]);
     const cap = await captureIntrospection(target.fromQemu.binary, target.fromQemu.args ?? []);
@@ -100,9 +100,9 @@ async function generateOne(
   await Promise.all(pending);
   const files: OutputFile[] = emitted.map((f) => ({ path: f.path, content: formatted.get(f.path)! }));
   const result = writeOutput(target.output, files, options.check ?? false);
-  // qmp-schema.json: what the bindings cover, for `qmp-ts verify` (generator/diff/snapshot.ts).
+  // qmp-schema.json: what the bindings cover, for `qmp-ts verify` (tools/diff/snapshot.ts).
   const record = writeBindingsRecord(target, schema, version, options.check ?? false);
-  // --json-schema DIR (generator/jsonschema): its own directory, same write/check rules.
+  // --json-schema DIR (tools/jsonschema): its own directory, same write/check rules.
   const jsonSchema = target.jsonSchema === undefined ? undefined : await writeJsonSchema(target.jsonSchema, schema, options.check ?? false);
   return {
     ...result,
@@ -114,7 +114,7 @@ async function generateOne(
 }
 
 async function writeJsonSchema(dir: string, schema: Schema, check: boolean): Promise<WriteResult> {
-  const { jsonSchemaFiles } = await import('./jsonschema/files.js');
+  const { jsonSchemaFiles } = await import('../tools/jsonschema/files.js');
   return writeOutput(dir, jsonSchemaFiles(schema), check);
 }
 

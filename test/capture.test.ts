@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { register as registerCapture } from '../generator/commands/capture.js';
+import { register as registerCapture } from '../cli/commands/capture.js';
 import {
   captureCommandLine, captureIntrospection, CaptureError, formatCapturedSchema, formatCaptureMeta,
   metaFileFor, schemaFromQemu, writeCapture,
-} from '../generator/capture.js';
+} from '../tools/capture.js';
 import { readIntrospection } from '../generator/read/introspection.js';
 import { havePeer, QEMU_SYSTEM, STORAGE_DAEMON } from './support/qemu.js';
 import { repoRoot } from './support/paths.js';

@@ -2,7 +2,7 @@
  * QEMU 10.2's own conformance suite for the schema language (tests/qapi-schema/), run
  * under `strict` (QEMU 10.2's rules exactly):
  * - every case whose `.out` is non-empty must dump byte for byte the same (test-qapi.py's
- *   format, see generator/dump/qapi-test.ts);
+ *   format, see tools/dump/qapi-test.ts);
  * - every case whose `.err` is non-empty must be rejected with the same text: location
  *   (file, line, column), QEMU's "In <meta> '<name>':" context line and message.
  */
@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
-import { dumpQapiTest } from '../generator/dump/qapi-test.js';
+import { dumpQapiTest } from '../tools/dump/qapi-test.js';
 import { loadSchema } from '../generator/load.js';
 import { repoRoot } from './support/paths.js';
 

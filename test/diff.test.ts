@@ -1,6 +1,6 @@
 /** Unit tests of the structural schema diff on hand-built models (no reader involved). */
 import { describe, expect, it } from 'vitest';
-import { diffSchemas, exitStatus, formatDiff, type SchemaChange, type SchemaDiff } from '../generator/diff/index.js';
+import { diffSchemas, exitStatus, formatDiff, type SchemaChange, type SchemaDiff } from '../tools/diff/index.js';
 import { buildSchema, type SchemaSpec } from './support/build-model.js';
 
 function diff(a: SchemaSpec, b: SchemaSpec): SchemaDiff {

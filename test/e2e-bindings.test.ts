@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../generator/cli.js';
+import { main } from '../cli/main.js';
 import { QmpError } from '../runtime/index.js';
 import {
   GUEST_AGENT,

@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../generator/cli.js';
+import { main } from '../cli/main.js';
 import { readConfig } from '../generator/config.js';
 import { generate, type GenerateTarget } from '../generator/generate.js';
 import { listGenerated } from '../generator/write.js';

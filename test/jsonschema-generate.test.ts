@@ -6,9 +6,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../generator/cli.js';
+import { main } from '../cli/main.js';
 import { readConfig } from '../generator/config.js';
-import { JSON_SCHEMA_FILES } from '../generator/jsonschema/files.js';
+import { JSON_SCHEMA_FILES } from '../tools/jsonschema/files.js';
 import { repoRoot as repo } from './support/paths.js';
 
 const work = join(repo, 'tmp', `jsonschema-generate-${process.pid}`);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../generator/cli.js';
+import { main } from '../cli/main.js';
 import { loadSchema } from '../generator/load.js';
 import { havePeer, QEMU_SYSTEM, startQemuSystem } from './support/qemu.js';
 import { repoRoot as repo } from './support/paths.js';

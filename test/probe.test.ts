@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffSchemas } from '../generator/diff/index.js';
+import { diffSchemas } from '../tools/diff/index.js';
 import { loadSchema } from '../generator/load.js';
 import { QmpClient } from '../runtime/index.js';
 import { SchemaInfoError, SchemaProbe, parseSchemaInfo, type ProbePath } from '../runtime/probe.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseLine, ShellInputError } from '../generator/shell/parse.js';
-import { tokenize } from '../generator/shell/tokenize.js';
-import { ArgumentChecker, friendlyPath } from '../generator/shell/check-args.js';
-import { complete } from '../generator/shell/complete.js';
+import { parseLine, ShellInputError } from '../tools/shell/parse.js';
+import { tokenize } from '../tools/shell/tokenize.js';
+import { ArgumentChecker, friendlyPath } from '../tools/shell/check-args.js';
+import { complete } from '../tools/shell/complete.js';
 import { fixture, model } from './shell-fixture.js';
 
 function args(line: string): unknown {

@@ -5,7 +5,7 @@
 import type {
   AlternateType, ArrayType, BuiltinName, BuiltinType, Command, EnumType, JsonType, Member, Schema, StructType, Type, UnionType,
 } from '../generator/model/types.js';
-import { shellSchema, type ShellSchema } from '../generator/shell/schema-view.js';
+import { shellSchema, type ShellSchema } from '../tools/shell/schema-view.js';
 
 const common = { features: [], implicit: false } as const;
 

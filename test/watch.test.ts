@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../generator/config.js';
-import { watchGenerate, type WatchCycle } from '../generator/watch.js';
+import { watchGenerate, type WatchCycle } from '../tools/watch.js';
 
 let dir: string;
 beforeEach(() => {

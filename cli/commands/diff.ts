@@ -1,0 +1,41 @@
+/**
+ * `qmp-ts diff OLD NEW`: what changed between two schemas (QAPI source, YAML or
+ * introspection, in any combination) and whether it breaks existing clients.
+ * `--fail-on` turns the verdict into the exit status for CI.
+ */
+import { Option, type Command } from 'commander';
+import type { SubcommandModule } from '../main.js';
+
+interface DiffCliOptions {
+  readonly format: 'text' | 'markdown' | 'json';
+  readonly failOn: 'breaking' | 'any' | 'none';
+  readonly output?: string;
+}
+
+export const register: SubcommandModule['register'] = (program: Command, setExit) => {
+  program
+    .command('diff')
+    .description('compare two schemas (source, YAML or introspection) and classify every change for clients')
+    .argument('<old>', 'the old schema file')
+    .argument('<new>', 'the new schema file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .addOption(
+      new Option('--fail-on <what>', 'exit with status 1 when there are breaking changes, any change, or never')
+        .choices(['breaking', 'any', 'none'])
+        .default('none'),
+    )
+    .option('-o, --output <file>', 'write the report here instead of stdout')
+    .action(async (oldFile: string, newFile: string, opts: DiffCliOptions) => {
+      // Loaded here so that registering the command costs nothing.
+      const [{ loadSchema }, { diffSchemas, formatDiff, exitStatus }, { writeFileSync }] = await Promise.all([
+        import('../../generator/load.js'),
+        import('../../tools/diff/index.js'),
+        import('node:fs'),
+      ]);
+      const d = diffSchemas(loadSchema(oldFile), loadSchema(newFile));
+      const text = formatDiff(d, opts.format);
+      if (opts.output !== undefined) writeFileSync(opts.output, text);
+      else process.stdout.write(text);
+      setExit(exitStatus(d, opts.failOn));
+    });
+};

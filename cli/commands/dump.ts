@@ -1,0 +1,45 @@
+/**
+ * `qmp-ts dump [--format qapi-test|json] [--strict] FILE`: print the checked model, either
+ * exactly as QEMU's tests/qapi-schema/test-qapi.py prints it or as JSON.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import type { SubcommandModule } from '../main.js';
+
+const FORMATS = ['qapi-test', 'json'] as const;
+type DumpFormat = (typeof FORMATS)[number];
+
+interface DumpCliOptions {
+  readonly format: DumpFormat;
+  readonly strict?: boolean;
+}
+
+function parseFormat(value: string): DumpFormat {
+  if (!(FORMATS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${FORMATS.join(', ')}`);
+  }
+  return value as DumpFormat;
+}
+
+export const register: SubcommandModule['register'] = (program: Command, setExit) => {
+  program
+    .command('dump')
+    .description("print a schema's checked model (QEMU test-qapi format or JSON)")
+    .argument('<file>', 'schema file (QAPI source, YAML or query-qmp-schema JSON)')
+    .option('--format <format>', `output format: ${FORMATS.join(' | ')}`, parseFormat, 'qapi-test')
+    .option('--strict', "QEMU 10.2's rules exactly: doc comment style rules are errors too")
+    .action(async (file: string, opts: DumpCliOptions) => {
+      const { loadSchema } = await import('../../generator/load.js');
+      const schema = loadSchema(file, {
+        strict: opts.strict ?? false,
+        onWarning: (w) => process.stderr.write(`warning: ${w.message}\n`),
+      });
+      if (opts.format === 'json') {
+        const { dumpJson } = await import('../../tools/dump/json.js');
+        process.stdout.write(dumpJson(schema));
+      } else {
+        const { dumpQapiTest } = await import('../../tools/dump/qapi-test.js');
+        process.stdout.write(dumpQapiTest(schema));
+      }
+      setExit(0);
+    });
+};

@@ -1,0 +1,54 @@
+/**
+ * `qmp-ts verify --bindings DIR (--from-qemu BINARY [-- ARGS] | --introspection FILE)`:
+ * which commands, events and members of generated bindings a given QEMU lacks or types
+ * differently. Exit 1 when there is any, so CI can check an application against each QEMU
+ * it supports. The bindings' schema comes from the `qmp-schema.json` that `generate` writes.
+ */
+import { Option, type Command } from 'commander';
+import type { SubcommandModule } from '../main.js';
+
+interface VerifyCliOptions {
+  readonly bindings: string;
+  readonly fromQemu?: string;
+  readonly introspection?: string;
+  readonly format: 'text' | 'json';
+}
+
+export const register: SubcommandModule['register'] = (program: Command, setExit) => {
+  program
+    .command('verify')
+    .description('check generated bindings against a QEMU binary or a query-qmp-schema capture')
+    .requiredOption('--bindings <dir>', 'directory of generated bindings (holds qmp-schema.json)')
+    .option('--from-qemu <binary>', 'start this qemu-system-* or qemu-storage-daemon and ask its schema (arguments after --)')
+    .option('--introspection <file>', 'query-qmp-schema output (JSON) of the target')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
+    .action(async (qemuArgs: string[], opts: VerifyCliOptions) => {
+      if ((opts.fromQemu === undefined) === (opts.introspection === undefined)) {
+        throw new Error('give exactly one of --from-qemu BINARY or --introspection FILE');
+      }
+      if (qemuArgs.length > 0 && opts.fromQemu === undefined) throw new Error(`unexpected arguments: ${qemuArgs.join(' ')}`);
+      const [{ readRecord }, { introspectionToModel, readIntrospection }, { verifyBindings, formatVerifyText, problemCount }] = await Promise.all([
+        import('../../tools/diff/snapshot.js'),
+        import('../../generator/read/introspection.js'),
+        import('../../tools/diff/verify.js'),
+      ]);
+      const { record, file } = readRecord(opts.bindings);
+      const bindings = introspectionToModel(record.schema, file);
+      let target;
+      let targetName: string;
+      if (opts.fromQemu !== undefined) {
+        const { captureIntrospection } = await import('../../tools/capture.js');
+        const cap = await captureIntrospection(opts.fromQemu, qemuArgs);
+        const { major, minor, micro } = cap.version.qemu;
+        targetName = `${opts.fromQemu} (QEMU ${major}.${minor}.${micro})`;
+        target = introspectionToModel(cap.schema, opts.fromQemu);
+      } else {
+        targetName = opts.introspection!;
+        target = readIntrospection(opts.introspection!);
+      }
+      const report = verifyBindings(opts.bindings, record, bindings, target, targetName);
+      process.stdout.write(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatVerifyText(report));
+      setExit(problemCount(report) > 0 ? 1 : 0);
+    });
+};

@@ -1,0 +1,176 @@
+/**
+ * `qmp-ts package`: a complete npm package of bindings for one schema.
+ *
+ *   DIR/package.json       ESM, `exports` with types, `sideEffects: false`, the schema's hash
+ *                          and source under `qmpSchema`
+ *   DIR/dist/*.js, *.d.ts  the compiled bindings (and `dist/runtime/` when bundled)
+ *   DIR/qmp-schema.json    the schema in query-qmp-schema form (for `qmp-ts verify`)
+ *   DIR/README.md          install, use, schema provenance, every command and event
+ *   DIR/src/               the generated TypeScript (not published)
+ *
+ * The runtime is bundled (default: the package has no dependencies) or a dependency on
+ * `qmp-ts` (`qmp-ts/runtime`).
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { QapiError } from '../../generator/diagnostics.js';
+import { RECORD_FILE } from '../diff/snapshot.js';
+import type { NameFilter } from '../../generator/emit/select.js';
+import type { Schema } from '../../generator/model/types.js';
+import { ownVersion } from '../../generator/version.js';
+import { compile } from './compile.js';
+import { renderReadme } from './readme.js';
+import { prepareRuntime } from './runtime.js';
+
+export type RuntimeMode = 'bundled' | 'dependency';
+
+export interface PackageOptions {
+  readonly name: string;
+  readonly version: string;
+  readonly out: string;
+  readonly runtime?: RuntimeMode;
+  /** The generated client class (default `QmpApi`). */
+  readonly client?: string;
+  readonly commands?: NameFilter;
+  readonly events?: NameFilter;
+  /** SPDX license of the package (default GPL-2.0-or-later: the docs come from QEMU's schema). */
+  readonly license?: string;
+  readonly description?: string;
+}
+
+export interface PackageResult {
+  readonly out: string;
+  /** Files of the package (relative, posix), `src/` excluded. */
+  readonly files: readonly string[];
+  readonly commands: number;
+  readonly events: number;
+}
+
+// npm's rules: lower case, URL-safe, at most 214 characters, optional @scope/.
+const NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+function checkOptions(o: PackageOptions): void {
+  if (o.name.length > 214 || !NAME.test(o.name)) {
+    throw new QapiError(undefined, `--name '${o.name}' is not a valid npm package name (lower case, e.g. @scope/qemu-qmp)`);
+  }
+  if (!SEMVER.test(o.version)) throw new QapiError(undefined, `--version '${o.version}' is not a semantic version (e.g. 1.0.0)`);
+}
+
+/** Refuses to clobber a directory that is not empty and not a package this command wrote. */
+function prepareOut(out: string): void {
+  if (!existsSync(out)) {
+    mkdirSync(out, { recursive: true });
+    return;
+  }
+  const entries = readdirSync(out);
+  if (entries.length === 0) return;
+  const pkgFile = path.join(out, 'package.json');
+  const ours = existsSync(pkgFile) && (JSON.parse(readFileSync(pkgFile, 'utf8')) as { qmpSchema?: unknown }).qmpSchema !== undefined;
+  if (!ours) throw new QapiError({ file: out }, 'output directory is not empty and was not written by qmp-ts package');
+  for (const d of ['dist', 'src']) rmSync(path.join(out, d), { recursive: true, force: true });
+}
+
+function listFiles(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? listFiles(p, base) : [path.relative(base, p).split(path.sep).join('/')];
+  });
+}
+
+export async function buildPackage(schema: Schema, o: PackageOptions): Promise<PackageResult> {
+  checkOptions(o);
+  const mode: RuntimeMode = o.runtime ?? 'bundled';
+  const out = path.resolve(o.out);
+  prepareOut(out);
+  const scratch = mkdtempSync(path.join(tmpdir(), 'qmp-ts-package-'));
+  try {
+    const [{ generateFromModel }, { select }, { nameSchema, DEFAULT_FIXED_NAMES }] = await Promise.all([
+      import('../../generator/generate.js'),
+      import('../../generator/emit/select.js'),
+      import('../../generator/names/index.js'),
+    ]);
+    const runtime = prepareRuntime(scratch);
+    const src = path.join(out, 'src');
+    const dist = path.join(out, 'dist');
+    const client = o.client ?? DEFAULT_FIXED_NAMES.client;
+    await generateFromModel(schema, {
+      output: src,
+      runtime: mode === 'bundled' ? './runtime/index.js' : 'qmp-ts/runtime',
+      layout: 'single',
+      client,
+      ...(o.commands ? { commands: o.commands } : {}),
+      ...(o.events ? { events: o.events } : {}),
+    });
+    renameSync(path.join(src, RECORD_FILE), path.join(out, RECORD_FILE));
+
+    const generated = readdirSync(src).filter((f) => f.endsWith('.ts')).map((f) => path.join(src, f));
+    const inGenerated = (f: string): boolean => path.resolve(f).startsWith(src + path.sep) && !path.resolve(f).startsWith(path.join(src, 'runtime') + path.sep);
+    if (mode === 'bundled') {
+      // Declarations next to the sources for compiling; JavaScript and declarations shipped.
+      mkdirSync(path.join(src, 'runtime'), { recursive: true });
+      mkdirSync(path.join(dist, 'runtime'), { recursive: true });
+      for (const f of runtime.files) {
+        if (f.endsWith('.d.ts')) copyFileSync(path.join(runtime.dir, f), path.join(src, 'runtime', f));
+        copyFileSync(path.join(runtime.dir, f), path.join(dist, 'runtime', f));
+      }
+      compile({ rootDir: src, outDir: dist, files: generated, checkOnly: inGenerated });
+    } else {
+      compile({ rootDir: src, outDir: dist, files: generated, paths: { 'qmp-ts/runtime': path.join(runtime.dir, 'index.d.ts') }, checkOnly: inGenerated });
+    }
+
+    const version = ownVersion();
+    const selection = select(schema, o.commands, o.events);
+    const names = nameSchema(schema, selection.types, selection.commands, { ...DEFAULT_FIXED_NAMES, client });
+    writeFileSync(
+      path.join(out, 'README.md'),
+      renderReadme({
+        name: o.name,
+        version: o.version,
+        generator: `qmp-ts ${version}`,
+        schema,
+        commands: selection.commands,
+        events: selection.events,
+        methodName: (c) => names.methodName(c),
+        client,
+        runtime: mode,
+      }),
+    );
+    writeFileSync(path.join(out, 'package.json'), JSON.stringify(manifest(schema, o, mode, version), null, 2) + '\n');
+    const files = ['package.json', 'README.md', RECORD_FILE, ...listFiles(dist).map((f) => `dist/${f}`)].sort();
+    return { out, files, commands: selection.commands.length, events: selection.events.length };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function manifest(schema: Schema, o: PackageOptions, mode: RuntimeMode, version: string): Record<string, unknown> {
+  const entry = { types: './dist/index.d.ts', default: './dist/index.js' };
+  // As the user named them (relative to the working directory): local, but the hash is what identifies the schema.
+  const source = schema.source.files.map((f) => (path.isAbsolute(f) ? path.relative(process.cwd(), f) || f : f).split(path.sep).join('/'));
+  return {
+    name: o.name,
+    version: o.version,
+    description:
+      o.description ?? `Typed QMP bindings for QEMU, generated by qmp-ts from ${path.basename(schema.source.files[0] ?? 'a QAPI schema')}`,
+    license: o.license ?? 'GPL-2.0-or-later',
+    type: 'module',
+    main: './dist/index.js',
+    types: './dist/index.d.ts',
+    exports: {
+      '.': entry,
+      ...(mode === 'bundled' ? { './runtime': { types: './dist/runtime/index.d.ts', default: './dist/runtime/index.js' } } : {}),
+      './qmp-schema.json': './qmp-schema.json',
+      './package.json': './package.json',
+    },
+    // For TypeScript's old `moduleResolution: node`, which ignores `exports`.
+    ...(mode === 'bundled' ? { typesVersions: { '*': { runtime: ['./dist/runtime/index.d.ts'] } } } : {}),
+    sideEffects: false,
+    files: ['dist', RECORD_FILE],
+    engines: { node: '>=20' },
+    keywords: ['qemu', 'qmp', 'qapi'],
+    ...(mode === 'dependency' ? { dependencies: { 'qmp-ts': `^${version}` } } : {}),
+    qmpSchema: { format: schema.source.format, source, sha256: schema.source.hash, generator: `qmp-ts ${version}` },
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * `help` and `help COMMAND`: the argument list comes from the live schema; doc comments
+ * come from the source schema given with `--schema`, matched by command and member name.
+ */
+import type { Command, Member, Schema, Type } from '../../generator/model/types.js';
+import { isDeprecated, isUnstable } from '../../generator/model/types.js';
+import type { Colors } from './format.js';
+import { describeType, type ShellSchema } from './schema-view.js';
+
+export function helpText(schema: ShellSchema, topic: string | undefined, c: Colors): string {
+  if (topic === undefined) return overview(schema, c);
+  if (!schema.commands.has(topic)) {
+    const near = suggest(topic, [...schema.commands.keys()]);
+    return `${c.red('unknown command')} '${topic}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}`;
+  }
+  return commandHelp(topic, schema.commands.get(topic), schema.docs, c);
+}
+
+function overview(schema: ShellSchema, c: Colors): string {
+  const names = [...schema.commands.keys()].sort();
+  const width = Math.max(...names.map((n) => n.length), 1) + 2;
+  const perRow = Math.max(1, Math.floor(100 / width));
+  const rows: string[] = [];
+  for (let i = 0; i < names.length; i += perRow) {
+    rows.push(names.slice(i, i + perRow).map((n) => n.padEnd(width)).join('').trimEnd());
+  }
+  return [
+    `${c.bold('Usage:')} COMMAND [KEY=VALUE ...]   e.g. blockdev-add driver=null-co node-name=n0 size=1G`,
+    '       {"execute": COMMAND, "arguments": {...}}   raw QMP JSON',
+    '       help COMMAND    arguments and documentation of a command',
+    '       quit            leave (or Ctrl-D)',
+    'Nested members and list elements: file.driver=file keys.0.type=qcode. Tab completes.',
+    '',
+    c.bold(`Commands (${names.length}):`),
+    ...rows,
+  ].join('\n');
+}
+
+/** Command names close to `word` (same prefix, or a small edit distance). */
+export function suggest(word: string, names: readonly string[]): string[] {
+  const scored = names
+    .map((n) => ({ n, d: n.startsWith(word) ? 0 : distance(word, n) }))
+    .filter((s) => s.d <= Math.max(2, Math.floor(word.length / 4)))
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
+  return scored.slice(0, 5).map((s) => s.n);
+}
+
+function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+function flags(node: { readonly features: readonly { name: string }[] }, c: Colors): string {
+  const out: string[] = [];
+  if (isDeprecated(node)) out.push(c.yellow('deprecated'));
+  if (isUnstable(node)) out.push(c.yellow('unstable'));
+  return out.length ? ` (${out.join(', ')})` : '';
+}
+
+/** The member `name` of `docCmd`'s arguments in the docs schema (union branches too). */
+function docMember(docCmd: Command | undefined, name: string): Member | undefined {
+  const args = docCmd?.arguments;
+  if (!args) return undefined;
+  const found = args.members.find((m) => m.name === name);
+  if (found) return found;
+  if (args.kind === 'union') {
+    for (const b of args.branches) {
+      const m = b.type.members.find((x) => x.name === name);
+      if (m) return m;
+    }
+  }
+  return undefined;
+}
+
+/** Introspection hides type names; the source schema, when given, has the real ones. */
+function memberType(m: Member, doc: Member | undefined): string {
+  if (doc && doc.type.kind === m.type.kind && m.type.kind !== 'builtin' && m.type.kind !== 'enum') return describeType(doc.type);
+  return describeType(m.type);
+}
+
+function memberLines(members: readonly Member[], docCmd: Command | undefined, indent: string, c: Colors): string[] {
+  const width = Math.max(...members.map((m) => m.name.length + (m.optional ? 1 : 0)), 0);
+  return members.map((m) => {
+    const name = m.optional ? `${m.name}?` : m.name;
+    const doc = docMember(docCmd, m.name);
+    const docText = doc?.doc ? `  ${c.dim(oneLine(doc.doc))}` : '';
+    return `${indent}${c.cyan(name.padEnd(width))}  ${memberType(m, doc)}${flags(m, c)}${docText}`;
+  });
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 100 ? `${flat.slice(0, 97)}...` : flat;
+}
+
+function commandHelp(name: string, cmd: Command | undefined, docs: Schema | undefined, c: Colors): string {
+  const docCmd = docs?.commands.get(name);
+  const lines: string[] = [c.bold(name) + (cmd ? flags(cmd, c) : '')];
+  const doc = docCmd?.doc ?? cmd?.doc;
+  if (doc?.body.trim()) lines.push('', doc.body.trim());
+  if (!cmd) {
+    lines.push('', c.dim('(the peer lists this command but its arguments are unknown; give --schema FILE)'));
+    return lines.join('\n');
+  }
+  const args = cmd.arguments;
+  lines.push('');
+  if (!args || args.members.length + (args.kind === 'union' ? args.branches.length : 0) === 0) {
+    lines.push('Arguments: none');
+  } else {
+    lines.push('Arguments:');
+    lines.push(...memberLines(args.members, docCmd, '  ', c));
+    if (args.kind === 'union') {
+      for (const b of args.branches) {
+        if (b.type.members.length === 0) continue;
+        lines.push(`  when ${args.discriminator}=${b.value}:`);
+        lines.push(...memberLines(b.type.members, docCmd, '    ', c));
+      }
+    }
+  }
+  if (cmd.returns) lines.push('', `Returns: ${describeReturn(cmd.returns)}`);
+  if (doc?.returns) lines.push(`  ${c.dim(oneLine(doc.returns))}`);
+  if (doc?.since) lines.push(`Since: ${doc.since.trim()}`);
+  if (cmd.allowOob) lines.push('Allows out-of-band execution ({"exec-oob": ...}).');
+  return lines.join('\n');
+}
+
+function describeReturn(t: Type): string {
+  if (t.kind === 'struct' && t.members.length) {
+    return `{ ${t.members.map((m) => `${m.name}${m.optional ? '?' : ''}: ${describeType(m.type, 2)}`).join(', ')} }`;
+  }
+  return describeType(t);
+}

@@ -1,0 +1,178 @@
+/**
+ * `qmp-ts generate --watch`: regenerate when a schema file (includes too) or the config
+ * changes. Each cycle reloads the targets (so config edits apply), rereads each schema,
+ * prints what changed in the schema in brief (the `diff` summary and its first lines), and
+ * rewrites only the files whose bytes change (`generate` skips the rest, and reuses the
+ * formatting of files whose unformatted text is unchanged). A schema error prints the
+ * located message and leaves the last good output in place.
+ *
+ * Directories are watched rather than files: editors often save by writing a new file and
+ * renaming it over the old one, which ends a watch on the file itself.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import type { GenerateTarget } from '../generator/config.js';
+import { diffSchemas, summaryLine, SEVERITIES, type SchemaChange } from './diff/index.js';
+import type { Schema } from '../generator/model/types.js';
+
+export interface WatchOptions {
+  /** The targets; called at the start and again on every change (re-reading the config). */
+  readonly targets: () => Promise<readonly GenerateTarget[]> | readonly GenerateTarget[];
+  /** The config file to watch, when the targets come from one. */
+  readonly configFile?: string;
+  /** Where the progress lines go (default: stderr). */
+  readonly log?: (line: string) => void;
+  /** Quiet period after a change before regenerating, ms (default 100). */
+  readonly debounceMs?: number;
+  /** Ends the watch. */
+  readonly signal?: AbortSignal;
+  /** Prettier workers (default 0: format in this thread, no worker start-up per cycle). */
+  readonly workers?: number;
+  /** Called after each cycle (tests wait on it). */
+  readonly onCycle?: (cycle: WatchCycle) => void;
+}
+
+export interface WatchCycle {
+  readonly number: number;
+  /** The files whose change triggered it (empty for the first cycle). */
+  readonly trigger: readonly string[];
+  readonly targets: readonly TargetOutcome[];
+  /** Set when the targets themselves (the config) could not be read. */
+  readonly error?: string;
+}
+
+export type TargetOutcome =
+  | {
+      readonly output: string;
+      readonly ok: true;
+      /** Files whose bytes changed (every header names the input's hash, so any schema edit touches all). */
+      readonly written: readonly string[];
+      /** Files whose formatted body was reused: their generated text did not change. */
+      readonly reused: number;
+      readonly summary: string;
+      readonly changes: readonly SchemaChange[];
+    }
+  | { readonly output: string; readonly ok: false; readonly error: string };
+
+const BRIEF_LINES = 8;
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Watches and regenerates until `signal` aborts. Resolves then. */
+export async function watchGenerate(options: WatchOptions): Promise<void> {
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const debounceMs = options.debounceMs ?? 100;
+  const [{ loadTarget, generateFromModel }] = await Promise.all([import('../generator/generate.js')]);
+  const previous = new Map<string, Schema>();
+  const watched = new Map<string, FSWatcher>(); // directory -> watcher
+  let files = new Set<string>(); // absolute paths that trigger a cycle
+  let pending = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | undefined;
+  let cycleNo = 0;
+  let stopped = false;
+
+  const onFsEvent = (dir: string, name: string | Buffer | null): void => {
+    if (stopped) return;
+    const full = name === null ? undefined : path.join(dir, String(name));
+    // Without a name (some platforms) any file of the directory may have changed.
+    const hit = full === undefined ? [...files].filter((f) => path.dirname(f) === dir) : files.has(full) ? [full] : [];
+    if (hit.length === 0) return;
+    for (const f of hit) pending.add(f);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(kick, debounceMs);
+  };
+
+  const rewatch = (next: Set<string>): void => {
+    files = next;
+    const dirs = new Set([...next].map((f) => path.dirname(f)));
+    for (const [dir, w] of watched) {
+      if (!dirs.has(dir)) {
+        w.close();
+        watched.delete(dir);
+      }
+    }
+    for (const dir of dirs) {
+      if (watched.has(dir)) continue;
+      try {
+        watched.set(dir, watch(dir, (_event, name) => onFsEvent(dir, name)));
+      } catch (e) {
+        log(`[watch] cannot watch ${dir}: ${errorText(e)}`);
+      }
+    }
+  };
+
+  const cycle = async (trigger: readonly string[]): Promise<void> => {
+    const number = ++cycleNo;
+    if (trigger.length) log(`[watch] changed: ${trigger.map((f) => path.relative(process.cwd(), f) || f).join(', ')}`);
+    const nextFiles = new Set<string>(options.configFile ? [path.resolve(options.configFile)] : []);
+    let targets: readonly GenerateTarget[];
+    try {
+      targets = await options.targets();
+    } catch (e) {
+      log(`[watch] error in the configuration, keeping the last good output:\n${errorText(e)}`);
+      for (const f of files) nextFiles.add(f); // keep watching what we had
+      rewatch(nextFiles);
+      options.onCycle?.({ number, trigger, targets: [], error: errorText(e) });
+      return;
+    }
+    const outcomes: TargetOutcome[] = [];
+    const configChanged = options.configFile !== undefined && trigger.includes(path.resolve(options.configFile));
+    for (const target of targets) {
+      const out = path.relative(process.cwd(), target.output) || '.';
+      const inputFile = 'schema' in target ? target.schema : 'introspection' in target ? target.introspection : undefined;
+      if (inputFile !== undefined) nextFiles.add(path.resolve(inputFile));
+      const last = previous.get(target.output);
+      for (const f of last?.source.files ?? []) nextFiles.add(path.resolve(f));
+      if ('fromQemu' in target && last && !configChanged) continue; // a live QEMU's schema does not change with files on disk
+      try {
+        const schema = await loadTarget(target);
+        for (const f of schema.source.files) nextFiles.add(path.resolve(f));
+        const result = await generateFromModel(schema, target, { workers: options.workers ?? 0 });
+        const d = last ? diffSchemas(last, schema) : undefined;
+        previous.set(target.output, schema);
+        const summary = d ? `schema: ${summaryLine(d)}` : `schema: ${schema.commands.size} commands, ${schema.events.size} events`;
+        log(
+          `[watch] ${out}: ${result.changed.length} written (${result.reused} with unchanged bodies), ${result.unchanged} unchanged${result.removed.length ? `, ${result.removed.length} removed` : ''}; ${summary}`,
+        );
+        const changes = d ? [...d.changes].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)) : [];
+        for (const c of changes.slice(0, BRIEF_LINES)) log(`  ${c.severity}: ${c.path}: ${c.message}`);
+        if (changes.length > BRIEF_LINES) log(`  ... and ${changes.length - BRIEF_LINES} more (qmp-ts diff for all)`);
+        outcomes.push({ output: target.output, ok: true, written: result.changed, reused: result.reused, summary, changes });
+      } catch (e) {
+        log(`[watch] ${out}: schema error, keeping the last good output:\n${errorText(e)}`);
+        outcomes.push({ output: target.output, ok: false, error: errorText(e) });
+      }
+    }
+    rewatch(nextFiles);
+    options.onCycle?.({ number, trigger, targets: outcomes });
+  };
+
+  function kick(): void {
+    timer = undefined;
+    if (stopped) return;
+    if (running) return; // the running cycle picks pending changes up when it ends
+    const trigger = [...pending];
+    pending = new Set();
+    running = cycle(trigger).finally(() => {
+      running = undefined;
+      if (pending.size > 0 && !stopped) kick();
+    });
+  }
+
+  await cycle([]);
+  log('[watch] watching for changes (Ctrl-C to stop)');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      for (const w of watched.values()) w.close();
+      watched.clear();
+      void (running ?? Promise.resolve()).then(() => resolve());
+    };
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
+  });
+}
