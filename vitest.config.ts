@@ -1,10 +1,43 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const runtimeSource = (file: string): string => fileURLToPath(new URL(`./runtime/${file}`, import.meta.url));
+
+/**
+ * Tests that need more than Node: a real QEMU, a pty or tmux, or npm and the registry
+ * (packing, installing, cloning). The rest is the unit suite.
+ */
+const needsSystem = [
+  'test/capture.test.ts',
+  'test/e2e-bindings.test.ts',
+  'test/probe.test.ts',
+  'test/runtime-agent.test.ts',
+  'test/runtime-qemu.test.ts',
+  'test/shell-peers.test.ts',
+  'test/shell-pty.test.ts',
+  'test/validate-qemu.test.ts',
+  'test/verify.test.ts',
+  'test/package.test.ts',
+  'test/adopt-clone.test.ts',
+  'test/adopt-install.test.ts',
+];
+
 export default defineConfig({
+  // Like tsconfig.json's `paths`: tests run the runtime's sources, not its build.
+  resolve: {
+    alias: [
+      { find: /^@qmp-ts\/runtime$/, replacement: runtimeSource('index.ts') },
+      { find: /^@qmp-ts\/runtime\/internal$/, replacement: runtimeSource('internal.ts') },
+    ],
+  },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // `vitest run` runs both; `npm run test:unit` only the first.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: needsSystem } },
+      { extends: true, test: { name: 'system', include: needsSystem } },
+    ],
   },
 });

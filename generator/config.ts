@@ -8,7 +8,7 @@
  *     output: src/qmp                         # relative to this file
  *     commands: { include: ['query-*', 'blockdev-*'], exclude: ['x-*'] }
  *     events: { exclude: ['VSERPORT_CHANGE'] }
- *     runtime: qmp-ts/runtime                 # or a path relative to `output`
+ *     runtime: '@qmp-ts/runtime'               # or a path relative to `output`
  *     layout: modules                         # single | modules
  *     client: Qemu                            # name of the generated client class
  *   - introspection: captured.json

@@ -6,7 +6,7 @@
  * await generate({ schema: 'qapi/qapi-schema.json', output: 'src/qmp' });
  * ```
  *
- * The runtime client is `qmp-ts/runtime`.
+ * The runtime client is `@qmp-ts/runtime`.
  */
 export {
   generate,

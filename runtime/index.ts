@@ -1,5 +1,6 @@
+/// <reference types="node" preserve="true" />
 /**
- * qmp-ts/runtime: a dependency-free client for QEMU's machine protocol (QMP), for QEMU,
+ * @qmp-ts/runtime: a dependency-free client for QEMU's machine protocol (QMP), for QEMU,
  * qemu-storage-daemon and the QEMU guest agent.
  */
 export {
@@ -62,10 +63,3 @@ export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo, type P
 export { LineSplitter, type LineSink, type LineSplitterOptions } from './framing.js';
 export type { ConnectTarget, StreamFactory } from './transport.js';
 export * from './typed.js';
-export {
-  runtimeSymbols,
-  typedClientMembers,
-  DEFAULT_RUNTIME_SPECIFIER,
-  type RuntimeSymbol,
-  type RuntimeSymbolName,
-} from './symbols.js';

@@ -30,7 +30,7 @@ export const runtimeSymbols = {
 export type RuntimeSymbolName = keyof typeof runtimeSymbols;
 
 /** The import specifier generated code uses for the runtime unless configured otherwise. */
-export const DEFAULT_RUNTIME_SPECIFIER = 'qmp-ts/runtime';
+export const DEFAULT_RUNTIME_SPECIFIER = '@qmp-ts/runtime';
 
 /**
  * Members of the typed client that command methods must not replace. A command whose method

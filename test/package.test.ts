@@ -150,13 +150,14 @@ describe('qmp-ts package (runtime bundled)', () => {
 });
 
 describe('qmp-ts package (runtime as a dependency)', () => {
-  it('depends on qmp-ts, compiles against qmp-ts/runtime and passes publint and attw', async () => {
+  it('depends on @qmp-ts/runtime at its own version, compiles against it and passes publint and attw', async () => {
     const dep = path.join(work, 'qga');
     expect(
       await main(['package', '--schema', QGA_102, '--name', 'qga-qmp', '--version', '0.1.0', '--out', dep, '--runtime', 'dependency', '--client', 'GuestAgent']),
     ).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(dep, 'package.json'), 'utf8'));
-    expect(manifest.dependencies).toEqual({ 'qmp-ts': expect.stringMatching(/^\^\d+\.\d+\.\d+$/) });
+    const runtimeVersion = JSON.parse(readFileSync(path.join(repo, 'runtime/package.json'), 'utf8')).version;
+    expect(manifest.dependencies).toEqual({ '@qmp-ts/runtime': `^${runtimeVersion}` });
     expect(manifest.exports['./runtime']).toBeUndefined();
     expect(readFileSync(path.join(dep, 'dist/client.js'), 'utf8')).toContain("from 'qmp-ts/runtime'");
     expect(readFileSync(path.join(dep, 'dist/client.d.ts'), 'utf8')).toContain('class GuestAgent');
@@ -168,9 +169,9 @@ describe('qmp-ts package (runtime as a dependency)', () => {
     expect(await attwProblems(dep)).toEqual([]);
   }, 180_000);
 
-  it('installs next to qmp-ts into a fresh project that type-checks and runs a call against the real QEMU', async () => {
-    // qmp-ts itself comes from this checkout (linked; its dist/ is built by `npm test`).
-    expect(existsSync(path.join(repo, 'dist/runtime/index.d.ts')), 'dist/ is missing: run npm run build').toBe(true);
+  it('installs next to @qmp-ts/runtime into a fresh project that type-checks and runs a call against the real QEMU', async () => {
+    // The runtime comes from this checkout (linked; its dist/ is built by `npm test`).
+    expect(existsSync(path.join(repo, 'runtime/dist/index.d.ts')), 'runtime/dist/ is missing: run npm run build').toBe(true);
     const dep = path.join(work, 'qemu72-dep');
     expect(await main(['package', '--schema', CAPTURE_72, '--name', 'qemu72', '--version', '1.0.0', '--out', dep, '--runtime', 'dependency'])).toBe(0);
     const app = path.join(work, 'app-dep');

@@ -60,7 +60,7 @@ describe('generate --watch', () => {
     const out = path.join(dir, 'out');
     writeFileSync(main, MAIN);
     writeFileSync(sub, SUB);
-    const w = startWatch({ targets: () => [{ schema: main, output: out, runtime: 'qmp-ts/runtime' }] });
+    const w = startWatch({ targets: () => [{ schema: main, output: out, runtime: '@qmp-ts/runtime' }] });
     try {
       const first = await w.next();
       expect(first.targets[0]).toMatchObject({ ok: true });
@@ -115,13 +115,13 @@ describe('generate --watch', () => {
     writeFileSync(schema, MAIN);
     writeFileSync(path.join(dir, 'sub.json'), SUB);
     const config = path.join(dir, 'qmp-ts.config.yaml');
-    writeFileSync(config, 'schema: main.json\noutput: out\nruntime: qmp-ts/runtime\nclient: FirstApi\n');
+    writeFileSync(config, 'schema: main.json\noutput: out\nruntime: "@qmp-ts/runtime"\nclient: FirstApi\n');
     const w = startWatch({ targets: () => readConfig(config), configFile: config });
     try {
       await w.next();
       const client = path.join(dir, 'out', 'client.ts');
       expect(readFileSync(client, 'utf8')).toContain('class FirstApi');
-      writeFileSync(config, 'schema: main.json\noutput: out\nruntime: qmp-ts/runtime\nclient: SecondApi\n');
+      writeFileSync(config, 'schema: main.json\noutput: out\nruntime: "@qmp-ts/runtime"\nclient: SecondApi\n');
       const c = await w.next();
       expect(c.trigger).toEqual([config]);
       expect(c.targets[0]).toMatchObject({ ok: true, summary: 'schema: no changes' });

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { QmpClient, type QmpVersion } from '../runtime/client.js';
+import { QmpClient, type QmpVersion } from '@qmp-ts/runtime';
 import type { Schema } from '../generator/model/types.js';
 import { introspectionToModel } from '../generator/read/introspection.js';
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { GenerateTarget } from '../generator/config.js';
 import { diffSchemas, summaryLine, SEVERITIES, type SchemaChange } from './diff/index.js';
 import type { Schema } from '../generator/model/types.js';
+import { displayPath } from '../generator/display-path.js';
 
 export interface WatchOptions {
   /** The targets; called at the start and again on every change (re-reading the config). */
@@ -106,7 +107,7 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
 
   const cycle = async (trigger: readonly string[]): Promise<void> => {
     const number = ++cycleNo;
-    if (trigger.length) log(`[watch] changed: ${trigger.map((f) => path.relative(process.cwd(), f) || f).join(', ')}`);
+    if (trigger.length) log(`[watch] changed: ${trigger.map((f) => displayPath(f)).join(', ')}`);
     const nextFiles = new Set<string>(options.configFile ? [path.resolve(options.configFile)] : []);
     let targets: readonly GenerateTarget[];
     try {
@@ -121,7 +122,7 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
     const outcomes: TargetOutcome[] = [];
     const configChanged = options.configFile !== undefined && trigger.includes(path.resolve(options.configFile));
     for (const target of targets) {
-      const out = path.relative(process.cwd(), target.output) || '.';
+      const out = displayPath(path.resolve(target.output));
       const inputFile = 'schema' in target ? target.schema : 'introspection' in target ? target.introspection : undefined;
       if (inputFile !== undefined) nextFiles.add(path.resolve(inputFile));
       const last = previous.get(target.output);

@@ -1,7 +1,7 @@
 /**
  * `qmp-ts package --schema FILE --name @scope/qemu-qmp --version X --out DIR`: a complete
  * npm package of typed bindings (compiled ESM + declarations, README from the schema, the
- * schema's hash and source recorded). `--runtime dependency` depends on qmp-ts instead of
+ * schema's hash and source recorded). `--runtime dependency` depends on @qmp-ts/runtime instead of
  * bundling the runtime.
  */
 import { Option, type Command } from 'commander';
@@ -30,7 +30,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .requiredOption('--name <name>', 'npm package name, e.g. @scope/qemu-qmp')
     .requiredOption('--version <version>', 'package version (semver)')
     .requiredOption('-o, --out <dir>', 'output directory (created; only a previous package is replaced)')
-    .addOption(new Option('--runtime <mode>', 'bundle the runtime, or depend on qmp-ts').choices(['bundled', 'dependency']).default('bundled'))
+    .addOption(new Option('--runtime <mode>', 'bundle the runtime, or depend on @qmp-ts/runtime').choices(['bundled', 'dependency']).default('bundled'))
     .option('--client <name>', 'name of the client class (default QmpApi)')
     .option('--include <glob...>', 'only these commands')
     .option('--exclude <glob...>', 'not these commands')

@@ -42,6 +42,7 @@ import {
   type UnionExpr,
 } from './exprs.js';
 import { modelPragmas, toCheckPragmas } from './pragmas.js';
+import { displayPath } from '../display-path.js';
 
 export const BUILTIN_MODULE = './builtin';
 
@@ -349,7 +350,7 @@ export function withStackGuard<T>(file: string, fn: () => T): T {
 /** Checks a parsed schema as QEMU does; throws `QapiError` on the first error. */
 export function checkSchema(parsed: ParsedSchema, options: CheckOptions = {}): CheckedSchema {
   const first = parsed.files[0];
-  const mainFile = options.mainFile ?? (first !== undefined ? path.relative(process.cwd(), first) : 'schema.json');
+  const mainFile = options.mainFile ?? (first !== undefined ? displayPath(first) : 'schema.json');
   return withStackGuard(mainFile, () => checkSchemaUnguarded(parsed, mainFile, options));
 }
 

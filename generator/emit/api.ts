@@ -6,7 +6,7 @@ import type { StatementStructures } from 'ts-morph';
 import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
 import type { Command, Event, StructType, UnionType } from '../model/types.js';
 import { camelCase, propertyKey, stringLiteral } from '../names/index.js';
-import { CommandFlag } from '../../runtime/symbols.js';
+import { CommandFlag } from '@qmp-ts/runtime/internal';
 import { docs } from './docs.js';
 import type { FileScope } from './scope.js';
 

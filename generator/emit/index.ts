@@ -13,7 +13,7 @@ import type { StatementStructures } from 'ts-morph';
 import { printStructure, StructureKind } from './ts-morph.js';
 import type { Schema } from '../model/types.js';
 import { DEFAULT_FIXED_NAMES, nameSchema, type FixedNames, type NamedType } from '../names/index.js';
-import { DEFAULT_RUNTIME_SPECIFIER } from '../../runtime/symbols.js';
+import { DEFAULT_RUNTIME_SPECIFIER } from '@qmp-ts/runtime/internal';
 import { clientFile, commandsFile, eventsFile } from './api.js';
 import { FileScope, relativeSpecifier, type Layout } from './scope.js';
 import { select, type NameFilter } from './select.js';
@@ -28,7 +28,7 @@ export type FileLayout = 'single' | 'modules';
 
 export interface EmitOptions {
   /**
-   * How generated code imports the runtime: a package specifier (`qmp-ts/runtime`, the
+   * How generated code imports the runtime: a package specifier (`@qmp-ts/runtime`, the
    * default) or a path relative to the output directory (`../../runtime/index.js`).
    */
   readonly runtime?: string;

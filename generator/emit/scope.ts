@@ -7,7 +7,7 @@ import type { ImportDeclarationStructure } from 'ts-morph';
 import { StructureKind } from './ts-morph.js';
 import type { Type } from '../model/types.js';
 import type { Names, NamedType } from '../names/index.js';
-import { runtimeSymbols, type RuntimeSymbolName } from '../../runtime/symbols.js';
+import { runtimeSymbols, type RuntimeSymbolName } from '@qmp-ts/runtime/internal';
 
 export interface Layout {
   /** The file (relative to the output directory, posix) that declares `t`. */

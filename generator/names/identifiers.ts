@@ -62,8 +62,8 @@ export function stringLiteral(s: string): string {
 }
 
 /** The word rules shared with the runtime (it derives method names from wire names). */
-export { camelCase, nameWords, splitDownstream, type SplitName } from '../../runtime/symbols.js';
-import { nameWords, splitDownstream } from '../../runtime/symbols.js';
+export { camelCase, nameWords, splitDownstream, type SplitName } from '@qmp-ts/runtime/internal';
+import { nameWords, splitDownstream } from '@qmp-ts/runtime/internal';
 
 function capitalize(w: string): string {
   return w.charAt(0).toUpperCase() + w.slice(1);

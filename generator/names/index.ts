@@ -8,7 +8,7 @@
  */
 import { QapiError } from '../diagnostics.js';
 import type { Command, Definition, Event, Schema, StructType, Type, UnionType } from '../model/types.js';
-import { runtimeSymbols, typedClientMembers, type RuntimeSymbolName } from '../../runtime/symbols.js';
+import { runtimeSymbols, typedClientMembers, type RuntimeSymbolName } from '@qmp-ts/runtime/internal';
 import {
   OBJECT_MEMBER_NAMES,
   camelCase,

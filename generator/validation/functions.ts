@@ -8,8 +8,8 @@
  * The emitted text is the body of a function taking `(rt)` (helpers, see {@link FunctionRuntime})
  * and returning `{ check(typeIndex, value): Issue[] | null }`.
  */
-import { intRange } from '../../runtime/int-ranges.js';
-import type { TypeDesc, ValidatorTable, ValidationMode, MemberDesc } from '../../runtime/validate.js';
+import { intRange } from '@qmp-ts/runtime/internal';
+import type { TypeDesc, ValidatorTable, ValidationMode, MemberDesc } from '@qmp-ts/runtime';
 
 /** A failure as the generated code reports it; `rev` is the path, innermost first. */
 export interface GeneratedIssue { kind: string; expected: string; found: unknown; rev: (string | number)[] }

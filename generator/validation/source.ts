@@ -6,10 +6,10 @@
  * leaves a string literal alone). The call is marked `@__PURE__` so that bundlers drop the
  * table from a chunk that merely re-exports it: the generated client imports it dynamically.
  */
-import type { ValidatorTable } from '../../runtime/validate.js';
+import type { ValidatorTable } from '@qmp-ts/runtime';
 
 export interface TableSourceOptions {
-  /** Module specifier the generated file imports runtime types from (e.g. `qmp-ts/runtime`). */
+  /** Module specifier the generated file imports runtime types from (e.g. `@qmp-ts/runtime`). */
   readonly runtimeImport: string;
   /** Exported constant name. */
   readonly exportName?: string;

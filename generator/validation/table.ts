@@ -9,7 +9,7 @@
 import type {
   AlternateType, Command, Event, Member, Schema, StructType, Type, UnionType,
 } from '../model/types.js';
-import type { AlternateKey, MemberDesc, TypeDesc, ValidatorTable } from '../../runtime/validate.js';
+import type { AlternateKey, MemberDesc, TypeDesc, ValidatorTable } from '@qmp-ts/runtime';
 
 export interface TableOptions {
   /** Include every type of the schema, not only those reachable from commands and events. */

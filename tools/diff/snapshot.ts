@@ -14,6 +14,7 @@ import { QapiError } from '../../generator/diagnostics.js';
 import { compileFilter, type NameFilter } from '../../generator/emit/select.js';
 import type { Command, Event, Feature, Member, Schema, StructType, Type, UnionType } from '../../generator/model/types.js';
 import { parseJsonText } from '../../generator/read/json-syntax.js';
+import { displayPath } from '../../generator/display-path.js';
 
 export const RECORD_FILE = 'qmp-schema.json';
 
@@ -161,11 +162,10 @@ export function bindingsRecord(
   generator: string,
   keep?: { readonly commands?: (name: string) => boolean; readonly events?: (name: string) => boolean },
 ): BindingsRecord {
-  const rel = (f: string): string => (path.isAbsolute(f) ? path.relative(outputDir, f) : f).split(path.sep).join('/');
   return {
     $comment: 'Written by qmp-ts generate: the schema these bindings cover, in query-qmp-schema form. Read by qmp-ts verify.',
     generator,
-    source: { format: schema.source.format, files: schema.source.files.map(rel), hash: schema.source.hash },
+    source: { format: schema.source.format, files: schema.source.files.map((f) => displayPath(f, outputDir)), hash: schema.source.hash },
     schema: schemaToIntrospection(schema, keep),
   };
 }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { Definition, Member, Schema, Type } from '../../generator/model/types.js';
+import { displayPath } from '../../generator/display-path.js';
 
 export interface JsonDumpOptions {
   /** Directory the source file names are made relative to (default: the current one). */
@@ -100,7 +101,7 @@ export function schemaToJson(schema: Schema, options: JsonDumpOptions = {}): Jso
   return {
     source: {
       format: schema.source.format,
-      files: schema.source.files.map((f) => (path.isAbsolute(f) ? path.relative(baseDir, f) : f)),
+      files: schema.source.files.map((f) => displayPath(f, baseDir)),
       hash: schema.source.hash,
     },
     pragmas: plain(schema.pragmas),

@@ -9,7 +9,7 @@
  *   DIR/src/               the generated TypeScript (not published)
  *
  * The runtime is bundled (default: the package has no dependencies) or a dependency on
- * `qmp-ts` (`qmp-ts/runtime`).
+ * `@qmp-ts/runtime` at the version qmp-ts itself uses.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,8 @@ import type { Schema } from '../../generator/model/types.js';
 import { ownVersion } from '../../generator/version.js';
 import { compile } from './compile.js';
 import { renderReadme } from './readme.js';
-import { prepareRuntime } from './runtime.js';
+import { prepareRuntime, RUNTIME_PACKAGE } from './runtime.js';
+import { displayPath } from '../../generator/display-path.js';
 
 export type RuntimeMode = 'bundled' | 'dependency';
 
@@ -97,7 +98,7 @@ export async function buildPackage(schema: Schema, o: PackageOptions): Promise<P
     const client = o.client ?? DEFAULT_FIXED_NAMES.client;
     await generateFromModel(schema, {
       output: src,
-      runtime: mode === 'bundled' ? './runtime/index.js' : 'qmp-ts/runtime',
+      runtime: mode === 'bundled' ? './runtime/index.js' : RUNTIME_PACKAGE,
       layout: 'single',
       client,
       ...(o.commands ? { commands: o.commands } : {}),
@@ -117,7 +118,7 @@ export async function buildPackage(schema: Schema, o: PackageOptions): Promise<P
       }
       compile({ rootDir: src, outDir: dist, files: generated, checkOnly: inGenerated });
     } else {
-      compile({ rootDir: src, outDir: dist, files: generated, paths: { 'qmp-ts/runtime': path.join(runtime.dir, 'index.d.ts') }, checkOnly: inGenerated });
+      compile({ rootDir: src, outDir: dist, files: generated, paths: { [RUNTIME_PACKAGE]: path.join(runtime.dir, 'index.d.ts') }, checkOnly: inGenerated });
     }
 
     const version = ownVersion();
@@ -137,7 +138,7 @@ export async function buildPackage(schema: Schema, o: PackageOptions): Promise<P
         runtime: mode,
       }),
     );
-    writeFileSync(path.join(out, 'package.json'), JSON.stringify(manifest(schema, o, mode, version), null, 2) + '\n');
+    writeFileSync(path.join(out, 'package.json'), JSON.stringify(manifest(schema, o, mode, version, runtime.version), null, 2) + '\n');
     const files = ['package.json', 'README.md', RECORD_FILE, ...listFiles(dist).map((f) => `dist/${f}`)].sort();
     return { out, files, commands: selection.commands.length, events: selection.events.length };
   } finally {
@@ -145,10 +146,10 @@ export async function buildPackage(schema: Schema, o: PackageOptions): Promise<P
   }
 }
 
-function manifest(schema: Schema, o: PackageOptions, mode: RuntimeMode, version: string): Record<string, unknown> {
+function manifest(schema: Schema, o: PackageOptions, mode: RuntimeMode, version: string, runtimeVersion: string): Record<string, unknown> {
   const entry = { types: './dist/index.d.ts', default: './dist/index.js' };
-  // As the user named them (relative to the working directory): local, but the hash is what identifies the schema.
-  const source = schema.source.files.map((f) => (path.isAbsolute(f) ? path.relative(process.cwd(), f) || f : f).split(path.sep).join('/'));
+  // As the user named them (or relative to the working directory): local, but the hash is what identifies the schema.
+  const source = schema.source.files.map((f) => displayPath(f));
   return {
     name: o.name,
     version: o.version,
@@ -170,7 +171,7 @@ function manifest(schema: Schema, o: PackageOptions, mode: RuntimeMode, version:
     files: ['dist', RECORD_FILE],
     engines: { node: '>=20' },
     keywords: ['qemu', 'qmp', 'qapi'],
-    ...(mode === 'dependency' ? { dependencies: { 'qmp-ts': `^${version}` } } : {}),
+    ...(mode === 'dependency' ? { dependencies: { [RUNTIME_PACKAGE]: `^${runtimeVersion}` } } : {}),
     qmpSchema: { format: schema.source.format, source, sha256: schema.source.hash, generator: `qmp-ts ${version}` },
   };
 }

@@ -11,7 +11,7 @@ export interface CompileOptions {
   readonly rootDir: string;
   readonly outDir: string;
   readonly files: readonly string[];
-  /** Module specifier -> declaration file, for imports that are not installed (e.g. `qmp-ts/runtime`). */
+  /** Module specifier -> declaration file, for imports that are not installed (e.g. `@qmp-ts/runtime`). */
   readonly paths?: Readonly<Record<string, string>>;
   /** Only these files' diagnostics fail the build (the rest are lib-like). Default: all. */
   readonly checkOnly?: (file: string) => boolean;

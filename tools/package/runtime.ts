@@ -1,23 +1,29 @@
 /**
- * Finding the runtime's compiled JavaScript and declarations to bundle into (or compile a
- * package against): `dist/runtime` when qmp-ts runs compiled, or its TypeScript sources
- * compiled on the spot when it runs from source (tests, `tsx`).
+ * Finding the runtime package (`@qmp-ts/runtime`, a dependency of qmp-ts) to bundle into, or
+ * compile a package against: its `dist/` when installed, or its TypeScript sources compiled
+ * on the spot in this repository's workspace (tests, `tsx`), so they are never stale.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { compile } from './compile.js';
+
+export const RUNTIME_PACKAGE = '@qmp-ts/runtime';
 
 export interface RuntimeBuild {
   /** Directory holding `index.js`, `index.d.ts` and the rest of the runtime. */
   readonly dir: string;
   /** File names in `dir` to ship (`.js` and `.d.ts`). */
   readonly files: readonly string[];
+  /** The runtime package's version, for a package that depends on it. */
+  readonly version: string;
 }
 
-/** The runtime next to this module: `../../runtime` from `tools/package` or `dist/tools/package`. */
-export function runtimeLocation(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../runtime');
+/** The installed runtime package: its directory and version. */
+export function runtimePackage(): { readonly dir: string; readonly version: string } {
+  const manifest = createRequire(import.meta.url).resolve(`${RUNTIME_PACKAGE}/package.json`);
+  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+  return { dir: path.dirname(manifest), version };
 }
 
 function shipped(dir: string): string[] {
@@ -28,17 +34,18 @@ function shipped(dir: string): string[] {
 
 /** Compiled runtime files; `scratch` receives them when they must be compiled first. */
 export function prepareRuntime(scratch: string): RuntimeBuild {
-  const dir = runtimeLocation();
+  const { dir, version } = runtimePackage();
   if (existsSync(path.join(dir, 'index.ts'))) {
     const sources = readdirSync(dir)
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
       .map((f) => path.join(dir, f));
     const out = path.join(scratch, 'runtime');
     compile({ rootDir: dir, outDir: out, files: sources });
-    return { dir: out, files: shipped(out) };
+    return { dir: out, files: shipped(out), version };
   }
-  if (existsSync(path.join(dir, 'index.js')) && existsSync(path.join(dir, 'index.d.ts'))) {
-    return { dir, files: shipped(dir) };
+  const dist = path.join(dir, 'dist');
+  if (existsSync(path.join(dist, 'index.js')) && existsSync(path.join(dist, 'index.d.ts'))) {
+    return { dir: dist, files: shipped(dist), version };
   }
-  throw new Error(`the qmp-ts runtime was not found at ${dir} (neither sources nor compiled files)`);
+  throw new Error(`${RUNTIME_PACKAGE} at ${dir} has neither sources nor a build (dist/index.js)`);
 }

@@ -6,7 +6,7 @@
  * status 1 when any command failed or the connection was lost.
  */
 import { createInterface } from 'node:readline';
-import { stringifyJson } from '../../runtime/bigint-json.js';
+import { stringifyJson } from '@qmp-ts/runtime';
 import { EXIT_FAILED, EXIT_OK, type ShellContext } from './context.js';
 import { helpText } from './help.js';
 import { ConnectionLost, type Outcome } from './session.js';

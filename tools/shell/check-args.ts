@@ -3,7 +3,7 @@
  * (runtime/validate.ts over a descriptor table built from the peer's schema), with its JSON
  * paths shown in the friendly syntax the user typed (`arguments.keys[0].data` -> `keys.0.data`).
  */
-import { describeIssue, Validator, type ValidationIssue } from '../../runtime/validate.js';
+import { describeIssue, Validator, type ValidationIssue } from '@qmp-ts/runtime';
 import type { Schema } from '../../generator/model/types.js';
 import { buildValidatorTable } from '../../generator/validation/table.js';
 

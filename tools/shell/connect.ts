@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { ConnectTarget } from '../../runtime/transport.js';
+import type { ConnectTarget } from '@qmp-ts/runtime';
 import type { Schema } from '../../generator/model/types.js';
 import { introspectionToModel } from '../../generator/read/introspection.js';
 import { isRecord, shellSchema, type ShellSchema } from './schema-view.js';

@@ -3,7 +3,7 @@
  * events on one line each. Colours come from picocolors and can be switched off.
  */
 import pc from 'picocolors';
-import { stringifyJson } from '../../runtime/bigint-json.js';
+import { stringifyJson } from '@qmp-ts/runtime';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 

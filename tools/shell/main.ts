@@ -4,9 +4,8 @@
  * Every failure ends in one clear line on stderr and a non-zero status, never a stack trace.
  */
 import type { Readable, Writable } from 'node:stream';
-import { losslessJson } from '../../runtime/bigint-json.js';
-import { QmpClient } from '../../runtime/client.js';
-import { describeTarget, type ConnectTarget } from '../../runtime/transport.js';
+import { losslessJson, QmpClient, type ConnectTarget } from '@qmp-ts/runtime';
+import { describeTarget } from '@qmp-ts/runtime/internal';
 import { QapiError } from '../../generator/diagnostics.js';
 import type { Schema } from '../../generator/model/types.js';
 import { runBatch } from './batch.js';

@@ -4,7 +4,7 @@
  * raw QMP JSON (`{"execute": "stop"}`) and the built-ins `help [COMMAND]` and `quit`.
  * Values are typed by the command's argument type in the schema (see values.ts).
  */
-import { parseJson } from '../../runtime/bigint-json.js';
+import { parseJson } from '@qmp-ts/runtime';
 import type { Type } from '../../generator/model/types.js';
 import { asObjectType, isIndex, isRecord, objectMembers, asArrayType, type ShellSchema } from './schema-view.js';
 import { tokenize } from './tokenize.js';

@@ -3,7 +3,7 @@
  * arguments against the schema, send it, and describe the result. Both the interactive
  * front and the non-interactive one are thin layers over this.
  */
-import { ConnectionClosedError, QmpError, QmpUsageError } from '../../runtime/errors.js';
+import { ConnectionClosedError, QmpError, QmpUsageError } from '@qmp-ts/runtime';
 import { ArgumentChecker } from './check-args.js';
 import { suggest } from './help.js';
 import { parseLine, ShellInputError } from './parse.js';

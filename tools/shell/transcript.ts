@@ -5,7 +5,7 @@
  * `{"time", "dir": "shell", "text"}` for what the shell answered itself (refusals, help).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { stringifyJson } from '../../runtime/bigint-json.js';
+import { stringifyJson } from '@qmp-ts/runtime';
 
 export type TranscriptEntry =
   | { readonly dir: 'send' | 'recv'; readonly message: unknown }

@@ -4,7 +4,7 @@
  * cannot have the expected type is kept as a string; the validator then reports it with its
  * path, so there is one place that words type errors.
  */
-import { parseJson } from '../../runtime/bigint-json.js';
+import { parseJson } from '@qmp-ts/runtime';
 import type { AlternateType, BuiltinType, Type } from '../../generator/model/types.js';
 
 const TRUE_WORDS = new Set(['true', 'on', 'yes']);

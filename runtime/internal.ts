@@ -1,0 +1,23 @@
+/// <reference types="node" preserve="true" />
+/**
+ * @qmp-ts/runtime/internal: what the qmp-ts generator and tools share with the runtime
+ * (the symbols generated code imports, method naming, integer ranges, target labels), so
+ * the two cannot drift apart.
+ *
+ * @internal Not part of the runtime's public API: no semver promise; applications import
+ * `@qmp-ts/runtime`.
+ */
+export {
+  runtimeSymbols,
+  typedClientMembers,
+  DEFAULT_RUNTIME_SPECIFIER,
+  CommandFlag,
+  camelCase,
+  nameWords,
+  splitDownstream,
+  type RuntimeSymbol,
+  type RuntimeSymbolName,
+  type SplitName,
+} from './symbols.js';
+export { intRange, type IntRange } from './int-ranges.js';
+export { describeTarget } from './transport.js';
