@@ -3,18 +3,16 @@
  * `npm install DIR` into a fresh project that type-checks against it and runs a call
  * against the real QEMU 7.2; its README and package.json record the schema.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { loadSchema } from '../generator/load.js';
 import { havePeer, QEMU_SYSTEM, startQemuSystem } from './support/qemu.js';
 import { repoRoot as repo } from './support/paths.js';
+import { runTool } from './support/run-tool.js';
 
-const run = promisify(execFile);
 const bin = (name: string): string => path.join(repo, 'node_modules/.bin', name);
 const CAPTURE_72 = path.join(repo, 'schema/qemu-7.2-x86_64.introspection.json');
 const QGA_102 = path.resolve(repo, 'vendor/qemu/qemu-10.2/qga/qapi-schema.json');
@@ -30,16 +28,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Runs a tool; resolves with its output, or fails the test showing it. */
-async function tool(file: string, args: string[], cwd = work): Promise<string> {
-  try {
-    const r = await run(file, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 16 << 20 });
-    return r.stdout + r.stderr;
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${path.basename(file)} ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? err.message}`);
-  }
-}
+/** Runs a tool in the work directory (or `cwd`). */
+const tool = (file: string, args: string[], cwd = work): Promise<string> => runTool(file, args, cwd);
 
 /**
  * arethetypeswrong's problems, as JSON. The package is ESM only (Node >= 20, like the
