@@ -149,7 +149,7 @@ describe('qmp-ts package (runtime as a dependency)', () => {
     const runtimeVersion = JSON.parse(readFileSync(path.join(repo, 'runtime/package.json'), 'utf8')).version;
     expect(manifest.dependencies).toEqual({ '@qmp-ts/runtime': `^${runtimeVersion}` });
     expect(manifest.exports['./runtime']).toBeUndefined();
-    expect(readFileSync(path.join(dep, 'dist/client.js'), 'utf8')).toContain("from 'qmp-ts/runtime'");
+    expect(readFileSync(path.join(dep, 'dist/client.js'), 'utf8')).toContain("from '@qmp-ts/runtime'");
     expect(readFileSync(path.join(dep, 'dist/client.d.ts'), 'utf8')).toContain('class GuestAgent');
     const readme = readFileSync(path.join(dep, 'README.md'), 'utf8');
     expect(readme).toContain('- `guest-sync` — `guestSync()`');
@@ -169,7 +169,7 @@ describe('qmp-ts package (runtime as a dependency)', () => {
     writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app-dep', private: true, type: 'module' }));
     await tool('npm', ['pack', dep, '--pack-destination', work], app);
     await tool('npm', ['install', '--offline', '--no-audit', '--no-fund', '--install-links=false', repo, path.join(work, 'qemu72-1.0.0.tgz')], app);
-    await checkConsumer(app, 'qemu72', 'qmp-ts/runtime', 'QmpApi');
+    await checkConsumer(app, 'qemu72', '@qmp-ts/runtime', 'QmpApi');
   }, 180_000);
 
   it('refuses bad names and versions, and a directory it did not write', async () => {
