@@ -168,7 +168,7 @@ describe('qmp-ts package (runtime as a dependency)', () => {
     mkdirSync(app);
     writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app-dep', private: true, type: 'module' }));
     await tool('npm', ['pack', dep, '--pack-destination', work], app);
-    await tool('npm', ['install', '--offline', '--no-audit', '--no-fund', '--install-links=false', repo, path.join(work, 'qemu72-1.0.0.tgz')], app);
+    await tool('npm', ['install', '--offline', '--no-audit', '--no-fund', '--install-links=false', path.join(repo, 'runtime'), path.join(work, 'qemu72-1.0.0.tgz')], app);
     await checkConsumer(app, 'qemu72', '@qmp-ts/runtime', 'QmpApi');
   }, 180_000);
 
