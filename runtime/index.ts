@@ -69,3 +69,14 @@ export {
   type RuntimeSymbol,
   type RuntimeSymbolName,
 } from './symbols.js';
+export { runJob, JobError, isJobError, type JobInfo, type JobProgress, type JobRun, type JobStatus, type JobVerbs, type RunJobOptions } from './jobs.js';
+export {
+  runMigration,
+  awaitMigration,
+  MigrationError,
+  isMigrationError,
+  type MigrationInfo,
+  type MigrationOptions,
+  type MigrationProgress,
+} from './migration.js';
+export { deviceDel, type DeviceDelOptions } from './device-del.js';
