@@ -14,6 +14,7 @@ import {
   type JobProgress,
   type MigrationProgress,
 } from '../runtime/index.js';
+import { StorageDaemonApi } from '../generated/qemu-storage-daemon-7.2/index.js';
 import { QEMU_SYSTEM, STORAGE_DAEMON, havePeer, startQemuSystem, startStorageDaemon, type Peer } from './support/qemu.js';
 
 const MiB = 1 << 20;
@@ -144,6 +145,27 @@ describe.skipIf(!havePeer(STORAGE_DAEMON))('jobs on qemu-storage-daemon 7.2', ()
       expect(error).toMatchObject({ name: 'JobError', jobId: 'slow', cancelled: true, message: expect.stringContaining('timed out after 200 ms') });
       expect(await jobsLeft(client)).toEqual([]);
     });
+  });
+
+  it('through the typed bindings: a job id is made up when absent, arguments are validated first', async () => {
+    const peer = await startStorageDaemon();
+    const qsd = await StorageDaemonApi.connect({ path: peer.socketPath });
+    try {
+      await qsd.blockdevAdd({ driver: 'null-co', 'node-name': 'src', size: 4 * MiB, 'read-zeroes': true });
+      const run = qsd.runJob('blockdev-create', { options: { driver: 'file', filename: join(peer.dir, 't.img'), size: 4 * MiB } });
+      expect(run.id).toMatch(/^qmp-ts-job-/);
+      expect(await run).toMatchObject({ id: run.id, type: 'create', status: 'concluded' });
+      await qsd.blockdevAdd({ driver: 'file', 'node-name': 'tgt', filename: join(peer.dir, 't.img') });
+      const backup = await qsd.runJob('blockdev-backup', { device: 'src', target: 'tgt', sync: 'full' });
+      expect(backup).toMatchObject({ type: 'backup', 'current-progress': 4 * MiB, 'total-progress': 4 * MiB });
+      // strict argument validation happens before anything is sent
+      const bad: unknown = await qsd.runJob('blockdev-backup', { device: 'src', target: 'tgt', sync: 'fully' } as never).then(() => undefined, (e: unknown) => e);
+      expect(bad).toMatchObject({ name: 'QmpValidationError' });
+      expect(await qsd.queryJobs()).toEqual([]);
+    } finally {
+      await qsd.close();
+      await peer.stop();
+    }
   });
 
   it('a command QEMU refuses rejects with its QmpError; no job is left', async () => {
