@@ -63,3 +63,14 @@ export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo, type P
 export { LineSplitter, type LineSink, type LineSplitterOptions } from './framing.js';
 export type { ConnectTarget, StreamFactory } from './transport.js';
 export * from './typed.js';
+export { runJob, JobError, isJobError, type JobInfo, type JobProgress, type JobRun, type JobStatus, type JobVerbs, type RunJobOptions } from './jobs.js';
+export {
+  runMigration,
+  awaitMigration,
+  MigrationError,
+  isMigrationError,
+  type MigrationInfo,
+  type MigrationOptions,
+  type MigrationProgress,
+} from './migration.js';
+export { deviceDel, type DeviceDelOptions } from './device-del.js';

@@ -38,7 +38,7 @@ export const DEFAULT_RUNTIME_SPECIFIER = '@qmp-ts/runtime';
  */
 export const typedClientMembers: readonly string[] = [
   'raw', 'execute', 'on', 'events', 'waitForEvent', 'close', 'greeting', 'capabilities',
-  'commands', 'connect',
+  'commands', 'connect', 'runJob', 'runMigration', 'deviceDel',
 ];
 
 /** Bits of a command table entry's flags. */

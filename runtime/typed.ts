@@ -13,6 +13,9 @@ import { QmpClient, type ClientOptions, type QmpGreeting } from './client.js';
 import type { EventIteratorOptions, QmpEventMessage, QmpTimestamp, WaitForEventOptions } from './events.js';
 import type { ConnectTarget } from './transport.js';
 import { CommandFlag, camelCase } from './symbols.js';
+import { runJob, type JobRun, type RunJobOptions } from './jobs.js';
+import { runMigration, type MigrationInfo, type MigrationOptions } from './migration.js';
+import { deviceDel, type DeviceDelOptions } from './device-del.js';
 
 export { CommandFlag };
 
@@ -114,6 +117,22 @@ export function defineCommands<C>(entries: readonly CommandTableEntry[]): Comman
   return { byName: new Map(entries.map(([wire, flags, method]) => [wire, { method: method ?? camelCase(wire), flags }])) };
 }
 
+/** The commands that start a job: those with a `job-id` argument (blockdev-create, blockdev-backup, ...). */
+export type JobCommand<C extends CommandSpecs<C>> = {
+  [K in keyof C & string]: 'job-id' extends keyof NonNullable<C[K]['args']> ? K : never;
+}[keyof C & string];
+
+/** A job command's arguments with `job-id` optional: {@link TypedQmpClient.runJob} makes one up when it is absent. */
+export type JobArgs<S extends CommandSpec> = NonNullable<S['args']> extends infer A
+  ? A extends object ? Omit<A, 'job-id'> & { readonly 'job-id'?: string } : never
+  : never;
+
+/** `migrate`'s arguments in map `C`. */
+export type MigrateArgs<C> = C extends { readonly migrate: { readonly args: infer A } } ? NonNullable<A> : never;
+
+/** `DEVICE_DELETED` as map `E` types it. */
+export type DeviceDeletedEvent<E> = 'DEVICE_DELETED' extends keyof E ? EventMessage<'DEVICE_DELETED', E['DEVICE_DELETED']> : never;
+
 /** A typed client over a connected {@link QmpClient}. */
 export class TypedQmpClient<C extends CommandSpecs<C>, E> {
   /**
@@ -192,6 +211,31 @@ export class TypedQmpClient<C extends CommandSpecs<C>, E> {
     return this.raw.waitForEvent(event, predicate as ((e: QmpEventMessage) => boolean) | undefined, options) as Promise<unknown> as Promise<
       EventMessage<K, E[K]>
     >;
+  }
+
+  /**
+   * Starts a job and follows it to its end (see {@link runJob}): awaiting the run resolves with
+   * the job's final `query-jobs` entry or rejects with a `JobError` carrying QEMU's text; `ready`
+   * jobs are completed by `complete()` or `autoComplete`; nothing is left in `query-jobs`.
+   * The peer is driven with `job-*`, or with `block-job-*` where the bindings have only those.
+   */
+  runJob<K extends JobCommand<C>>(command: K, args: JobArgs<C[K]>, options?: RunJobOptions): JobRun {
+    const legacy = !this.commands.byName.has('job-cancel') && this.commands.byName.has('block-job-cancel');
+    return runJob(this.raw, command, args as Record<string, unknown>, { ...(legacy ? { verbs: 'block-job' } : {}), ...options });
+  }
+
+  /** Sends `migrate` and resolves once the migration completed (see {@link runMigration}). */
+  runMigration(args: MigrateArgs<C>, options?: MigrationOptions): Promise<MigrationInfo> {
+    return runMigration(this.raw, args as Record<string, unknown>, options);
+  }
+
+  /**
+   * Sends `device_del` and resolves with `DEVICE_DELETED` once the device is gone (the wait is
+   * armed first). The plain command, which resolves as soon as QEMU accepted it, stays
+   * available as `execute('device_del', { id })` (and the generated method `deviceDel$`).
+   */
+  deviceDel(id: string, options?: DeviceDelOptions): Promise<DeviceDeletedEvent<E>> {
+    return deviceDel(this.raw, id, options) as Promise<unknown> as Promise<DeviceDeletedEvent<E>>;
   }
 
   close(): Promise<void> {

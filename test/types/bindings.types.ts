@@ -142,3 +142,27 @@ export async function outOfBand(): Promise<void> {
   // oob: false is always fine
   await qmp.queryStatus({ oob: false });
 }
+
+export async function longRunningOperations(): Promise<void> {
+  // runJob takes the commands with a job-id argument, with job-id optional
+  const info = await qmp.runJob('blockdev-backup', { device: 'd0', target: 't0', sync: 'full' }, { onProgress: (p) => void p.current });
+  const id: string = info.id;
+  const created = qmp.runJob('blockdev-create', { 'job-id': 'c1', options: { driver: 'file', filename: '/tmp/x', size: 0 } });
+  await created.ready;
+  await created.complete();
+  // @ts-expect-error query-status starts no job
+  qmp.runJob('query-status', {});
+  // @ts-expect-error blockdev-backup requires its sync member
+  qmp.runJob('blockdev-backup', { device: 'd0', target: 't0' });
+  // @ts-expect-error a wrong member type in a job's arguments
+  qmp.runJob('blockdev-create', { options: { driver: 'file', filename: 1, size: 0 } });
+  const m = await qmp.runMigration({ uri: 'exec:cat > /dev/null' });
+  const status: string | undefined = m.status;
+  // @ts-expect-error migrate's uri is a string
+  await qmp.runMigration({ uri: 5 });
+  const deleted = await qmp.deviceDel('nic0', { timeout: 5000 });
+  const path: string = deleted.data.path;
+  // the plain command stays reachable
+  await qmp.deviceDel$({ id: 'nic0' });
+  void id; void status; void path;
+}

@@ -9,6 +9,7 @@ import { complete } from './complete.js';
 import { EXIT_FAILED, EXIT_OK, type ShellContext, type ShellEvent } from './context.js';
 import { formatError, formatEvent, prettyJson } from './format.js';
 import { helpText } from './help.js';
+import { startedJobId, watchJob } from './job-progress.js';
 import { appendHistory, HISTORY_SIZE, loadHistory } from './history.js';
 import { ConnectionLost, type Outcome } from './session.js';
 
@@ -45,11 +46,21 @@ export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Pro
 
   let busy: AbortController | undefined;
   let finished = false;
+  /** A line redrawn in place below the output while a command runs (a job's progress bar). */
+  let status: string | undefined;
+  const drawStatus = (line: string): void => {
+    status = c.cyan(line);
+    out.write(`\r\x1b[2K${status}`);
+  };
+  const endStatus = (): void => {
+    if (status !== undefined) out.write('\n');
+    status = undefined;
+  };
 
-  /** Prints text above the prompt without disturbing what is being typed. */
+  /** Prints text above the prompt (or the status line) without disturbing what is being typed. */
   const printAbove = (text: string): void => {
     if (busy || finished) {
-      out.write(text + '\n');
+      out.write(status === undefined ? text + '\n' : `\r\x1b[2K${text}\n${status}`);
       return;
     }
     const { rows } = rl.getCursorPos();
@@ -117,6 +128,18 @@ export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Pro
       let outcome: Outcome;
       try {
         outcome = await ctx.session.run(line, { signal: controller.signal });
+        if (finished) return;
+        if (outcome.kind === 'quit') {
+          finish(EXIT_OK);
+          return;
+        }
+        show(outcome);
+        // A job this line started: a progress bar until it stops moving (Ctrl-C stops watching).
+        const job = outcome.kind === 'return' ? startedJobId(ctx.session.schema, outcome.command, outcome.arguments) : undefined;
+        if (job !== undefined) {
+          const columns = (out as { columns?: number }).columns ?? 80;
+          await watchJob(ctx.session.peer, job, drawStatus, { columns, signal: controller.signal }).finally(endStatus);
+        }
       } catch (e) {
         if (e instanceof ConnectionLost) return; // reported by the `lost` handler
         throw e;
@@ -124,11 +147,6 @@ export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Pro
         if (busy === controller) busy = undefined;
       }
       if (finished) return;
-      if (outcome.kind === 'quit') {
-        finish(EXIT_OK);
-        return;
-      }
-      show(outcome);
       rl.prompt();
     };
 

@@ -24,7 +24,7 @@ export type Outcome =
   | { readonly kind: 'help'; readonly topic?: string }
   /** Not sent: the input is malformed or the arguments do not fit the schema. */
   | { readonly kind: 'refused'; readonly message: string }
-  | { readonly kind: 'return'; readonly command: string; readonly value: unknown; readonly id?: unknown }
+  | { readonly kind: 'return'; readonly command: string; readonly arguments?: Record<string, unknown>; readonly value: unknown; readonly id?: unknown }
   | { readonly kind: 'error'; readonly command: string; readonly errorClass: string; readonly desc: string; readonly id?: unknown };
 
 export interface SessionOptions {
@@ -80,7 +80,7 @@ export class ShellSession {
     try {
       const noReply = this.schema.noReply.has(command);
       const value = await this.peer.execute(command, input.arguments, { oob, noReply, ...(opts.signal ? { signal: opts.signal } : {}) });
-      return { kind: 'return', command, value: value ?? {}, ...idPart };
+      return { kind: 'return', command, ...(input.arguments === undefined ? {} : { arguments: input.arguments }), value: value ?? {}, ...idPart };
     } catch (e) {
       if (e instanceof QmpError) return { kind: 'error', command, errorClass: e.errorClass, desc: e.desc, ...idPart };
       if (e instanceof ConnectionClosedError) throw new ConnectionLost(e.message, { cause: e });
