@@ -17,6 +17,7 @@ export {
   ConnectionClosedError,
   EventListenerError,
   EventOverflowError,
+  QmpConnectionError,
   QmpError,
   QmpProtocolError,
   QmpTimeoutError,

@@ -6,6 +6,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { losslessJson } from '../../runtime/bigint-json.js';
 import { QmpClient } from '../../runtime/client.js';
+import { QmpConnectionError } from '../../runtime/errors.js';
 import { describeTarget, type ConnectTarget } from '../../runtime/transport.js';
 import { QapiError } from '../diagnostics.js';
 import type { Schema } from '../model/types.js';
@@ -98,6 +99,8 @@ export async function runShell(opts: ShellOptions, io: ShellIo = defaultIo()): P
         onError: () => {},
       });
     } catch (e) {
+      // QmpConnectionError already says "can't connect to TARGET: why (CODE)".
+      if (e instanceof QmpConnectionError) throw new ShellSetupError(e.message);
       throw new ShellSetupError(`can't connect to ${where}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const connected = client;
