@@ -12,6 +12,7 @@ import {
   ConnectionClosedError,
   EventOverflowError,
   QmpClient,
+  QmpConnectionError,
   QmpError,
   QmpProtocolError,
   QmpTimeoutError,
@@ -597,14 +598,22 @@ describe('lifecycle', () => {
   });
 
   it('gives up after maxAttempts and closes for good', async () => {
-    const { client, peer } = await connected({ reconnect: { initialDelay: 5, maxAttempts: 2 } });
+    const { client, peer, errors } = await connected({ reconnect: { initialDelay: 5, maxAttempts: 2 } });
     const it = client.events();
+    const path = fake.server.path;
     await fake.server.close();
     peer.destroy();
     const info = await client.closed;
     expect(info.byPeer).toBe(true);
     expect(client.state).toBe('closed');
     expect((await it.next()).done).toBe(true);
+    // Each failed attempt is reported, with the connection error (the socket file is gone) as its cause.
+    expect(errors.map((e) => [e.name, (e.cause as { code?: string }).code])).toEqual([
+      ['ConnectionClosedError', 'ENOENT'],
+      ['ConnectionClosedError', 'ENOENT'],
+    ]);
+    expect(errors[1]!.cause).toBeInstanceOf(QmpConnectionError);
+    expect(info.error).toMatchObject({ name: 'QmpConnectionError', code: 'ENOENT', target: `unix:${path}` });
   });
 
   it('close() during a reconnect wait ends it', async () => {
