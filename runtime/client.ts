@@ -7,7 +7,9 @@
  *   blocks replies.
  * - When the connection ends, every pending command rejects at once with
  *   ConnectionClosedError; events received before are still delivered.
- * - Unexpected input never throws: it is reported through `onError` and the `log` hook.
+ * - Unexpected input never throws: it is reported through `onError` and the `log` hook. A
+ *   line over `maxLineBytes` also fails the connection (it may have been any command's reply).
+ * - Failing to open the transport rejects `connect` with QmpConnectionError.
  *
  * Replies without an id (QEMU's answer to input it could not parse) are reported, never
  * used to settle a command: QEMU can send several for one bad input (its JSON streamer
@@ -33,7 +35,7 @@ import {
   type QmpEventMessage,
   type WaitForEventOptions,
 } from './events.js';
-import { LineSplitter } from './framing.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './framing.js';
 import type { SchemaProbe } from './probe.js';
 import type { JsonCodec } from './json.js';
 import { MessageChecks, type ValidationOptions } from './message-checks.js';
@@ -75,7 +77,10 @@ export interface ClientOptions extends ValidationOptions {
   capabilities?: readonly string[];
   /** Default time limit for each command, ms (default: none). */
   timeout?: number;
-  /** Time limit for connecting, the greeting and negotiation or agent sync, ms (default 10000). */
+  /**
+   * Time limit for connecting (then QmpConnectionError, code `ETIMEDOUT`), and again for the
+   * greeting and negotiation or agent sync (then QmpTimeoutError), ms (default 10000).
+   */
   connectTimeout?: number;
   /** Events buffered per `events()` iterator whose consumer is behind (default 10000). */
   eventBufferLimit?: number;
@@ -93,7 +98,10 @@ export interface ClientOptions extends ValidationOptions {
   reconnect?: boolean | ReconnectOptions;
   /** JSON codec (default: JSON.parse / JSON.stringify, with the `integers` handling of message-checks.ts). */
   json?: JsonCodec;
-  /** Longest line accepted from the server, bytes (default 256 MiB). */
+  /**
+   * Longest line accepted from the server, bytes (default 256 MiB). A longer line fails the
+   * connection with a `line-too-long` QmpProtocolError: it could be any pending command's reply.
+   */
   maxLineBytes?: number;
 }
 
@@ -322,7 +330,9 @@ export class QmpClient {
       return this.#closePromise;
     }
     this.#setState('closing');
-    const socket = this.#socket;
+    // Whatever the peer still sends (half a line, replies to the commands failed here) is
+    // not reported: the client chose to stop listening.
+    const socket = this.#detach();
     const error = new ConnectionClosedError('connection closed by the client');
     this.#teardown(error);
     this.#closePromise = (async () => {
@@ -337,14 +347,7 @@ export class QmpClient {
   async #open(): Promise<void> {
     const timeout = this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
     this.#setState('connecting');
-    const deadline = AbortSignal.timeout(timeout);
-    let socket: Duplex;
-    try {
-      socket = await openTransport(this.#target, deadline);
-    } catch (error) {
-      if (deadline.aborted) throw new QmpTimeoutError(`connect to ${describeTarget(this.#target)}`, timeout);
-      throw error;
-    }
+    const socket = await openTransport(this.#target, timeout); // QmpConnectionError naming the target
     if (this.#userClosing) {
       socket.destroy();
       throw new ConnectionClosedError('connection closed by the client');
@@ -763,14 +766,24 @@ export class QmpClient {
   }
 
   #onDiscarded(bytes: number, reason: 'sentinel' | 'too-long'): void {
-    if (reason === 'sentinel' && this.#sync !== undefined) return;
-    this.#report(
-      new QmpProtocolError(
-        reason === 'too-long' ? 'line-too-long' : 'discarded-input',
-        reason === 'too-long' ? `dropped a line of ${bytes} bytes (maxLineBytes)` : `dropped ${bytes} bytes before a 0xFF sentinel`,
-        '',
-      ),
+    // During agent sync everything before our sentinel is stale output, dropped quietly;
+    // the sync's own deadline bounds it.
+    if (this.#sync !== undefined) return;
+    if (reason === 'sentinel') {
+      this.#report(new QmpProtocolError('discarded-input', `dropped ${bytes} bytes before a 0xFF sentinel`, ''));
+      return;
+    }
+    // The dropped line may have been the reply to any command in flight, or an event: with it
+    // gone, nothing could end those commands. The connection fails instead (see README).
+    const limit = this.#options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    const error = new QmpProtocolError(
+      'line-too-long',
+      `a line from the peer passed maxLineBytes (${limit} bytes) after ${bytes} bytes; the connection is closed`,
+      '',
     );
+    this.#report(error);
+    this.#splitter.reset();
+    this.#onTransportEnded(this.#generation, error);
   }
 
   #report(error: Error): void {
@@ -832,12 +845,22 @@ export class QmpClient {
     this.#sync?.reject(error);
   }
 
+  /**
+   * Stops listening to the current socket and returns it: its later data, end and errors are
+   * ignored, and half a line received from it is dropped unreported.
+   */
+  #detach(): Duplex | undefined {
+    this.#generation++;
+    this.#splitter.reset();
+    const socket = this.#socket;
+    this.#socket = undefined;
+    return socket;
+  }
+
   #finalClose(info: CloseInfo): void {
     if (this.#state === 'closed') return;
     this.#closeInfo = info;
-    const socket = this.#socket;
-    this.#socket = undefined;
-    socket?.destroy();
+    this.#detach()?.destroy();
     this.#setState('closed');
     this.#hub.close(new ConnectionClosedError('connection closed', { cause: info.error }));
     this.#resolveClosed(info);
@@ -872,10 +895,7 @@ export class QmpClient {
         } catch (error) {
           lastError = error instanceof Error ? error : new Error(String(error));
           if (this.#userClosing) return;
-          const socket = this.#socket;
-          this.#socket = undefined;
-          this.#generation++;
-          socket?.destroy();
+          this.#detach()?.destroy();
           this.#report(new ConnectionClosedError(`reconnect attempt ${attempt} to ${describeTarget(this.#target)} failed: ${lastError.message}`, { cause: lastError }));
           this.#setState('connecting');
           delay = Math.min(delay * factor, max);

@@ -41,6 +41,30 @@ export class ConnectionClosedError extends Error {
   }
 }
 
+/**
+ * The transport could not be opened: no such socket file, nothing listening, no permission,
+ * no route, a failed TLS handshake, or no connection within `connectTimeout`. Only
+ * `QmpClient.connect` (and a reconnect attempt, reported through `onError`) raises it;
+ * once connected, losing the connection is a {@link ConnectionClosedError}.
+ */
+export class QmpConnectionError extends Error {
+  override readonly name = 'QmpConnectionError';
+  /**
+   * The system's error code as Node gives it (`ENOENT`, `ECONNREFUSED`, `EACCES`, `EAGAIN`,
+   * `ENOTFOUND`, a TLS code ...), `ETIMEDOUT` when `connectTimeout` passed, `UNKNOWN` when
+   * the failure carried no code.
+   */
+  readonly code: string;
+  /** What was being connected to: `unix:/run/vm.qmp`, `tcp:127.0.0.1:4444`, `tls:HOST:PORT` or `stream`. */
+  readonly target: string;
+
+  constructor(target: string, code: string, reason: string, options?: { cause?: unknown }) {
+    super(`can't connect to ${target}: ${reason} (${code})`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.target = target;
+  }
+}
+
 /** A command, the greeting, a resync or a `waitForEvent` did not complete in time. */
 export class QmpTimeoutError extends Error {
   override readonly name = 'QmpTimeoutError';
@@ -77,12 +101,13 @@ export type ProtocolErrorKind =
   | 'no-reply-command-failed'
   /** Bytes discarded while looking for the agent's 0xFF sentinel, or an unterminated line. */
   | 'discarded-input'
-  /** A line longer than `maxLineBytes`. */
+  /** A line longer than `maxLineBytes`: the connection is failed with this error (see `ClientOptions.maxLineBytes`). */
   | 'line-too-long';
 
 /**
- * Something unexpected arrived from the peer. It never fails the connection; it is reported
- * through `ClientOptions.onError` (and the message through the `log` hook).
+ * Something unexpected arrived from the peer. It is reported through `ClientOptions.onError`
+ * (and the message through the `log` hook) and fails nothing, except `line-too-long`, which
+ * also fails the connection.
  */
 export class QmpProtocolError extends Error {
   override readonly name = 'QmpProtocolError';

@@ -15,7 +15,12 @@ export interface LineSink {
   line(text: string): void;
   /** The 0xFF sentinel byte (only when `sentinel` is on). */
   sentinel?(): void;
-  /** Bytes dropped: an unfinished line cut by a sentinel, or a line over `maxLineBytes`. */
+  /**
+   * Bytes dropped: an unfinished line cut by a sentinel, or a line over `maxLineBytes`. A
+   * too-long line is reported once, as soon as it passes the limit (`bytes` is what arrived
+   * of it so far), so a peer that never ends its line is noticed too; the rest of it, up to
+   * its newline, is dropped without another report.
+   */
   discarded?(bytes: number, reason: 'sentinel' | 'too-long'): void;
 }
 
@@ -44,7 +49,8 @@ export class LineSplitter {
   #partBytes = 0;
   /** Dropping the rest of a too-long line until its newline. */
   #skipping = false;
-  #skipped = 0;
+  /** Incremented by reset(), so a reset from inside a sink callback ends the current push. */
+  #epoch = 0;
 
   constructor(sink: LineSink, options: LineSplitterOptions = {}) {
     this.#sink = sink;
@@ -59,9 +65,10 @@ export class LineSplitter {
 
   push(chunk: Buffer): void {
     const n = chunk.length;
+    const epoch = this.#epoch;
     let start = 0;
     let ff = this.#sentinel ? chunk.indexOf(SENTINEL) : -1;
-    while (start < n) {
+    while (start < n && epoch === this.#epoch) {
       const nl = chunk.indexOf(LF, start);
       if (ff !== -1 && (nl === -1 || ff < nl)) {
         this.#cutAtSentinel(ff - start);
@@ -81,7 +88,7 @@ export class LineSplitter {
   /** The stream ended: an unterminated last line is still offered (lenient receive). */
   end(): void {
     if (this.#skipping) {
-      this.#stopSkipping();
+      this.#clear();
       return;
     }
     if (this.#partBytes === 0) return;
@@ -91,32 +98,34 @@ export class LineSplitter {
     this.#emit(buf, 0, buf.length);
   }
 
-  /** Drops any unfinished line (used when a connection is replaced). */
+  /**
+   * Drops any unfinished line (used when a connection is replaced or given up). Called from
+   * a sink callback, it also drops the rest of the chunk being pushed.
+   */
   reset(): void {
+    this.#epoch++;
+    this.#clear();
+  }
+
+  #clear(): void {
     this.#parts = [];
     this.#partBytes = 0;
     this.#skipping = false;
-    this.#skipped = 0;
   }
 
   #cutAtSentinel(before: number): void {
-    const dropped = this.#partBytes + before + this.#skipped;
-    this.reset();
+    // The part of a too-long line that was dropped has been reported already.
+    const dropped = this.#skipping ? 0 : this.#partBytes + before;
+    this.#clear();
     if (dropped > 0) this.#sink.discarded?.(dropped, 'sentinel');
     this.#sink.sentinel?.();
   }
 
   #keep(chunk: Buffer, start: number, end: number): void {
     const len = end - start;
-    if (this.#skipping) {
-      this.#skipped += len;
-      return;
-    }
+    if (this.#skipping) return;
     if (this.#partBytes + len > this.#max) {
-      this.#skipping = true;
-      this.#skipped = this.#partBytes + len;
-      this.#parts = [];
-      this.#partBytes = 0;
+      this.#startSkipping(this.#partBytes + len);
       return;
     }
     this.#parts.push(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
@@ -125,8 +134,8 @@ export class LineSplitter {
 
   #finish(chunk: Buffer, start: number, end: number): void {
     if (this.#skipping) {
-      this.#skipped += end - start;
-      this.#stopSkipping();
+      // The newline ending a line already reported as too long.
+      this.#skipping = false;
       return;
     }
     if (this.#partBytes === 0) {
@@ -139,7 +148,8 @@ export class LineSplitter {
     }
     const total = this.#partBytes + (end - start);
     if (total > this.#max) {
-      this.reset();
+      this.#parts = [];
+      this.#partBytes = 0;
       this.#sink.discarded?.(total, 'too-long');
       return;
     }
@@ -150,11 +160,11 @@ export class LineSplitter {
     this.#emit(buf, 0, total);
   }
 
-  #stopSkipping(): void {
-    const n = this.#skipped;
-    this.#skipping = false;
-    this.#skipped = 0;
-    this.#sink.discarded?.(n, 'too-long');
+  #startSkipping(bytes: number): void {
+    this.#skipping = true;
+    this.#parts = [];
+    this.#partBytes = 0;
+    this.#sink.discarded?.(bytes, 'too-long');
   }
 
   #emit(buf: Buffer, start: number, end: number): void {

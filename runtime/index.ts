@@ -18,6 +18,7 @@ export {
   ConnectionClosedError,
   EventListenerError,
   EventOverflowError,
+  QmpConnectionError,
   QmpError,
   QmpProtocolError,
   QmpTimeoutError,

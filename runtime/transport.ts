@@ -5,6 +5,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { QmpConnectionError, QmpTimeoutError } from './errors.js';
 
 export type StreamFactory = () => Duplex | Promise<Duplex>;
 
@@ -27,12 +28,47 @@ export function canReopen(target: ConnectTarget): boolean {
 }
 
 /**
- * Opens the target; resolves once bytes can flow (after the TLS handshake for TLS).
- * `signal` aborts a connection attempt in progress.
+ * Opens the target within `timeout` ms; resolves once bytes can flow (after the TLS
+ * handshake for TLS). Every failure rejects with QmpConnectionError naming the target.
  */
-export async function openTransport(target: ConnectTarget, signal?: AbortSignal): Promise<Duplex> {
+export async function openTransport(target: ConnectTarget, timeout: number): Promise<Duplex> {
+  const deadline = AbortSignal.timeout(timeout);
+  try {
+    return await open(target, deadline);
+  } catch (error) {
+    if (deadline.aborted) {
+      throw new QmpConnectionError(describeTarget(target), 'ETIMEDOUT', `no connection within ${timeout} ms`, {
+        cause: new QmpTimeoutError(`connect to ${describeTarget(target)}`, timeout),
+      });
+    }
+    const code = errorCode(error);
+    const reason = REASONS[code] ?? (error instanceof Error ? error.message : String(error));
+    throw new QmpConnectionError(describeTarget(target), code, reason, { cause: error });
+  }
+}
+
+/** Plain words for the codes a QMP connection usually fails with; others keep Node's message. */
+const REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a component of the path is not a directory',
+  ECONNREFUSED: 'connection refused (nothing is listening there)',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EAGAIN: 'the peer is not accepting connections (its backlog is full)',
+  ENOTFOUND: 'host not found',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset by the peer',
+};
+
+function errorCode(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code !== '' ? code : 'UNKNOWN';
+}
+
+async function open(target: ConnectTarget, signal: AbortSignal): Promise<Duplex> {
   if ('stream' in target) {
-    return typeof target.stream === 'function' ? await target.stream() : target.stream;
+    return typeof target.stream === 'function' ? streamBefore(target.stream, signal) : target.stream;
   }
   if ('path' in target) {
     return waitConnected(createConnection({ path: target.path }), 'connect', signal);
@@ -46,16 +82,41 @@ export async function openTransport(target: ConnectTarget, signal?: AbortSignal)
   return waitConnected(socket, 'connect', signal);
 }
 
+/** The factory's stream, unless `signal` fires first (a stream made too late is destroyed). */
+function streamBefore(factory: StreamFactory, signal: AbortSignal): Promise<Duplex> {
+  return new Promise<Duplex>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve()
+      .then(factory)
+      .then(
+        (stream) => {
+          signal.removeEventListener('abort', onAbort);
+          if (signal.aborted) stream.destroy();
+          else resolve(stream);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+  });
+}
+
 function isIp(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(':');
 }
 
-function waitConnected<S extends Socket>(socket: S, readyEvent: string, signal?: AbortSignal): Promise<S> {
+function waitConnected<S extends Socket>(socket: S, readyEvent: string, signal: AbortSignal): Promise<S> {
   return new Promise<S>((resolve, reject) => {
     const cleanup = (): void => {
       socket.off(readyEvent, onReady);
       socket.off('error', onError);
-      signal?.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
     };
     const onReady = (): void => {
       cleanup();
@@ -69,14 +130,14 @@ function waitConnected<S extends Socket>(socket: S, readyEvent: string, signal?:
     const onAbort = (): void => {
       cleanup();
       socket.destroy();
-      reject(signal?.reason);
+      reject(signal.reason);
     };
-    if (signal?.aborted) {
+    if (signal.aborted) {
       onAbort();
       return;
     }
     socket.once(readyEvent, onReady);
     socket.once('error', onError);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

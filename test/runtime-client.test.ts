@@ -12,6 +12,7 @@ import {
   ConnectionClosedError,
   EventOverflowError,
   QmpClient,
+  QmpConnectionError,
   QmpError,
   QmpProtocolError,
   QmpTimeoutError,
@@ -311,17 +312,42 @@ describe('commands', () => {
     expect(errors.map((e) => (e as QmpProtocolError).kind)).toEqual(['unexpected-greeting']);
   });
 
-  it('drops and reports a line longer than maxLineBytes', async () => {
+  it('fails the connection on a line longer than maxLineBytes: no command is left pending', async () => {
+    // No timeout anywhere: only the client's handling of the dropped line can end these.
     const { client, peer, errors } = await connected({ maxLineBytes: 1000 });
-    const p = client.execute('huge');
-    const req = await peer.next();
-    peer.reply(req, 'z'.repeat(5000));
-    const q = client.execute('small');
-    peer.reply(await peer.next(), 'ok');
-    expect(await q).toBe('ok');
+    const huge = client.execute('huge');
+    const other = client.execute('other');
+    const [req] = await peer.take(2);
+    peer.reply(req!, 'z'.repeat(5000));
+    for (const outcome of await Promise.allSettled([huge, other])) {
+      const error = outcome.status === 'rejected' ? (outcome.reason as Error) : undefined;
+      expect(error).toBeInstanceOf(ConnectionClosedError);
+      expect(error?.message).toMatch(/failed: line-too-long: a line from the peer passed maxLineBytes \(1000 bytes\)/);
+      // command error -> the connection's failure -> the protocol error naming the limit
+      expect((error?.cause as Error).cause).toBe(errors[0]);
+    }
+    expect(client.pendingCount).toBe(0);
     expect(errors.map((e) => (e as QmpProtocolError).kind)).toEqual(['line-too-long']);
-    expect(client.pendingCount).toBe(1);
-    void p.catch(() => {});
+    const info = await client.closed;
+    expect(info.byPeer).toBe(true);
+    expect(info.error).toBe(errors[0]);
+    expect(client.state).toBe('closed');
+    await expect(client.execute('later')).rejects.toBeInstanceOf(ConnectionClosedError);
+  });
+
+  it('cuts off a peer that never ends its line once it passes maxLineBytes', async () => {
+    const { client, peer, errors } = await connected({ maxLineBytes: 1000 });
+    const p = client.execute('query-status');
+    await peer.next();
+    const started = Date.now();
+    for (let i = 0; i < 3; i++) peer.sendRaw('{"return": "' + 'w'.repeat(400)); // no newline, ever
+    await expect(p).rejects.toThrow(/maxLineBytes \(1000 bytes\)/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(errors).toHaveLength(1);
+    // Nothing more is read from the failed connection.
+    peer.sendRaw('"}\r\n{"return": {}, "id": 99}\r\n');
+    await tick(30);
+    expect(errors).toHaveLength(1);
   });
 
   it('calls the log hook for every message in and out, with the raw line', async () => {
@@ -512,6 +538,36 @@ describe('lifecycle', () => {
     await peer.closed;
   });
 
+  it('reports nothing after close(): not half a line, not replies to the commands it failed', async () => {
+    const { client, peer, errors } = await connected();
+    const p = client.execute('query-block');
+    const rejected = expect(p).rejects.toBeInstanceOf(ConnectionClosedError);
+    const req = await peer.next();
+    peer.sendRaw('{"event": "STOP", "timestamp": {"seconds": 1, "micro');
+    await tick(30);
+    const closing = client.close();
+    // The peer goes on talking while the client closes.
+    peer.sendRaw('seconds": 2}}\r\n');
+    peer.reply(req, []);
+    peer.sendRaw('{"return": "half');
+    await closing;
+    await rejected;
+    await tick(50);
+    expect(errors).toEqual([]);
+    expect(client.closeInfo).toEqual({ byPeer: false });
+  });
+
+  it('reports nothing when the connect timeout ends a connection with half a greeting buffered', async () => {
+    const errors: Error[] = [];
+    const p = QmpClient.connect({ path: fake.server.path }, { connectTimeout: 150, onError: (e) => errors.push(e) });
+    const peer = await fake.server.accept();
+    peer.sendRaw('{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "maj');
+    await expect(p).rejects.toMatchObject({ name: 'QmpTimeoutError', operation: 'greeting' });
+    await peer.closed;
+    await tick(50);
+    expect(errors).toEqual([]);
+  });
+
   it('reconnects with backoff when enabled, and commands issued meanwhile wait for it', async () => {
     const states: ClientState[] = [];
     const { client, peer, errors } = await connected({ reconnect: { initialDelay: 10, maxDelay: 40 }, onStateChange: (s) => states.push(s) });
@@ -542,14 +598,22 @@ describe('lifecycle', () => {
   });
 
   it('gives up after maxAttempts and closes for good', async () => {
-    const { client, peer } = await connected({ reconnect: { initialDelay: 5, maxAttempts: 2 } });
+    const { client, peer, errors } = await connected({ reconnect: { initialDelay: 5, maxAttempts: 2 } });
     const it = client.events();
+    const path = fake.server.path;
     await fake.server.close();
     peer.destroy();
     const info = await client.closed;
     expect(info.byPeer).toBe(true);
     expect(client.state).toBe('closed');
     expect((await it.next()).done).toBe(true);
+    // Each failed attempt is reported, with the connection error (the socket file is gone) as its cause.
+    expect(errors.map((e) => [e.name, (e.cause as { code?: string }).code])).toEqual([
+      ['ConnectionClosedError', 'ENOENT'],
+      ['ConnectionClosedError', 'ENOENT'],
+    ]);
+    expect(errors[1]!.cause).toBeInstanceOf(QmpConnectionError);
+    expect(info.error).toMatchObject({ name: 'QmpConnectionError', code: 'ENOENT', target: `unix:${path}` });
   });
 
   it('close() during a reconnect wait ends it', async () => {

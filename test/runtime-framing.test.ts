@@ -61,13 +61,42 @@ describe('LineSplitter', () => {
     expect(events).toEqual(['line:{"a":1}', 'line:{"b":2}']);
   });
 
-  it('drops a line longer than maxLineBytes and reports it, then continues', () => {
+  it('reports a line longer than maxLineBytes once, as soon as it passes the limit, drops it, then continues', () => {
     const { events, splitter } = collect({ maxLineBytes: 10 });
     splitter.push(Buffer.from('{"ok":1}\n0123456'));
+    expect(events).toEqual(['line:{"ok":1}']);
+    // 16 bytes held: reported now, before its newline has arrived.
     splitter.push(Buffer.from('789abcdef'));
+    expect(events).toEqual(['line:{"ok":1}', 'discarded:16:too-long']);
+    splitter.push(Buffer.from('ghi'.repeat(100)));
     splitter.push(Buffer.from('ghi\n{"ok":2}\n'));
     splitter.push(Buffer.from('x'.repeat(20) + '\n'));
-    expect(events).toEqual(['line:{"ok":1}', 'discarded:19:too-long', 'line:{"ok":2}', 'discarded:20:too-long']);
+    expect(events).toEqual(['line:{"ok":1}', 'discarded:16:too-long', 'line:{"ok":2}', 'discarded:20:too-long']);
+    expect(splitter.pendingBytes).toBe(0);
+  });
+
+  it('never offers the rest of a too-long line at end of stream', () => {
+    const { events, splitter } = collect({ maxLineBytes: 10 });
+    splitter.push(Buffer.from('{"return": "' + 'y'.repeat(30)));
+    splitter.end();
+    expect(events).toEqual(['discarded:42:too-long']);
+  });
+
+  it('stops the chunk being pushed when a sink callback resets the splitter', () => {
+    const events: string[] = [];
+    const splitter: LineSplitter = new LineSplitter(
+      {
+        line: (t) => events.push(`line:${t}`),
+        discarded: (n, why) => {
+          events.push(`discarded:${n}:${why}`);
+          splitter.reset();
+        },
+      },
+      { maxLineBytes: 10 },
+    );
+    splitter.push(Buffer.from('{"a":1}\n' + 'z'.repeat(11) + '\n{"b":2}\n{"c":'));
+    splitter.end();
+    expect(events).toEqual(['line:{"a":1}', 'discarded:11:too-long']);
   });
 
   it('treats 0xFF as the agent sentinel: discards the unfinished line before it', () => {

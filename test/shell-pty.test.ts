@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QmpClient } from '../runtime/client.js';
-import { havePeer, inCI, QEMU_SYSTEM, startQemuSystem, type Peer } from './support/qemu.js';
+import { havePeer, inCI, QEMU_SYSTEM, startQemuSystem, waitForListening, type Peer } from './support/qemu.js';
 import { haveTmux, qmpTsCommand, TmuxTerminal } from './shell-tmux.js';
 
 const tmuxOk = haveTmux();
@@ -23,6 +23,41 @@ interface TranscriptLine {
   line?: string;
 }
 
+/**
+ * QEMU 7.2 with a second monitor, an observer client on it (to cause events while the
+ * shell's user is typing), and the shell on the first monitor in a terminal.
+ */
+async function startShellAndObserver(
+  dir: string,
+  shellArgs: readonly string[],
+  size?: { columns: number; rows: number },
+): Promise<{ qemu: Peer; observer: QmpClient; term: TmuxTerminal }> {
+  const observerSocket = join(dir, 'observer.sock');
+  const qemu = await startQemuSystem(['-qmp', `unix:${observerSocket},server=on,wait=off`]);
+  let observer: QmpClient | undefined;
+  let term: TmuxTerminal | undefined;
+  try {
+    await waitForListening(qemu, observerSocket);
+    observer = await QmpClient.connect({ path: observerSocket });
+    term = new TmuxTerminal(qmpTsCommand(['shell', qemu.socketPath, ...shellArgs]), { HOME: dir }, size);
+    // Generous: under a loaded CI machine, starting node with tsx can take a while.
+    await term.waitForLastLine('(QEMU)', 45_000);
+    return { qemu, observer, term };
+  } catch (error) {
+    term?.kill();
+    await observer?.close();
+    await qemu.stop();
+    throw error;
+  }
+}
+
+async function stopShellAndObserver(dir: string, rig: { qemu?: Peer; observer?: QmpClient; term?: TmuxTerminal }): Promise<void> {
+  rig.term?.kill();
+  await rig.observer?.close();
+  await rig.qemu?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 describe.runIf(run)('qmp-ts shell in a terminal, against QEMU 7.2', () => {
   let qemu: Peer;
   let observer: QmpClient;
@@ -34,22 +69,10 @@ describe.runIf(run)('qmp-ts shell in a terminal, against QEMU 7.2', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'qmp-ts-shell-pty-'));
-    // A second monitor lets the test cause events while the shell's user is typing.
-    qemu = await startQemuSystem(['-qmp', `unix:${join(dir, 'observer.sock')},server=on,wait=off`]);
-    observer = await QmpClient.connect({ path: join(dir, 'observer.sock') });
-    term = new TmuxTerminal(qmpTsCommand(['shell', qemu.socketPath, '--history', files().history, '--transcript', files().transcript]), {
-      HOME: dir,
-    });
-    // Generous: under a loaded CI machine, starting node with tsx can take a while.
-    await term.waitForLastLine('(QEMU)', 45_000);
+    ({ qemu, observer, term } = await startShellAndObserver(dir, ['--history', files().history, '--transcript', files().transcript]));
   });
 
-  afterAll(async () => {
-    term?.kill();
-    await observer?.close();
-    await qemu?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopShellAndObserver(dir, { qemu, observer, term }));
 
   it('greets with the peer and its command count', () => {
     expect(term.screen()).toMatch(/^Connected to QEMU 7\.2\.\d+ at unix:\S+qmp\.sock: 216 commands\./m);
@@ -191,5 +214,93 @@ describe.runIf(run)('qmp-ts shell in a terminal, when QEMU goes away', () => {
       term.kill();
       await qemu.stop();
     }
+  });
+});
+
+describe.runIf(run)('qmp-ts shell in an 80-column terminal: events above a 200-character (wrapped) line', () => {
+  let qemu: Peer;
+  let observer: QmpClient;
+  let term: TmuxTerminal;
+  let dir: string;
+  const transcript = (): TranscriptLine[] =>
+    readFileSync(join(dir, 'transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TranscriptLine);
+  const eventsSeen = (): number => transcript().filter((t) => t.message?.event !== undefined).length;
+  /** A command line of exactly 200 characters (wraps twice after the 7-character prompt). */
+  const longLine = (id: string): string => {
+    const head = `object-add qom-type=secret id=${id} data=`;
+    return head + 'abcdefghij'.repeat(20).slice(0, 200 - head.length);
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qmp-ts-shell-wrap-'));
+    // The events come from a second client of the same QEMU, on its second monitor.
+    ({ qemu, observer, term } = await startShellAndObserver(dir, ['--history', '/dev/null', '--transcript', join(dir, 'transcript.jsonl')], {
+      columns: 80,
+      rows: 24,
+    }));
+  });
+
+  afterAll(() => stopShellAndObserver(dir, { qemu, observer, term }));
+
+  /** Sends stop, cont, stop, cont from the other client: STOP, RESUME, STOP, RESUME reach the shell. */
+  async function fourEvents(): Promise<void> {
+    const before = eventsSeen();
+    for (const command of ['stop', 'cont', 'stop', 'cont']) await observer.execute(command);
+    const deadline = Date.now() + 10_000;
+    while (eventsSeen() < before + 4) {
+      if (Date.now() > deadline) throw new Error('the shell did not receive the four events');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** The visible screen ends with the four events, then the prompt and `line`, whole. */
+  async function expectEventsAbove(line: string): Promise<void> {
+    const event = /^\[[\d:.]+\] event (STOP|RESUME)$/;
+    const ok = (): boolean => {
+      const rows = term.visibleScreen().split('\n');
+      const tail = rows.slice(-5);
+      return tail.length === 5 && tail.slice(0, 4).map((r) => event.exec(r)?.[1]).join(' ') === 'STOP RESUME STOP RESUME' &&
+        tail[4]!.trimEnd() === `(QEMU) ${line}`;
+    };
+    await term.waitFor(ok, 'four events above the whole edited line', 10_000).catch((e: Error) => {
+      throw new Error(`${e.message.split('; screen:')[0]}; visible screen:\n${term.visibleScreen()}`);
+    });
+  }
+
+  it('with the cursor at the end of the line: all four events stay visible, the line intact and still sent whole', async () => {
+    const line = longLine('wrapped0');
+    expect(line).toHaveLength(200);
+    term.type(line);
+    await term.waitForLastLine(`(QEMU) ${line}`);
+    await fourEvents();
+    await expectEventsAbove(line);
+    expect(term.visibleScreen().split('\n').filter((r) => / event (STOP|RESUME)$/.test(r))).toHaveLength(4);
+    term.press('Enter');
+    await term.waitFor(/\n\{\}\n\(QEMU\)$/, 'the reply to object-add');
+    const sent = transcript().filter((t) => t.dir === 'send' && t.message?.execute === 'object-add');
+    expect(sent.map((t) => (t.message as { arguments?: { data?: string } }).arguments?.data)).toEqual([line.slice(line.indexOf('data=') + 5)]);
+  });
+
+  it('with the cursor inside the wrapped line: the events stay visible and typing goes on where the cursor was', async () => {
+    const line = longLine('wrapped1');
+    // Typed in three pieces, the first two ending where the line wraps (73 + 80 characters
+    // after the 7-character prompt). Node's readline recounts the rows of its line only when
+    // the last character of a piece wraps; with a stale count its own redraws (moving the
+    // cursor across rows, inserting) garble the screen, events or not.
+    for (const [from, to] of [[0, 73], [73, 153], [153, 200]] as const) {
+      term.type(line.slice(from, to));
+      await term.waitFor(() => term.lastLine().endsWith(line.slice(0, to)), `${to} characters typed`);
+    }
+    await term.waitForLastLine(`(QEMU) ${line}`);
+    // 60 characters back: the cursor is on the second screen row, with a row of the line below it.
+    term.tmux('send-keys', '-t', term.target, ...Array<string>(60).fill('Left'));
+    await fourEvents();
+    await expectEventsAbove(line);
+    term.type('Z');
+    const edited = `${line.slice(0, 140)}Z${line.slice(140)}`;
+    await term.waitForLastLine(`(QEMU) ${edited}`);
+    expect(term.visibleScreen().split('\n').slice(-5, -1).every((r) => / event (STOP|RESUME)$/.test(r))).toBe(true);
+    term.press('C-c');
+    await term.waitForLastLine('(QEMU)');
   });
 });

@@ -25,11 +25,11 @@ export class TmuxTerminal {
   readonly server = `qmp-ts-test-${process.pid}-${randomBytes(4).toString('hex')}`;
   readonly target = 'term';
 
-  /** Starts `argv` in a 160x50 terminal; when it ends, `[exit N]` is printed and the pane stays. */
-  constructor(argv: readonly string[], env: Record<string, string> = {}) {
+  /** Starts `argv` in a terminal (160x50 by default); when it ends, `[exit N]` is printed and the pane stays. */
+  constructor(argv: readonly string[], env: Record<string, string> = {}, size: { columns: number; rows: number } = { columns: 160, rows: 50 }) {
     const exports = Object.entries(env).map(([k, v]) => `${k}=${shQuote(v)}`).join(' ');
     const cmd = `cd ${shQuote(REPO)} && ${exports ? `env ${exports} ` : ''}${argv.map(shQuote).join(' ')}; echo "[exit $?]"; sleep 600`;
-    this.tmux('new-session', '-d', '-s', this.target, '-x', '160', '-y', '50', cmd);
+    this.tmux('new-session', '-d', '-s', this.target, '-x', String(size.columns), '-y', String(size.rows), cmd);
   }
 
   tmux(...args: string[]): string {
@@ -51,6 +51,11 @@ export class TmuxTerminal {
   /** The screen and scrollback, wrapped lines joined, trailing blank lines dropped. */
   screen(): string {
     return this.tmux('capture-pane', '-p', '-J', '-S', '-500', '-t', this.target).replace(/\s+$/, '');
+  }
+
+  /** The visible screen only (no scrollback), wrapped lines joined, trailing blank lines dropped. */
+  visibleScreen(): string {
+    return this.tmux('capture-pane', '-p', '-J', '-t', this.target).replace(/\s+$/, '');
   }
 
   /** The screen with its colours, as ANSI escape sequences. */

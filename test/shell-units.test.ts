@@ -66,6 +66,45 @@ describe('help with the doc comments of a source schema (--schema)', () => {
   });
 });
 
+describe('help takes each union branch member\'s doc from that branch (QEMU 10.2 docs)', () => {
+  const docs = loadSchema(new URL('../vendor/qemu/qemu-10.2/qapi/qapi-schema.json', import.meta.url).pathname);
+  /** The lines under `when driver=VALUE:` in help's text. */
+  const branchLines = (text: string, value: string): string[] => {
+    const lines = text.split('\n');
+    const start = lines.indexOf(`  when driver=${value}:`);
+    expect(start, `no branch driver=${value}`).toBeGreaterThan(0);
+    const end = lines.findIndex((l, i) => i > start && !l.startsWith('    '));
+    return lines.slice(start + 1, end);
+  };
+  const memberLine = (lines: string[], name: string): string => lines.find((l) => new RegExp(`^ {4}${name}\\??\\s`).test(l)) ?? '';
+
+  it('iscsi\'s target is the iSCSI target, copy-before-write\'s its own (live 7.2 schema, 10.2 docs)', () => {
+    const text = helpText(shellSchema(live.model, { docs }), 'blockdev-add', plain);
+    expect(memberLine(branchLines(text, 'iscsi'), 'target')).toMatch(/^ {4}target +str {2}The target iqn name$/);
+    expect(memberLine(branchLines(text, 'copy-before-write'), 'target')).toMatch(/ {2}The target for copy-before-write operations\.$/);
+    expect(memberLine(branchLines(text, 'nfs'), 'server')).toMatch(/^ {4}server +NFSServer {2}host address$/);
+    expect(memberLine(branchLines(text, 'nbd'), 'server')).toMatch(/^ {4}server +SocketAddress {2}NBD server address$/);
+  });
+
+  it('every member of every blockdev-add branch shows its own branch\'s doc', () => {
+    const text = helpText(shellSchema(docs, { docs }), 'blockdev-add', plain);
+    const args = docs.commands.get('blockdev-add')?.arguments;
+    if (args?.kind !== 'union') throw new Error('blockdev-add takes a union in 10.2');
+    let checked = 0;
+    for (const branch of args.branches) {
+      if (branch.type.members.length === 0) continue;
+      const lines = branchLines(text, branch.value);
+      for (const m of branch.type.members) {
+        const own = m.doc?.replace(/\s+/g, ' ').trim();
+        if (!own) continue;
+        expect(memberLine(lines, m.name), `driver=${branch.value} ${m.name}`).toContain(`  ${own.slice(0, 90)}`);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(150);
+  });
+});
+
 describe('help with doc comments', () => {
   it('shows the command and member docs of the --schema source', () => {
     const docs = shellSchema(fixture.model, { docs: fixture.model });

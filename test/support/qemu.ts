@@ -87,6 +87,14 @@ async function waitForSocket(path: string, proc: ChildProcess, errText: () => st
   }
 }
 
+/**
+ * Waits until a further socket of a running peer listens (a second `-qmp` monitor is set up
+ * a moment after the first, which startQemuSystem waits for).
+ */
+export function waitForListening(peer: Peer, path: string): Promise<void> {
+  return waitForSocket(path, peer.process, peer.stderr);
+}
+
 async function startPeer(binary: string, makeArgs: (sock: string, dir: string) => string[]): Promise<Peer> {
   const bin = binaryPath(binary);
   if (!bin) throw new Error(`${binary} not found`);

@@ -2,7 +2,7 @@
  * `help` and `help COMMAND`: the argument list comes from the live schema; doc comments
  * come from the source schema given with `--schema`, matched by command and member name.
  */
-import type { Command, Member, Schema, Type } from '../../generator/model/types.js';
+import type { Command, Member, Schema, StructType, Type, UnionType } from '../../generator/model/types.js';
 import { isDeprecated, isUnstable } from '../../generator/model/types.js';
 import type { Colors } from './format.js';
 import { describeType, type ShellSchema } from './schema-view.js';
@@ -66,19 +66,16 @@ function flags(node: { readonly features: readonly { name: string }[] }, c: Colo
   return out.length ? ` (${out.join(', ')})` : '';
 }
 
-/** The member `name` of `docCmd`'s arguments in the docs schema (union branches too). */
-function docMember(docCmd: Command | undefined, name: string): Member | undefined {
-  const args = docCmd?.arguments;
-  if (!args) return undefined;
-  const found = args.members.find((m) => m.name === name);
-  if (found) return found;
-  if (args.kind === 'union') {
-    for (const b of args.branches) {
-      const m = b.type.members.find((x) => x.name === name);
-      if (m) return m;
-    }
-  }
-  return undefined;
+/**
+ * The members of the docs schema that may document the members shown: the common ones, and
+ * for a union branch those of the docs' branch for the same discriminator value first.
+ * Never another branch's: `target` of `driver=iscsi` is not `target` of `driver=copy-before-write`.
+ */
+function docMembers(docArgs: StructType | UnionType | undefined, branch?: string): readonly Member[] {
+  if (!docArgs) return [];
+  if (branch === undefined || docArgs.kind !== 'union') return docArgs.members;
+  const own = docArgs.branches.find((b) => b.value === branch);
+  return own ? [...own.type.members, ...docArgs.members] : docArgs.members;
 }
 
 /** Introspection hides type names; the source schema, when given, has the real ones. */
@@ -87,11 +84,11 @@ function memberType(m: Member, doc: Member | undefined): string {
   return describeType(m.type);
 }
 
-function memberLines(members: readonly Member[], docCmd: Command | undefined, indent: string, c: Colors): string[] {
+function memberLines(members: readonly Member[], docs: readonly Member[], indent: string, c: Colors): string[] {
   const width = Math.max(...members.map((m) => m.name.length + (m.optional ? 1 : 0)), 0);
   return members.map((m) => {
     const name = m.optional ? `${m.name}?` : m.name;
-    const doc = docMember(docCmd, m.name);
+    const doc = docs.find((d) => d.name === m.name);
     const docText = doc?.doc ? `  ${c.dim(oneLine(doc.doc))}` : '';
     return `${indent}${c.cyan(name.padEnd(width))}  ${memberType(m, doc)}${flags(m, c)}${docText}`;
   });
@@ -117,12 +114,13 @@ function commandHelp(name: string, cmd: Command | undefined, docs: Schema | unde
     lines.push('Arguments: none');
   } else {
     lines.push('Arguments:');
-    lines.push(...memberLines(args.members, docCmd, '  ', c));
+    const docArgs = docCmd?.arguments;
+    lines.push(...memberLines(args.members, docMembers(docArgs), '  ', c));
     if (args.kind === 'union') {
       for (const b of args.branches) {
         if (b.type.members.length === 0) continue;
         lines.push(`  when ${args.discriminator}=${b.value}:`);
-        lines.push(...memberLines(b.type.members, docCmd, '    ', c));
+        lines.push(...memberLines(b.type.members, docMembers(docArgs, b.value), '    ', c));
       }
     }
   }

@@ -1,7 +1,8 @@
 /**
  * The interactive front: readline with schema completion, history kept in a file, coloured
- * replies, and events printed above the line being typed (the line is cleared, the event
- * printed, and the prompt redrawn with the input and cursor as they were).
+ * replies, and events printed above the line being typed (the prompt and line, however many
+ * rows they wrap to, are cleared, the event printed, and they are redrawn below it with the
+ * input and cursor as they were).
  * Ctrl-C cancels the line (or stops waiting for a reply), Ctrl-D leaves.
  */
 import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from 'node:readline';
@@ -23,6 +24,17 @@ export interface InteractiveOptions {
 interface EditableLine {
   line: string;
   cursor: number;
+}
+
+/** Where the line being edited ends on the screen: `getCursorPos()` with the cursor at its end. */
+function endOfLine(rl: Interface, edit: EditableLine): { rows: number; cols: number } {
+  const cursor = edit.cursor;
+  edit.cursor = edit.line.length;
+  try {
+    return rl.getCursorPos();
+  } finally {
+    edit.cursor = cursor;
+  }
 }
 
 export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Promise<number> {
@@ -57,18 +69,33 @@ export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Pro
     status = undefined;
   };
 
-  /** Prints text above the prompt (or the status line) without disturbing what is being typed. */
+  /**
+   * Prints text above the prompt (or the status line) without disturbing what is being typed: the edited block
+   * (the prompt and the line, however many rows they wrap to at the terminal's width) is
+   * cleared from its first row, the text printed there, and the block drawn again below it
+   * with the cursor where it was. Not with `rl.prompt(true)`: readline's redraw first climbs
+   * as many rows as it last saw the cursor below the block's first row (a count it does not
+   * update after pasted text, and that no longer holds once the block has moved down), so
+   * it would erase the text just printed.
+   */
   const printAbove = (text: string): void => {
     if (busy || finished) {
       out.write(status === undefined ? text + '\n' : `\r\x1b[2K${text}\n${status}`);
       return;
     }
-    const { rows } = rl.getCursorPos();
-    moveCursor(out, 0, -rows);
+    const edit = rl as unknown as EditableLine;
+    const cursor = rl.getCursorPos();
+    const end = endOfLine(rl, edit);
+    moveCursor(out, 0, -cursor.rows);
     cursorTo(out, 0);
     clearScreenDown(out);
     out.write(text + '\n');
-    rl.prompt(true);
+    out.write(rl.getPrompt() + edit.line);
+    // A block that exactly fills its last row leaves the terminal waiting to wrap: make it
+    // wrap, so the cursor is on the row readline counts (as readline's own redraw does).
+    if (end.cols === 0) out.write(' ');
+    cursorTo(out, cursor.cols);
+    moveCursor(out, 0, cursor.rows - end.rows);
   };
 
   const unsubscribe = ctx.onEvent((e: ShellEvent) => printAbove(formatEvent(e, c)));

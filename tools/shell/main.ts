@@ -4,7 +4,7 @@
  * Every failure ends in one clear line on stderr and a non-zero status, never a stack trace.
  */
 import type { Readable, Writable } from 'node:stream';
-import { losslessJson, QmpClient, type ConnectTarget } from '@qmp-ts/runtime';
+import { losslessJson, QmpClient, QmpConnectionError, type ConnectTarget } from '@qmp-ts/runtime';
 import { describeTarget } from '@qmp-ts/runtime/internal';
 import { QapiError } from '../../generator/diagnostics.js';
 import type { Schema } from '../../generator/model/types.js';
@@ -97,6 +97,8 @@ export async function runShell(opts: ShellOptions, io: ShellIo = defaultIo()): P
         onError: () => {},
       });
     } catch (e) {
+      // QmpConnectionError already says "can't connect to TARGET: why (CODE)".
+      if (e instanceof QmpConnectionError) throw new ShellSetupError(e.message);
       throw new ShellSetupError(`can't connect to ${where}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const connected = client;
