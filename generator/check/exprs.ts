@@ -393,11 +393,11 @@ function checkDocExpr(doc: ParsedDoc, expr: QapiDict, docStyle: DocStyleSink | u
   const { returns, errors } = doc;
   if (expr.has('command')) {
     if (returns && !expr.has('returns')) {
-      docStyleFinding(docStyle, new QapiError(returns.info, "'Returns' section, but command doesn't return anything"));
+      docStyleFinding(docStyle, new QapiError(returns.info, "'Returns' section, but command doesn't return anything"), doc.info);
     }
   } else {
     if (returns) throw new QapiError(returns.info, "'Returns' section is only valid for commands");
-    if (errors) docStyleFinding(docStyle, new QapiError(errors.info, "'Errors' section is only valid for commands"));
+    if (errors) docStyleFinding(docStyle, new QapiError(errors.info, "'Errors' section is only valid for commands"), doc.info);
   }
 }
 

@@ -16,7 +16,7 @@
  * `Features:` list and `Errors:` tag (9.0). They are errors only under strict rules (QEMU
  * 10.2's); otherwise each is a finding and the text is kept.
  */
-import { docStyleFinding, QapiError, type DocStyleSink, type SourceInfo } from '../../diagnostics.js';
+import { QapiError, type DocStyleSink, type SourceInfo } from '../../diagnostics.js';
 import { docKindTitle, type DocSectionKind, type ParsedDoc, type ParsedDocSection } from '../parsed.js';
 import { isPySpace, QapiLexer, TOK_COMMENT } from './lexer.js';
 
@@ -186,9 +186,11 @@ function retiredTagMessage(tag: string): string | undefined {
 export class DocReader {
   private literalMode = false;
   private literalIndent = 0;
+  /** Where the doc comment being read opens. */
+  private blockInfo: SourceInfo;
   private readonly styleIssue = (finding: QapiError): void => {
-    if (this.strict) docStyleFinding(undefined, finding);
-    else this.onFinding?.(finding);
+    if (this.strict) throw finding;
+    this.onFinding?.(finding, this.blockInfo);
   };
 
   constructor(
@@ -197,13 +199,16 @@ export class DocReader {
     private readonly strict: boolean,
     /** Not strict: receives each doc-style finding (none: they are not even looked for). */
     private readonly onFinding?: DocStyleSink,
-  ) {}
+  ) {
+    this.blockInfo = lx.info();
+  }
 
   /** QEMU's `get_doc`: read the block and the token after it. */
   read(): ParsedDoc {
     const lx = this.lx;
     if (lx.str !== '##') throw lx.error("junk after '##' at start of documentation comment");
     const info = lx.info();
+    this.blockInfo = info;
     this.literalMode = false;
     lx.accept(false);
     let line = this.line();
