@@ -16,6 +16,7 @@ import {
   checkNameIsStr,
   checkNameLower,
 } from './names.js';
+import { rejectPre62Syntax } from './pre-6.2.js';
 import type { CheckPragmas } from './pragmas.js';
 
 /** A type reference as written: a type name, or a one-element array `['T']`. */
@@ -409,6 +410,7 @@ function checkDefinition(pe: ParsedExpr, pragmas: CheckPragmas, docStyle: DocSty
   const name = rawName;
   const info: SourceInfo = { ...pe.info, defnMeta: meta, defnName: name };
   checkDefnNameStr(name, info, meta, pragmas.commandNameExceptions);
+  if (docStyle) rejectPre62Syntax(expr, meta, info);
 
   const doc = pe.doc;
   if (doc) {
@@ -504,7 +506,8 @@ function checkCommandOrEventData(
 
 /**
  * Validates and normalizes every expression (QEMU's `check_exprs`). Pragma directives are
- * skipped. Doc-style findings go to `docStyle`; without one (strict) they are errors.
+ * skipped. Without `docStyle`: QEMU 10.2's rules exactly (strict). With it (not strict):
+ * doc-style findings go there, and pre-6.2 syntax is rejected with an error saying so.
  */
 export function checkExprs(
   exprs: readonly ParsedExpr[],

@@ -389,8 +389,10 @@ export class DocReader {
       if (AT_NAME_COLON.test(line)) return line;
       if (line !== '' && indentOf(line) < indent) {
         if (prevLineBlank) return line;
-        // Not strict: a finding, and the line stays in the section (older parsers kept it).
+        // Not strict: a finding; a tag starts its section (as before 9.1), other text
+        // stays in this one (older parsers kept it).
         this.styleIssue(lx.error(`unexpected de-indent (expected at least ${indent} spaces)`));
+        if (TAGGED.test(line)) return line;
       }
       doc.appendLine(line);
       prevLineBlank = true;
