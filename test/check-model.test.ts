@@ -12,7 +12,7 @@ import { dumpJson, schemaToJson } from '../generator/dump/json.js';
 import { dumpQapiTest, pyCondition } from '../generator/dump/qapi-test.js';
 import { loadSchema } from '../generator/load.js';
 import type { Command, EnumType, Schema, StructType, UnionType } from '../generator/model/types.js';
-import { vendoredQemu } from './support/paths.js';
+import { repoRoot, vendoredQemu } from './support/paths.js';
 import { tempSchemaDir } from './support/schema-files.js';
 
 const SCHEMA = `{ 'pragma': { 'doc-required': true, 'documentation-exceptions': [ 'Shape' ] } }
@@ -245,6 +245,25 @@ describe('qmp-ts check / dump', () => {
     expect(await main(['dump', '--format', 'json', `${t.dir}/good.json`])).toBe(0);
     expect(JSON.parse(io.out.join('')).entities.length).toBeGreaterThan(30);
     expect(await main(['dump', '--format', 'yaml', `${t.dir}/good.json`])).toBe(2);
+  });
+
+  it('dumps introspection input in the qapi-test format: every definition of the model', async () => {
+    const file = path.join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');
+    const schema = loadSchema(file);
+    const io = capture();
+    expect(await main(['dump', file])).toBe(0);
+    const text = io.out.join('');
+    const heads = text.split('\n').filter((l) => /^\S/.test(l));
+    const named = (kind: string) => heads.filter((l) => l.startsWith(`${kind} `)).map((l) => l.split(' ')[1]);
+    expect(named('command')).toEqual([...schema.commands.keys()]);
+    expect(named('event')).toEqual([...schema.events.keys()]);
+    const types = [...schema.types.values()].filter((t) => t.kind !== 'builtin' && (t.kind !== 'array' || t.location));
+    expect([...named('object'), ...named('enum'), ...named('alternate'), ...named('array')].sort()).toEqual(
+      types.map((t) => t.name).sort(),
+    );
+    const status = schema.commands.get('query-status')!;
+    expect(text).toContain(`command query-status None -> ${status.returns!.name}\n`);
+    expect(heads.some((l) => l.startsWith('module ') || l.startsWith('doc '))).toBe(false);
   });
 
   it("QEMU 7.2's schema: a quiet default check, every finding with --warnings, 10.2's error with --strict", async () => {
