@@ -281,7 +281,13 @@ export class DocReader {
         } else {
           const spaced = AT_NAME_COLON.exec(line);
           if (spaced) {
-            this.styleIssue(new QapiError(lx.info(), `documented member '${spaced[1]}' does not exist`));
+            // What QEMU 10.2 reports for it, now or once members are connected.
+            const name = spaced[1];
+            this.styleIssue(
+              noMoreArgs
+                ? lx.error(`description of '@${name}:' follows a section`)
+                : new QapiError(lx.info(), `documented member '${name}' does not exist`),
+            );
           }
           doc.ensureUntaggedSection(lx.info());
           doc.appendLine(line);
@@ -411,10 +417,17 @@ export class DocReader {
     doc.appendLine(first);
     for (;;) {
       this.lx.accept(false);
-      const line = this.line();
-      if (line === null || line === '' || AT_NAME_COLON.test(line) || TAGGED.test(line) || line === 'Features:') {
+      let line = this.line();
+      if (line === '') {
+        // Blank lines end it; the next line is the caller's, as after indented text.
+        while (line === '') {
+          doc.appendLine(line);
+          this.lx.accept(false);
+          line = this.line();
+        }
         return line;
       }
+      if (line === null || AT_NAME_COLON.test(line) || TAGGED.test(line) || line === 'Features:') return line;
       doc.appendLine(line);
     }
   }
