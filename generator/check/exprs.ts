@@ -386,9 +386,9 @@ function exprMeta(expr: QapiDict, info: SourceInfo): Meta {
 
 /**
  * The doc comment's own checks against its definition (QEMU's `QAPIDoc.check_expr`).
- * `'Returns' section, but command doesn't return anything` (QEMU 9.0; older schemas
- * describe "nothing" or errors there) and the `Errors:` tag (9.0) are doc-style rules, the
- * section is kept; `Returns:` outside commands is an error in every release.
+ * `'Returns' section, but command doesn't return anything` (after 8.2; older schemas
+ * describe "nothing" or errors there) and the `Errors:` tag (after 7.2) are doc-style rules,
+ * the section is kept; `Returns:` outside commands is an error in every release.
  */
 function checkDocExpr(doc: ParsedDoc, expr: QapiDict, docStyle: DocStyleSink | undefined): void {
   const { returns, errors } = doc;

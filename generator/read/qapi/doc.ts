@@ -10,11 +10,12 @@
  * and 10.2's parsers both reject their violations): the `##` framing, `# ` prefixes, the
  * `@symbol:` line, member and feature names (empty, duplicated), duplicated `Returns:` /
  * `Since:`, `@name:` in free-form text. They are always errors. Doc-style rules are the ones
- * QEMU changed over the releases: line length and sentence spacing (10.0), retired `Note:` /
- * `Example:` tags (10.0), text required on or indented under a tag and the de-indent rule
- * (the 9.1 parser: before it, `@name:` alone could be followed by unindented text), the
- * `Features:` list and `Errors:` tag (9.0). They are errors only under strict rules (QEMU
- * 10.2's); otherwise each is a finding and the text is kept.
+ * QEMU changed over the releases: line length and sentence spacing (after 10.0), retired
+ * `Note:` / `Example:` tags (10.0), text required on or indented under a tag and the
+ * de-indent rule (the parser rewritten after 8.2: QEMU 7.2's let a bare `@name:` be followed
+ * by unindented text), the `Features:` list and the `Errors:` tag (after 7.2). They are
+ * errors only under strict rules (QEMU 10.2's); otherwise each is a finding and the text is
+ * kept where the older parsers put it.
  */
 import { QapiError, type DocStyleSink, type SourceInfo } from '../../diagnostics.js';
 import { docKindTitle, type DocSectionKind, type ParsedDoc, type ParsedDocSection } from '../parsed.js';
@@ -37,7 +38,7 @@ class DocBuilder {
   returns: Section | undefined;
   errors: Section | undefined;
   since: Section | undefined;
-  /** Sections whose text followed their bare tag unindented (pre-9.1 style). */
+  /** Sections whose text followed their bare tag unindented (as QEMU 7.2 allowed). */
   private readonly unindented = new Set<Section>();
 
   constructor(
@@ -243,7 +244,7 @@ export class DocReader {
             if (text) doc.appendLine(text);
             line = this.indented(doc);
           }
-          // Before 9.0, 'Features:' was plain text that could be followed by anything.
+          // In QEMU 7.2, 'Features:' could be followed by any text.
           if (!doc.features.size) this.styleIssue(lx.error('feature descriptions expected'));
           noMoreArgs = true;
         } else if ((m = this.description(line))) {
@@ -259,7 +260,7 @@ export class DocReader {
           const tag = m[1];
           // Sections with two colons are rST markup, not tags (the regex leaves them alone).
           const retired = retiredTagMessage(tag);
-          // 'Errors:' became a tag in 9.0: before, two paragraphs could start with it.
+          // 'Errors:' is no tag in QEMU 7.2: two paragraphs could start with it.
           const duplicateErrors = tag === 'Errors' && doc.errors !== undefined;
           if (retired !== undefined || duplicateErrors) {
             // Not strict (older schemas): a finding, and the section's text, tag included,
@@ -311,7 +312,7 @@ export class DocReader {
 
   /**
    * `@name:` starting a description. Not strict, a name with a space (`@id : text`) is not
-   * one: QEMU before 9.1 required `@name:` as the line's first word, so such a line was text.
+   * one: QEMU 7.2 required `@name:` as the line's first word, so such a line was text.
    */
   private description(line: string): RegExpExecArray | null {
     const m = AT_NAME_COLON.exec(line);
@@ -395,7 +396,7 @@ export class DocReader {
       if (AT_NAME_COLON.test(line)) return line;
       if (line !== '' && indentOf(line) < indent) {
         if (prevLineBlank) return line;
-        // Not strict: a finding; a tag starts its section (as before 9.1), other text
+        // Not strict: a finding; a tag starts its section (as in QEMU 7.2), other text
         // stays in this one (older parsers kept it).
         this.styleIssue(lx.error(`unexpected de-indent (expected at least ${indent} spaces)`));
         if (TAGGED.test(line)) return line;
@@ -407,7 +408,7 @@ export class DocReader {
 
   /**
    * Not strict: the text of a bare `@name:` or tag written on the lines below it without
-   * indentation, as QEMU accepted before 9.1 (its parser then gave such a section indent 0).
+   * indentation, as QEMU 7.2 accepted (its parser gave such a section indent 0).
    * It runs to a blank line or the next description, tag or `Features:`. QEMU 10.2 would
    * leave the section empty: `end()` reports that as a finding.
    */
