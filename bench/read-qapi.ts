@@ -33,7 +33,7 @@ const json = JSON.stringify(schema.exprs.map((e) => toJson(e.expr)));
 const runs = 40;
 for (let i = 0; i < 10; i++) readQapiSchema(top, { cwd: shared }); // warm up
 const ours = medianTime(() => readQapiSchema(top, { cwd: shared }), runs);
-const noDocRules = medianTime(() => readQapiSchema(top, { cwd: shared, docFormatChecks: false }), runs);
+const noDocRules = medianTime(() => readQapiSchema(top, { cwd: shared, strictDocStyle: false }), runs);
 const io = medianTime(() => files.map((f) => new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(f))), runs);
 const native = medianTime(() => JSON.parse(json), runs);
 

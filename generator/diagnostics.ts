@@ -55,3 +55,18 @@ export function formatLocated(info: SourceInfo | undefined, message: string): st
   }
   return `${out}${locText(info)}: ${message}`;
 }
+
+/**
+ * Receives doc-style findings: doc comment rules QEMU changed from release to release
+ * (70 columns, sentence spacing, retired `Note:` / `Example:` tags, text after a tag,
+ * indentation, member docs, `Returns:` / `Errors:` placement). Under QEMU 10.2's rules
+ * (`--strict`) there is no sink and each finding is the error QEMU 10.2 raises; otherwise
+ * it is reported here and the doc text is kept as well as it can be.
+ */
+export type DocStyleSink = (finding: QapiError) => void;
+
+/** Throw `finding` under strict rules (no sink), else hand it to the sink. */
+export function docStyleFinding(sink: DocStyleSink | undefined, finding: QapiError): void {
+  if (!sink) throw finding;
+  sink(finding);
+}

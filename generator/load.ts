@@ -9,21 +9,22 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import type { SourceInfo } from './diagnostics.js';
+import type { DocStyleSink, SourceInfo } from './diagnostics.js';
 import { checkedCounts } from './check/counts.js';
 import { checkSchema, withStackGuard, type CheckOptions } from './check/schema.js';
 import { buildModel } from './model/build.js';
 import { schemaCounts, type SchemaCounts } from './model/counts.js';
 import type { Schema } from './model/types.js';
-import { readIntrospection } from './read/introspection.js';
+import { readIntrospection, type IntrospectionWarning } from './read/introspection.js';
 import type { ParsedSchema } from './read/parsed.js';
 import { readQapiSchema } from './read/qapi/index.js';
 
 export interface LoadOptions {
   /**
-   * QEMU 10.2's strictness: doc comment style rules (70 columns, two spaces between
-   * sentences) and introspection oddities are errors. Off by default, so the schemas of
-   * QEMU 7.2 to 10.2 are all accepted.
+   * QEMU 10.2's strictness: doc-style rules (the doc comment rules QEMU changed across
+   * releases: 70 columns, two spaces between sentences, retired tags, text under tags, ...)
+   * and introspection oddities are errors. Off by default, so the schemas of QEMU 6.2 to
+   * 10.2 are all accepted.
    */
   readonly strict?: boolean;
   /** Non-fatal findings (only produced when not `strict`). */
@@ -34,6 +35,8 @@ export interface LoadOptions {
 
 /** A non-fatal finding: a QapiError that strict mode would throw, or an introspection oddity. */
 export interface Warning {
+  /** `doc-style`: a doc comment that does not follow QEMU 10.2's style. */
+  readonly kind: 'doc-style' | 'introspection';
   readonly message: string;
   readonly info?: SourceInfo | undefined;
 }
@@ -91,23 +94,36 @@ function loadIntrospection(file: string, options: LoadOptions): Schema {
   const abs = options.cwd === undefined ? file : path.resolve(options.cwd, file);
   return readIntrospection(abs, {
     ...(options.strict !== undefined && { strict: options.strict }),
-    ...(options.onWarning && { onWarning: options.onWarning }),
+    ...(options.onWarning && { onWarning: introspectionWarnings(options.onWarning) }),
   });
 }
 
+function introspectionWarnings(onWarning: (w: Warning) => void): (w: IntrospectionWarning) => void {
+  return (w) => onWarning({ kind: 'introspection', message: w.message, info: w.info });
+}
+
+/** Doc-style findings (QapiErrors) as warnings; undefined under strict rules. */
+function docStyleSink(options: LoadOptions): DocStyleSink | undefined {
+  const { onWarning } = options;
+  if (options.strict || !onWarning) return undefined;
+  return (e) => onWarning({ kind: 'doc-style', message: e.message, info: e.info });
+}
+
 function checkOptions(file: string, options: LoadOptions): CheckOptions {
+  const sink = docStyleSink(options);
   return {
     mainFile: file,
     strict: options.strict ?? false,
-    ...(options.onWarning && { onWarning: options.onWarning }),
+    ...(sink && { onWarning: sink }),
   };
 }
 
 function readSource(file: string, options: LoadOptions): ParsedSchema {
+  const sink = docStyleSink(options);
   return withStackGuard(file, () =>
     readQapiSchema(file, {
-      docFormatChecks: options.strict ?? false,
-      ...(!options.strict && options.onWarning && { onDocFormatWarning: options.onWarning }),
+      strictDocStyle: options.strict ?? false,
+      ...(sink && { onDocStyleFinding: sink }),
       ...(options.cwd !== undefined && { cwd: options.cwd }),
     }),
   );

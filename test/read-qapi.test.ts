@@ -341,7 +341,7 @@ describe('doc comments', () => {
     );
     expect(s.exprs[0].doc?.body.text).toContain(long);
     // Without the 10.2 rules (QEMU 9.2 and earlier) long lines pass anywhere.
-    expect(doc(`##\n# @T:\n#\n# ${long}. Yes\n##\n{ 'enum': 'T', 'data': [] }\n`, { docFormatChecks: false }).exprs).toHaveLength(1);
+    expect(doc(`##\n# @T:\n#\n# ${long}. Yes\n##\n{ 'enum': 'T', 'data': [] }\n`, { strictDocStyle: false }).exprs).toHaveLength(1);
   });
 
   const errors: [string, string][] = [
@@ -478,7 +478,7 @@ describe('real schemas', () => {
 
   it('qemu-9.2 schemas (without the 10.2 doc line rules)', () => {
     for (const f of ['qapi/qapi-schema.json', 'qga/qapi-schema.json', 'storage-daemon/qapi/qapi-schema.json']) {
-      const s = readQapiSchema(`qemu-9.2/${f}`, { cwd: shared, docFormatChecks: false });
+      const s = readQapiSchema(`qemu-9.2/${f}`, { cwd: shared, strictDocStyle: false });
       expect(s.exprs.length).toBeGreaterThan(80);
       expectDocsAttached(s);
     }

@@ -7,7 +7,7 @@
  * `documentation-exceptions` pragma lets go undocumented get an empty stub description,
  * which QEMU appends to the doc's descriptions (they show in its test dump).
  */
-import { QapiError, type SourceInfo } from '../diagnostics.js';
+import { docStyleFinding, QapiError, type DocStyleSink, type SourceInfo } from '../diagnostics.js';
 import type { ParsedDoc, ParsedDocSection } from '../read/parsed.js';
 import type { DocConnector, FeatureEntity, MemberEntity } from './entities.js';
 
@@ -36,7 +36,7 @@ export class DocConnections implements DocConnector {
    */
   constructor(
     private readonly documentationExceptions: ReadonlySet<string>,
-    private readonly onUndocumented?: (warning: QapiError) => void,
+    private readonly onUndocumented?: DocStyleSink,
   ) {}
 
   connectMember(doc: ParsedDoc, member: MemberEntity): void {
@@ -52,9 +52,7 @@ export class DocConnections implements DocConnector {
       return;
     }
     if (doc.symbol === undefined || !this.documentationExceptions.has(doc.symbol)) {
-      const err = new QapiError(member.info, `${member.role} '${member.name}' lacks documentation`);
-      if (!this.onUndocumented) throw err;
-      this.onUndocumented(err);
+      docStyleFinding(this.onUndocumented, new QapiError(member.info, `${member.role} '${member.name}' lacks documentation`));
     }
     if (!stubs) {
       stubs = new Map();

@@ -7,7 +7,7 @@
  * mutated. Errors are QEMU's, word for word, located at the expression with QEMU's
  * "In <meta> '<name>':" context.
  */
-import { QapiError, type SourceInfo } from '../diagnostics.js';
+import { docStyleFinding, QapiError, type DocStyleSink, type SourceInfo } from '../diagnostics.js';
 import type { Condition } from '../model/types.js';
 import type { ParsedDoc, ParsedExpr, QapiDict, QapiValue } from '../read/parsed.js';
 import {
@@ -383,20 +383,25 @@ function exprMeta(expr: QapiDict, info: SourceInfo): Meta {
   return metas[0]!;
 }
 
-/** The doc comment's own checks against its definition (QEMU's `QAPIDoc.check_expr`). */
-function checkDocExpr(doc: ParsedDoc, expr: QapiDict): void {
+/**
+ * The doc comment's own checks against its definition (QEMU's `QAPIDoc.check_expr`).
+ * `'Returns' section, but command doesn't return anything` (QEMU 9.0; older schemas
+ * describe "nothing" or errors there) and the `Errors:` tag (9.0) are doc-style rules, the
+ * section is kept; `Returns:` outside commands is an error in every release.
+ */
+function checkDocExpr(doc: ParsedDoc, expr: QapiDict, docStyle: DocStyleSink | undefined): void {
   const { returns, errors } = doc;
   if (expr.has('command')) {
     if (returns && !expr.has('returns')) {
-      throw new QapiError(returns.info, "'Returns' section, but command doesn't return anything");
+      docStyleFinding(docStyle, new QapiError(returns.info, "'Returns' section, but command doesn't return anything"));
     }
   } else {
     if (returns) throw new QapiError(returns.info, "'Returns' section is only valid for commands");
-    if (errors) throw new QapiError(errors.info, "'Errors' section is only valid for commands");
+    if (errors) docStyleFinding(docStyle, new QapiError(errors.info, "'Errors' section is only valid for commands"));
   }
 }
 
-function checkDefinition(pe: ParsedExpr, pragmas: CheckPragmas): DefinitionExpr {
+function checkDefinition(pe: ParsedExpr, pragmas: CheckPragmas, docStyle: DocStyleSink | undefined): DefinitionExpr {
   const expr = pe.expr;
   const meta = exprMeta(expr, pe.info);
   const rawName = expr.get(meta);
@@ -410,7 +415,7 @@ function checkDefinition(pe: ParsedExpr, pragmas: CheckPragmas): DefinitionExpr 
     if (doc.symbol !== name) {
       throw new QapiError(info, `documentation comment is for '${doc.symbol}'`);
     }
-    checkDocExpr(doc, expr);
+    checkDocExpr(doc, expr, docStyle);
   } else if (pragmas.docRequired) {
     throw new QapiError(info, 'documentation comment required');
   }
@@ -497,8 +502,15 @@ function checkCommandOrEventData(
   return checkTypeNameOrImplicit(args, info, "'data'", undefined, pragmas);
 }
 
-/** Validates and normalizes every expression (QEMU's `check_exprs`). Pragma directives are skipped. */
-export function checkExprs(exprs: readonly ParsedExpr[], pragmas: CheckPragmas): CheckedExpr[] {
+/**
+ * Validates and normalizes every expression (QEMU's `check_exprs`). Pragma directives are
+ * skipped. Doc-style findings go to `docStyle`; without one (strict) they are errors.
+ */
+export function checkExprs(
+  exprs: readonly ParsedExpr[],
+  pragmas: CheckPragmas,
+  docStyle?: DocStyleSink,
+): CheckedExpr[] {
   const out: CheckedExpr[] = [];
   for (const pe of exprs) {
     if (pe.expr.has('include')) {
@@ -506,7 +518,7 @@ export function checkExprs(exprs: readonly ParsedExpr[], pragmas: CheckPragmas):
       continue;
     }
     if (pe.expr.has('pragma')) continue;
-    out.push(checkDefinition(pe, pragmas));
+    out.push(checkDefinition(pe, pragmas, docStyle));
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * in definition order, connect doc comments, assign modules, check docs.
  */
 import path from 'node:path';
-import { QapiError, formatLocated, type SourceInfo } from '../diagnostics.js';
+import { QapiError, formatLocated, type DocStyleSink, type SourceInfo } from '../diagnostics.js';
 import type { Condition, JsonType, Pragmas } from '../model/types.js';
 import type { ParsedSchema } from '../read/parsed.js';
 import { DocConnections } from './docs.js';
@@ -324,11 +324,12 @@ export interface CheckOptions {
    */
   readonly mainFile?: string;
   /**
-   * QEMU 10.2's rules exactly. Otherwise rules QEMU added after 7.2 that older schemas
-   * break are warnings (to `onWarning`): today, undocumented members (QEMU 9.0).
+   * QEMU 10.2's rules exactly. Otherwise doc-style rules (those QEMU changed across
+   * releases: undocumented members, `Returns:` on a command without returns, ...) are
+   * findings for `onWarning`.
    */
   readonly strict?: boolean;
-  readonly onWarning?: (warning: QapiError) => void;
+  readonly onWarning?: DocStyleSink;
 }
 
 /**
@@ -356,7 +357,8 @@ export function checkSchema(parsed: ParsedSchema, options: CheckOptions = {}): C
 function checkSchemaUnguarded(parsed: ParsedSchema, mainFile: string, options: CheckOptions): CheckedSchema {
   const pragmas = modelPragmas(parsed.pragma);
   const checkPragmas = toCheckPragmas(parsed.pragma);
-  const exprs = checkExprs(parsed.exprs, checkPragmas);
+  const docStyle = options.strict ? undefined : (options.onWarning ?? (() => {}));
+  const exprs = checkExprs(parsed.exprs, checkPragmas, docStyle);
   const schema = new SchemaChecker(mainFile, pragmas);
   for (const e of exprs) {
     switch (e.meta) {
@@ -369,8 +371,7 @@ function checkSchemaUnguarded(parsed: ParsedSchema, mainFile: string, options: C
       case 'include': schema.defineInclude(e.file, e.info); break;
     }
   }
-  const lenient = options.strict ? undefined : (options.onWarning ?? (() => {}));
-  const docs = new DocConnections(checkPragmas.documentationExceptions, lenient);
+  const docs = new DocConnections(checkPragmas.documentationExceptions, docStyle);
   schema.check(parsed, docs);
   return {
     entityList: schema.entityList,

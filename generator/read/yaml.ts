@@ -42,7 +42,7 @@
  * comment placement. Use a literal block (`|`) for multi-line text: it keeps line breaks, and
  * errors in it are reported at their YAML line and column. The doc text follows QEMU's doc
  * grammar and checks, including QEMU 10.2's 70-column / two-spaces rules counted as if the
- * text were written as `# ` comment lines (option `docFormatChecks: false` turns those off).
+ * text were written as `# ` comment lines (option `strictDocStyle: false` turns those off).
  *
  * Values. Only what QAPI source can express: strings, `true` / `false`, sequences and
  * mappings with string keys. YAML 1.2 core rules apply, so `yes`, `on`, `0x1f` stay strings
@@ -236,7 +236,7 @@ class YamlFileReader {
     };
     const lx = new QapiLexer(src, this.fname, this.parent, mapper);
     lx.accept();
-    return new DocReader(lx, this.ctx.options.docFormatChecks ?? true).read();
+    return new DocReader(lx, this.ctx.options.strictDocStyle ?? true, this.ctx.options.onDocStyleFinding).read();
   }
 
   /** Indentation of a block scalar's first non-blank content line. */

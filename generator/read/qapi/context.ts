@@ -3,7 +3,7 @@
  * included, the schema-global pragma, and QEMU's directive handling (`include`, `pragma`),
  * which is the same whatever syntax (QAPI or YAML) a file is written in.
  */
-import { QapiError, type SourceInfo } from '../../diagnostics.js';
+import { QapiError, type DocStyleSink, type SourceInfo } from '../../diagnostics.js';
 import type { ParsedDoc, ParsedExpr, ParsedSchema, QapiDict, QapiValue, SchemaPragma } from '../parsed.js';
 import { absolutePath, pyDirname, pyJoin, readSourceText, SourceReadError } from './files.js';
 
@@ -24,16 +24,16 @@ export interface ReadOptions {
    */
   readonly cwd?: string;
   /**
-   * Apply the doc rules QEMU 10.x added that older schemas break: at most 70 columns, two
-   * spaces between sentences, no `Note:` / `Example:` sections. Default true; schemas
-   * written for older QEMU (e.g. 9.2) need false (then `onDocFormatWarning` hears of them).
+   * QEMU 10.2's doc-style rules (see `doc.ts`: line length, sentence spacing, retired tags,
+   * text under tags, indentation), which the schemas of older releases break. Default true;
+   * false reads those schemas (then `onDocStyleFinding` hears of each violation).
    */
-  readonly docFormatChecks?: boolean;
+  readonly strictDocStyle?: boolean;
   /**
-   * With `docFormatChecks: false`: receives each violation of those rules, as the located
-   * QapiError the checks would throw, so that callers can report warnings.
+   * With `strictDocStyle: false`: receives each doc-style finding, as the located QapiError
+   * the strict reader would throw, so that callers can report it.
    */
-  readonly onDocFormatWarning?: (warning: QapiError) => void;
+  readonly onDocStyleFinding?: DocStyleSink;
 }
 
 export class ReadContext {

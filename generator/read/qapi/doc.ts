@@ -5,8 +5,18 @@
  * A block is either definition documentation (first line `# @symbol:`), made of a body,
  * `@member:` descriptions, a `Features:` list and tagged sections (`Returns:`, `Errors:`,
  * `Since:`, `TODO:`) or plain paragraphs; or free-form documentation (anything else).
+ *
+ * Two kinds of rules. Language rules hold in every release from QEMU 6.2 to 10.2 (QEMU 7.2's
+ * and 10.2's parsers both reject their violations): the `##` framing, `# ` prefixes, the
+ * `@symbol:` line, member and feature names (empty, duplicated), duplicated `Returns:` /
+ * `Since:`, `@name:` in free-form text. They are always errors. Doc-style rules are the ones
+ * QEMU changed over the releases: line length and sentence spacing (10.0), retired `Note:` /
+ * `Example:` tags (10.0), text required on or indented under a tag and the de-indent rule
+ * (the 9.1 parser: before it, `@name:` alone could be followed by unindented text), the
+ * `Features:` list and `Errors:` tag (9.0). They are errors only under strict rules (QEMU
+ * 10.2's); otherwise each is a finding and the text is kept.
  */
-import { QapiError, type SourceInfo } from '../../diagnostics.js';
+import { docStyleFinding, QapiError, type DocStyleSink, type SourceInfo } from '../../diagnostics.js';
 import { docKindTitle, type DocSectionKind, type ParsedDoc, type ParsedDocSection } from '../parsed.js';
 import { isPySpace, QapiLexer, TOK_COMMENT } from './lexer.js';
 
@@ -27,10 +37,14 @@ class DocBuilder {
   returns: Section | undefined;
   errors: Section | undefined;
   since: Section | undefined;
+  /** Sections whose text followed their bare tag unindented (pre-9.1 style). */
+  private readonly unindented = new Set<Section>();
 
   constructor(
     readonly info: SourceInfo,
     readonly symbol: string | undefined,
+    /** Doc-style findings: throws under strict rules. */
+    private readonly styleIssue: (finding: QapiError) => void,
   ) {
     this.body = { kind: 'plain', info, text: '' };
     this.allSections = [this.body];
@@ -69,15 +83,28 @@ class DocBuilder {
   }
 
   appendLine(line: string): void {
-    this.allSections[this.allSections.length - 1].text += line + '\n';
+    this.current().text += line + '\n';
   }
 
-  /** QAPIDoc.end(): trim newlines, require text after tags, freeze into a ParsedDoc. */
+  /** The section lines are being added to. */
+  current(): Section {
+    return this.allSections[this.allSections.length - 1];
+  }
+
+  /** The current section's text followed its bare tag unindented (not strict only). */
+  markUnindented(): void {
+    this.unindented.add(this.current());
+  }
+
+  /**
+   * QAPIDoc.end(): trim newlines, require text after tags (on the tag's line or indented
+   * under it), freeze into a ParsedDoc.
+   */
   end(): ParsedDoc {
     for (const section of this.allSections) {
       section.text = trimNewlines(section.text);
-      if (section.kind !== 'plain' && section.text === '') {
-        throw new QapiError(section.info, `text required after '${docKindTitle(section.kind)}:'`);
+      if (section.kind !== 'plain' && (section.text === '' || this.unindented.has(section))) {
+        this.styleIssue(new QapiError(section.info, `text required after '${docKindTitle(section.kind)}:'`));
       }
     }
     const doc: ParsedDoc = {
@@ -142,16 +169,34 @@ const ONE_SPACE = /((?<![\p{L}\p{N}_])e\.g\.|^ *\p{Nd}\.|([.!?])) [A-Z0-9(]/gu;
 const MAYBE_ONE_SPACE = /[.!?] [A-Z0-9(]/;
 const TAGGED = /^(Returns|Errors|Since|Notes?|Examples?|TODO)(?!::): */;
 
+/** The message QEMU 10.x gives for a retired `Note:` / `Example:` tag; undefined for others. */
+function retiredTagMessage(tag: string): string | undefined {
+  if (tag.startsWith('Note')) {
+    return `The '${tag}' section is no longer supported. Please use rST's '.. note::' or ` +
+      `'.. admonition:: notes' directives, or another suitable admonition instead.`;
+  }
+  if (tag.startsWith('Example')) {
+    return `The '${tag}' section is no longer supported. Please use the '.. qmp-example::' ` +
+      `directive, or other suitable markup instead.`;
+  }
+  return undefined;
+}
+
 /** Reads one doc block from a lexer positioned on its opening `##` comment token. */
 export class DocReader {
   private literalMode = false;
   private literalIndent = 0;
+  private readonly styleIssue = (finding: QapiError): void => {
+    if (this.strict) docStyleFinding(undefined, finding);
+    else this.onFinding?.(finding);
+  };
 
   constructor(
     private readonly lx: QapiLexer,
-    private readonly formatChecks: boolean,
-    /** Without `formatChecks`: receives each format violation instead (warnings). */
-    private readonly onFormatWarning?: (warning: QapiError) => void,
+    /** QEMU 10.2's rules: doc-style findings are errors. */
+    private readonly strict: boolean,
+    /** Not strict: receives each doc-style finding (none: they are not even looked for). */
+    private readonly onFinding?: DocStyleSink,
   ) {}
 
   /** QEMU's `get_doc`: read the block and the token after it. */
@@ -168,7 +213,7 @@ export class DocReader {
       // The name is validated later against the definition that must follow.
       const symbol = line.slice(1, -1);
       if (!symbol) throw lx.error("name required after '@'");
-      doc = new DocBuilder(info, symbol);
+      doc = new DocBuilder(info, symbol, this.styleIssue);
       lx.accept(false);
       line = this.line();
       let noMoreArgs = false;
@@ -187,17 +232,18 @@ export class DocReader {
             lx.accept(false);
             line = this.line();
           }
-          while (line !== null && (m = AT_NAME_COLON.exec(line))) {
+          while (line !== null && (m = this.description(line))) {
             doc.newDescription(lx.info(), m[1], 'feature');
             const text = line.slice(m[0].length);
             if (text) doc.appendLine(text);
             line = this.indented(doc);
           }
-          if (!doc.features.size) throw lx.error('feature descriptions expected');
+          // Before 9.0, 'Features:' was plain text that could be followed by anything.
+          if (!doc.features.size) this.styleIssue(lx.error('feature descriptions expected'));
           noMoreArgs = true;
-        } else if ((m = AT_NAME_COLON.exec(line))) {
+        } else if ((m = this.description(line))) {
           if (noMoreArgs) throw lx.error(`description of '@${m[1]}:' follows a section`);
-          while (line !== null && (m = AT_NAME_COLON.exec(line))) {
+          while (line !== null && (m = this.description(line))) {
             doc.newDescription(lx.info(), m[1], 'member');
             const text = line.slice(m[0].length);
             if (text) doc.appendLine(text);
@@ -207,17 +253,15 @@ export class DocReader {
         } else if ((m = TAGGED.exec(line))) {
           const tag = m[1];
           // Sections with two colons are rST markup, not tags (the regex leaves them alone).
-          const retired = tag.startsWith('Note')
-            ? `The '${tag}' section is no longer supported. Please use rST's '.. note::' or ` +
-              `'.. admonition:: notes' directives, or another suitable admonition instead.`
-            : tag.startsWith('Example')
-              ? `The '${tag}' section is no longer supported. Please use the '.. qmp-example::' ` +
-                `directive, or other suitable markup instead.`
-              : undefined;
-          if (retired !== undefined) {
-            // QEMU 10.0 retired these tags. Without the 10.2 rules (older schemas), warn and
-            // keep the section's text, tag included, as a plain section.
-            this.formatIssue(lx.error(retired));
+          const retired = retiredTagMessage(tag);
+          // 'Errors:' became a tag in 9.0: before, two paragraphs could start with it.
+          const duplicateErrors = tag === 'Errors' && doc.errors !== undefined;
+          if (retired !== undefined || duplicateErrors) {
+            // Not strict (older schemas): a finding, and the section's text, tag included,
+            // is kept as a plain section.
+            this.styleIssue(
+              retired !== undefined ? lx.error(retired) : new QapiError(lx.info(), "duplicated 'Errors' section"),
+            );
             doc.ensureUntaggedSection(lx.info());
             doc.appendLine(line);
             line = this.indented(doc);
@@ -230,13 +274,17 @@ export class DocReader {
           line = this.indented(doc);
           noMoreArgs = true;
         } else {
+          const spaced = AT_NAME_COLON.exec(line);
+          if (spaced) {
+            this.styleIssue(new QapiError(lx.info(), `documented member '${spaced[1]}' does not exist`));
+          }
           doc.ensureUntaggedSection(lx.info());
           doc.appendLine(line);
           line = this.paragraph(doc);
         }
       }
     } else {
-      doc = new DocBuilder(info, undefined);
+      doc = new DocBuilder(info, undefined, this.styleIssue);
       doc.ensureUntaggedSection(lx.info());
       while (line !== null) {
         const m = AT_NAME_COLON.exec(line);
@@ -248,6 +296,15 @@ export class DocReader {
     }
     lx.accept();
     return doc.end();
+  }
+
+  /**
+   * `@name:` starting a description. Not strict, a name with a space (`@id : text`) is not
+   * one: QEMU before 9.1 required `@name:` as the line's first word, so such a line was text.
+   */
+  private description(line: string): RegExpExecArray | null {
+    const m = AT_NAME_COLON.exec(line);
+    return m && !this.strict && m[1].includes(' ') ? null : m;
   }
 
   /**
@@ -274,7 +331,7 @@ export class DocReader {
       if (this.literalIndent === 0) this.literalIndent = indent;
       else if (indent < this.literalIndent) this.literalMode = false; // rST blocks end on de-indent
     }
-    if (!this.literalMode && (this.formatChecks || this.onFormatWarning)) this.checkFormat(line);
+    if (!this.literalMode && (this.strict || this.onFinding)) this.checkFormat(line);
     return line;
   }
 
@@ -282,7 +339,7 @@ export class DocReader {
   private checkFormat(line: string): void {
     const lx = this.lx;
     if (line.length + 2 > 70 && pyLen(line) + 2 > 70 && !URL_LINE.test(line)) {
-      this.formatIssue(lx.error('documentation line longer than 70 characters'));
+      this.styleIssue(lx.error('documentation line longer than 70 characters'));
     }
     if (!MAYBE_ONE_SPACE.test(line)) return;
     ONE_SPACE.lastIndex = 0;
@@ -295,15 +352,9 @@ export class DocReader {
       ONE_SPACE.lastIndex = 0;
       const err = lx.error('Use two spaces between sentences\nIf this not the end of a sentence, please report a bug.');
       lx.pos = pos;
-      this.formatIssue(err);
+      this.styleIssue(err);
       return;
     }
-  }
-
-  /** A format violation is an error under `formatChecks`, else a warning. */
-  private formatIssue(err: QapiError): void {
-    if (this.formatChecks) throw err;
-    this.onFormatWarning?.(err);
   }
 
   /** QEMU's `get_doc_indented`: the rest of a tagged or `@name:` section. */
@@ -311,14 +362,17 @@ export class DocReader {
     const lx = this.lx;
     lx.accept(false);
     let line = this.line();
+    const bare = doc.current().text === '';
+    let blank = false;
     while (line === '') {
+      blank = true;
       doc.appendLine(line);
       lx.accept(false);
       line = this.line();
     }
     if (line === null) return null;
     const indent = indentOf(line);
-    if (!indent) return line;
+    if (!indent) return bare && !blank && !this.strict ? this.unindentedText(doc, line) : line;
     doc.appendLine(line);
     // QEMU sets this after every line, so only the line right after the first can trip
     // the de-indent error; kept for identical behaviour.
@@ -330,10 +384,31 @@ export class DocReader {
       if (AT_NAME_COLON.test(line)) return line;
       if (line !== '' && indentOf(line) < indent) {
         if (prevLineBlank) return line;
-        throw lx.error(`unexpected de-indent (expected at least ${indent} spaces)`);
+        // Not strict: a finding, and the line stays in the section (older parsers kept it).
+        this.styleIssue(lx.error(`unexpected de-indent (expected at least ${indent} spaces)`));
       }
       doc.appendLine(line);
       prevLineBlank = true;
+    }
+  }
+
+  /**
+   * Not strict: the text of a bare `@name:` or tag written on the lines below it without
+   * indentation, as QEMU accepted before 9.1 (its parser then gave such a section indent 0).
+   * It runs to a blank line or the next description, tag or `Features:`. QEMU 10.2 would
+   * leave the section empty: `end()` reports that as a finding.
+   */
+  private unindentedText(doc: DocBuilder, first: string): string | null {
+    if (AT_NAME_COLON.test(first) || TAGGED.test(first) || first === 'Features:') return first;
+    doc.markUnindented();
+    doc.appendLine(first);
+    for (;;) {
+      this.lx.accept(false);
+      const line = this.line();
+      if (line === null || line === '' || AT_NAME_COLON.test(line) || TAGGED.test(line) || line === 'Features:') {
+        return line;
+      }
+      doc.appendLine(line);
     }
   }
 

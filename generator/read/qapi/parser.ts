@@ -12,7 +12,7 @@ import { parseValue } from './values.js';
 export function parseQapiFile(ctx: ReadContext, fname: string, text: string, parent: SourceInfo | undefined): void {
   const src = text === '' || !text.endsWith('\n') ? text + '\n' : text;
   const lx = new QapiLexer(src, fname, parent);
-  const docReader = new DocReader(lx, ctx.options.docFormatChecks ?? true, ctx.options.onDocFormatWarning);
+  const docReader = new DocReader(lx, ctx.options.strictDocStyle ?? true, ctx.options.onDocStyleFinding);
   let curDoc: ParsedDoc | undefined;
   lx.accept();
   while (lx.tok !== TOK_EOF) {
