@@ -12,6 +12,7 @@
  *     layout: modules                         # single | modules
  *     client: Qemu                            # name of the generated client class
  *   - introspection: captured.json
+ *     docs: ../qemu/qapi/qapi-schema.json     # TSDoc from the same release's source
  *     output: src/qmp-captured
  *   - fromQemu: { binary: qemu-system-x86_64, args: ['-accel', 'tcg'] }
  *     output: src/qmp-live
@@ -36,6 +37,11 @@ export type TargetInput =
 export interface TargetSettings {
   /** Output directory. */
   readonly output: string;
+  /**
+   * A QAPI source schema of the same release whose docs the bindings carry, matched by wire
+   * name (for `introspection` and `fromQemu` input, which have none).
+   */
+  readonly docs?: string;
   readonly commands?: NameFilter;
   readonly events?: NameFilter;
   /** Runtime import specifier: a package name or a path relative to `output`. */
@@ -98,7 +104,7 @@ class ConfigReader {
 
   target(v: unknown, path: string): GenerateTarget {
     const o = this.object(v, path);
-    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema']);
+    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs']);
     const inputs = ['schema', 'introspection', 'fromQemu'].filter((k) => o[k] !== undefined);
     if (inputs.length !== 1) this.fail(path, `give exactly one of 'schema', 'introspection', 'fromQemu' (got ${inputs.length})`);
     let input: TargetInput;
@@ -122,6 +128,7 @@ class ConfigReader {
     return {
       ...input,
       output: resolve(this.baseDir, this.string(o['output'], `${path}.output`)),
+      ...(o['docs'] !== undefined ? { docs: resolve(this.baseDir, this.string(o['docs'], `${path}.docs`)) } : {}),
       ...(commands ? { commands } : {}),
       ...(events ? { events } : {}),
       ...(o['runtime'] !== undefined ? { runtime: this.string(o['runtime'], `${path}.runtime`) } : {}),

@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { GenerateTarget, TargetSettings } from './config.js';
 import type { Schema } from './model/types.js';
+import type { DocCoverage } from './model/docs/attach.js';
 import { startFormatter, formatterIdentity, type Formatter } from './format.js';
 import { writeBindingsRecord } from '../tools/diff/snapshot.js';
 import { header, readIfExists, reusableBody, sha256, writeOutput, type OutputFile, type WriteResult } from './write.js';
@@ -34,10 +35,33 @@ export interface TargetResult extends WriteResult {
   readonly files: readonly string[];
   /** Files whose formatting was reused from the existing output. */
   readonly reused: number;
+  /** With `docs`: the source schema the docs came from and what they cover. */
+  readonly docs?: { readonly source: string; readonly coverage: DocCoverage };
 }
 
-/** Reads the target's schema into the model (capturing it from QEMU for `fromQemu`). */
+export interface LoadedTarget {
+  readonly schema: Schema;
+  readonly docs?: { readonly source: string; readonly coverage: DocCoverage };
+}
+
+/**
+ * Reads the target's schema into the model (capturing it from QEMU for `fromQemu`), with
+ * the docs of `target.docs` attached when given.
+ */
 export async function loadTarget(target: GenerateTarget): Promise<Schema> {
+  return (await loadTargetWithDocs(target)).schema;
+}
+
+/** {@link loadTarget}, also telling what the `docs` source covered. */
+export async function loadTargetWithDocs(target: GenerateTarget): Promise<LoadedTarget> {
+  const schema = await readTarget(target);
+  if (target.docs === undefined) return { schema };
+  const [{ loadSchema }, { attachDocs }] = await Promise.all([import('./load.js'), import('./model/docs/attach.js')]);
+  const documented = attachDocs(schema, loadSchema(target.docs));
+  return { schema: documented.schema, docs: { source: target.docs, coverage: documented.coverage } };
+}
+
+async function readTarget(target: GenerateTarget): Promise<Schema> {
   if ('fromQemu' in target) {
     const [{ captureIntrospection }, { introspectionToModel }] = await Promise.all([
       import('../tools/capture.js'),
@@ -130,8 +154,9 @@ export async function generate(
     const version = ownVersion();
     const results: TargetResult[] = [];
     for (const target of list) {
-      const schema = await loadTarget(target);
-      results.push(await generateOne(target, schema, formatter, options, version));
+      const { schema, docs } = await loadTargetWithDocs(target);
+      const result = await generateOne(target, schema, formatter, options, version);
+      results.push(docs ? { ...result, docs } : result);
     }
     return results;
   } finally {

@@ -25,6 +25,12 @@ export interface ValidationIssue {
   /** The command or event the value belongs to, when known. */
   readonly command?: string;
   readonly event?: string;
+  /**
+   * How many places had this problem, when more than one: the same issue at the same
+   * position of every element of an array (`return[0].acpi`, `return[1].acpi` ...) is one
+   * issue; `path` and `found` are those of the first place.
+   */
+  readonly count?: number;
 }
 
 /** Outgoing arguments failed strict validation; nothing was sent. */
@@ -48,14 +54,37 @@ export class QmpValidationError extends Error {
 
 /** One line: `arguments.options.driver: expected one of 'file', ...; found string "flie"`. */
 export function describeIssue(issue: ValidationIssue): string {
+  const times = issue.count !== undefined ? ` (${issue.count} times, at ${elementPattern(issue.path)})` : '';
   switch (issue.kind) {
     case 'unknown-member':
-      return `${issue.path}: unexpected member (expected ${issue.expected})`;
+      return `${issue.path}: unexpected member (expected ${issue.expected})${times}`;
     case 'missing-member':
-      return `${issue.path}: missing required member (expected ${issue.expected})`;
+      return `${issue.path}: missing required member (expected ${issue.expected})${times}`;
     default:
-      return `${issue.path}: expected ${issue.expected}; found ${issue.found}`;
+      return `${issue.path}: expected ${issue.expected}; found ${issue.found}${times}`;
   }
+}
+
+/** A path with its array indexes left out: `return[3].acpi` -> `return[*].acpi`. */
+function elementPattern(path: string): string {
+  return path.replace(/\[\d+\]/g, '[*]');
+}
+
+/**
+ * One issue per problem: issues of the same kind, severity and expectation at the same
+ * position of different array elements become the first of them, with their `count`.
+ * Order is kept (by first occurrence).
+ */
+export function collapseIssues(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  if (issues.length < 2) return [...issues];
+  const groups = new Map<string, { first: ValidationIssue; count: number }>();
+  for (const issue of issues) {
+    const key = `${issue.kind}\0${issue.severity}\0${issue.expected}\0${elementPattern(issue.path)}`;
+    const g = groups.get(key);
+    if (g) g.count += issue.count ?? 1;
+    else groups.set(key, { first: issue, count: issue.count ?? 1 });
+  }
+  return [...groups.values()].map(({ first, count }) => (count > 1 ? { ...first, count } : first));
 }
 
 const IDENT = /^[A-Za-z_$][\w$-]*$/;

@@ -42,7 +42,7 @@
 
 import { CompiledPredicates, canCompile, prototypeTouched } from './validate-jit.js';
 import { INT_RANGES, type IntRange } from './int-ranges.js';
-import { QmpValidationError, formatPath, type ValidationIssue, type ValidationIssueKind } from './issues.js';
+import { QmpValidationError, collapseIssues, formatPath, type ValidationIssue, type ValidationIssueKind } from './issues.js';
 
 // Issues, their one-line description, path rendering and the strict-mode error live in
 // issues.ts, so the client's core can report and throw them without loading this module.
@@ -639,7 +639,8 @@ export class Validator {
         expected: f.expected, found: f.found, ...ctx,
       };
     });
-    return { ok, issues };
+    // The same problem in every element of an array is one issue, with its count.
+    return { ok, issues: collapseIssues(issues) };
   }
 }
 

@@ -15,6 +15,8 @@ import { repoRoot as repo, vendoredQemu as shared } from './support/paths.js';
 
 const QEMU_92 = path.join(shared, 'qemu-9.2/qapi/qapi-schema.json');
 const QEMU_102 = path.join(shared, 'qemu-10.2/qapi/qapi-schema.json');
+const QEMU_72 = path.join(shared, 'qemu-7.2/qapi/qapi-schema.json');
+const QEMU_100 = path.join(shared, 'qemu-10.0/qapi/qapi-schema.json');
 const CAPTURE_72 = path.join(repo, 'schema/qemu-7.2-x86_64.introspection.json');
 
 let s92: Schema;
@@ -103,6 +105,63 @@ describe('QEMU 9.2 -> 10.2 (QAPI source)', () => {
     // misc-target.json:143 (9.2) query-sev 'if': 'TARGET_I386' -> misc-i386.json:143 (10.2) unconditional.
     expect(one(d, 'query-sev')).toMatchObject({ subject: 'condition', action: 'removed', severity: 'info', old: 'TARGET_I386' });
     expect(d.conditionsCompared).toBe(true);
+  });
+});
+
+/** Every path a change is listed at: its first and all the others. */
+function placesOf(c: SchemaChange): string[] {
+  return [c.path, ...c.alsoAt].sort();
+}
+
+describe('every place a change in a shared type reaches', () => {
+  it('9.2 -> 10.2: lists every command and event path, and follows recursive types once', () => {
+    // migration.json (10.2): MigrationStatus is used by migrate-continue 'state' (:1646),
+    // MigrationInfo '*status' (:309, returned by query-migrate :427) and MIGRATION 'status' (:1464).
+    expect(placesOf(one(d, 'migrate-continue/arg-type/state/^postcopy-device'))).toEqual([
+      'MIGRATION/arg-type/status/^postcopy-device',
+      'migrate-continue/arg-type/state/^postcopy-device',
+      'query-migrate/ret-type/status/^postcopy-device',
+    ]);
+    // block-core.json (10.2): 'limits' is new in BlockNodeInfo, the base of ImageInfo (:397);
+    // ImageInfo is BlockDeviceInfo 'image' (:659), which is BlockInfo '*inserted' (:816,
+    // query-block :947) and the element query-named-block-nodes returns (:2099). ImageInfo's
+    // own '*backing-image' (:400) adds one more place each, and the walk stops there.
+    expect(placesOf(one(d, 'query-block/ret-type/inserted/image/limits'))).toEqual([
+      'query-block/ret-type/inserted/image/backing-image/limits',
+      'query-block/ret-type/inserted/image/limits',
+      'query-named-block-nodes/ret-type/image/backing-image/limits',
+      'query-named-block-nodes/ret-type/image/limits',
+    ]);
+    // run-state.json (10.2): GuestPanicInformation (:521) is '*info' of GUEST_PANICKED (:444)
+    // and GUEST_CRASHLOADED (:464); it gained the branch 'tdx'.
+    expect(placesOf(one(d, 'GUEST_PANICKED/arg-type/info/+tdx'))).toEqual([
+      'GUEST_CRASHLOADED/arg-type/info/+tdx',
+      'GUEST_PANICKED/arg-type/info/+tdx',
+    ]);
+  });
+
+  it('7.2 -> 10.0: vmdk extents reach query-block and query-named-block-nodes, new key codes both key commands', () => {
+    const x = diffSchemas(loadSchema(QEMU_72), loadSchema(QEMU_100));
+    // block-core.json (7.2:127) ImageInfoSpecificVmdk 'extents': ['ImageInfo'] became
+    // ['VmdkExtentInfo'] (10.0:129) without ImageInfo's '*dirty-flag'. It is reached through
+    // ImageInfo '*format-specific', i.e. from query-block and query-named-block-nodes (7.2:740,
+    // :1825); a backing image is the same ImageInfo again, where the walk stops.
+    const extents = '/format-specific/+vmdk/data/extents/dirty-flag';
+    expect(placesOf(one(x, `query-block/ret-type/inserted/image${extents}`))).toEqual([
+      `query-block/ret-type/inserted/image${extents}`,
+      `query-named-block-nodes/ret-type/image${extents}`,
+    ]);
+    // ui.json (10.0:951) QKeyCode gained f13..f24; it is reached through KeyValue's 'qcode'
+    // branch, from send-key 'keys' (:1048) and input-send-event 'events' -> InputEvent 'key'
+    // -> InputKeyEvent 'key' (:1315, :1239, :1110).
+    for (const key of ['f13', 'f24']) {
+      const c = one(x, `send-key/arg-type/keys/+qcode/data/^${key}`);
+      expect(c).toMatchObject({ action: 'added', subject: 'enum-value', directions: ['in'] });
+      expect(placesOf(c)).toEqual([
+        `input-send-event/arg-type/events/+key/data/key/+qcode/data/^${key}`,
+        `send-key/arg-type/keys/+qcode/data/^${key}`,
+      ]);
+    }
   });
 });
 

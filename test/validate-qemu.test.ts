@@ -172,6 +172,20 @@ describe.runIf(havePeer(QEMU_SYSTEM))('the running Debian QEMU 7.2', () => {
     expect(validator.checkReturn('query-qmp-schema', damaged, 'lenient').issues.map((x) => [x.kind, x.path])).toEqual([['missing-member', `return[${i}].members`]]);
   });
 
+  it('a reply from 7.2 checked against 10.2 bindings: one issue per problem, not per array element', async () => {
+    peer = await startQemuSystem();
+    const issues: ValidationIssue[] = [];
+    client = await QmpClient.connect({ path: peer.socketPath }, { validator: table102, onValidationIssue: (i) => issues.push(i) });
+    const machines = (await client.execute('query-machines')) as unknown[];
+    // machine.json:208 (10.2): MachineInfo has the mandatory 'acpi' (since 8.0); 7.2 sends none.
+    const acpi = issues.filter((i) => i.path.endsWith('.acpi'));
+    expect(acpi).toEqual([expect.objectContaining({ kind: 'missing-member', command: 'query-machines', path: 'return[0].acpi', count: machines.length })]);
+    expect(machines.length).toBeGreaterThan(10);
+    // No other problem is reported twice either.
+    const shapes = issues.map((i) => `${i.kind} ${i.path.replace(/\[\d+\]/g, '[*]')}`);
+    expect(new Set(shapes).size).toBe(shapes.length);
+  });
+
   it('strict validation agrees with QEMU on good and bad arguments', async () => {
     peer = await startQemuSystem();
     client = await QmpClient.connect({ path: peer.socketPath }, { validator: table72, validate: { out: 'off' } });

@@ -2,9 +2,10 @@
  * The validator rules, table-driven, on a hand-written schema shaped like QEMU's
  * (flat union with a recursive alternate like blockdev-add, every built-in, hostile names).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildValidatorTable } from '../generator/validation/table.js';
-import { QmpValidationError, Validator, formatPath, type ValidationIssueKind } from '../runtime/validate.js';
+import { QmpValidationError, Validator, describeIssue, formatPath, type ValidationIssueKind } from '../runtime/validate.js';
 import { buildModel } from './validate-model.js';
 
 const schema = buildModel([
@@ -194,6 +195,38 @@ describe.each(validators)('lenient validation (incoming returns and events), %s'
       ['missing-member', 'return[0].name', 'error'],
       ['wrong-type', 'return[1].name', 'error'],
       ['wrong-type', 'return[1].count', 'error'],
+    ]);
+  });
+
+  it('reports a problem shared by every element of an array once, with its count and first path', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 80 }), fc.integer({ min: 0, max: 5 }), (n, good) => {
+        // `good` valid elements first, then n elements all lacking 'name' and with a new state.
+        const value = [
+          ...Array.from({ length: good }, () => ({ name: 'ok', state: 'on' })),
+          ...Array.from({ length: n }, (_, i) => ({ state: i % 2 ? 'maybe' : 'perhaps' })),
+        ];
+        const r = validator.checkReturn('query-info', value, 'lenient');
+        expect(r.issues.map((i) => [i.kind, i.path, i.count])).toEqual([
+          ['unknown-enum-value', `return[${good}].state`, n],
+          ['missing-member', `return[${good}].name`, n],
+        ]);
+        // The first place's value is kept; the description gives the count and the pattern.
+        expect(r.issues[0]!.found).toBe('string "perhaps"');
+        expect(describeIssue(r.issues[1]!)).toBe(`return[${good}].name: missing required member (expected string) (${n} times, at return[*].name)`);
+      }),
+    );
+  });
+
+  it('keeps one issue without a count, and different problems apart', () => {
+    const one = validator.checkReturn('query-info', [{ state: 'on' }], 'lenient');
+    expect(one.issues).toHaveLength(1);
+    expect(one.issues[0]).not.toHaveProperty('count');
+    // Same position, different expectation (missing vs wrong type): two issues.
+    const mixed = validator.checkReturn('query-info', [{ state: 'on' }, { name: 5, state: 'on' }, { state: 'on' }], 'lenient');
+    expect(mixed.issues.map((i) => [i.kind, i.path, i.count])).toEqual([
+      ['missing-member', 'return[0].name', 2],
+      ['wrong-type', 'return[1].name', undefined],
     ]);
   });
 

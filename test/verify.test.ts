@@ -21,16 +21,19 @@ import { havePeer, QEMU_SYSTEM } from './support/qemu.js';
 import { repoRoot as repo, vendoredQemu as shared } from './support/paths.js';
 
 const QEMU_102 = path.join(shared, 'qemu-10.2/qapi/qapi-schema.json');
+const QEMU_100 = path.join(shared, 'qemu-10.0/qapi/qapi-schema.json');
 const QGA_102 = path.join(shared, 'qemu-10.2/qga/qapi-schema.json');
 const CAPTURE_72 = path.join(repo, 'schema/qemu-7.2-x86_64.introspection.json');
 
 let work: string;
 let s102: Schema;
+let s100: Schema;
 let i72: Schema;
 
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'qmp-ts-verify-'));
   s102 = loadSchema(QEMU_102);
+  s100 = loadSchema(QEMU_100);
   i72 = loadSchema(CAPTURE_72);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -102,6 +105,13 @@ describe('qmp-ts verify', () => {
     expect(report.mismatches.every((m) => m.severity === 'breaking' || m.severity === 'unstable')).toBe(true);
   });
 
+  it('lists what the 7.2 capture has that the 10.0 bindings lack, classified for a client', async () => {
+    const dir = path.join(work, 'b100');
+    writeBindingsRecord({ output: dir }, s100, '0.1.0', false);
+    const { out } = await run(['verify', '--bindings', dir, '--introspection', CAPTURE_72, '--format', 'json']);
+    expectPeerOnlyOf72(JSON.parse(out) as VerifyReport);
+  });
+
   it('reports nothing for the committed 7.2 bindings against the 7.2 capture', async () => {
     const { code, out } = await run(['verify', '--bindings', path.join(repo, 'generated/qemu-7.2'), '--introspection', CAPTURE_72]);
     expect(out).toContain('ok: the target has everything the bindings use');
@@ -126,12 +136,51 @@ describe('qmp-ts verify', () => {
       expect(live.out).toContain(`Commands the target lacks (${lacking.length}):`);
       for (const name of ['blockdev-set-active', 'query-accelerators', 'qom-list-get']) expect(live.out).toContain(` ${name}`);
 
+      const b100 = path.join(work, 'b100-live');
+      writeBindingsRecord({ output: b100 }, s100, '0.1.0', false);
+      const both = await run(['verify', '--bindings', b100, '--from-qemu', QEMU_SYSTEM, '--format', 'json']);
+      expectPeerOnlyOf72(JSON.parse(both.out) as VerifyReport);
+      const text = await run(['verify', '--bindings', b100, '--from-qemu', QEMU_SYSTEM]);
+      expect(text.out).toMatch(/What the target has that the bindings lack \(\d+, not problems\):/);
+      expect(text.out).toMatch(/events the target may send that the bindings have no type for[^\n]*\n[^\n]*MEM_UNPLUG_ERROR/);
+
       const self = await run(['verify', '--bindings', path.join(repo, 'generated/qemu-7.2'), '--from-qemu', QEMU_SYSTEM]);
+      expect(self.out).not.toContain('What the target has that the bindings lack');
       expect(self.out).toContain('ok: the target has everything the bindings use');
       expect(self.code).toBe(0);
     });
   });
 });
+
+/**
+ * What QEMU 7.2 has and 10.0 dropped, read off the two schemas: migration.json (7.2)
+ * MigrationCapability 'compress' and 'block' (gone in 10.0), used by migrate-set-capabilities
+ * (in) and returned by query-migrate-capabilities (out); machine.json (7.2) event
+ * MEM_UNPLUG_ERROR (gone in 10.0).
+ */
+function expectPeerOnlyOf72(report: VerifyReport): void {
+  const byPath = (p: string) => report.peerOnly.filter((x) => x.path === p || x.alsoAt.includes(p));
+  const events = report.peerOnly.filter((x) => x.class === 'event').map((x) => x.path);
+  expect(events.sort()).toEqual([...i72.events.keys()].filter((n) => !s100.events.has(n)).sort());
+  expect(events).toContain('MEM_UNPLUG_ERROR');
+  const commands = report.peerOnly.filter((x) => x.class === 'command').map((x) => x.path);
+  expect(commands.sort()).toEqual([...i72.commands.keys()].filter((n) => !s100.commands.has(n)).sort());
+  for (const value of ['compress', 'block']) {
+    const [c, ...more] = byPath(`query-migrate-capabilities/ret-type/capability/^${value}`);
+    expect(more).toEqual([]);
+    expect(c).toMatchObject({ class: 'received-value', subject: 'enum-value' });
+    expect([c!.path, ...c!.alsoAt].sort()).toEqual([
+      `migrate-set-capabilities/arg-type/capabilities/capability/^${value}`,
+      `query-migrate-capabilities/ret-type/capability/^${value}`,
+    ]);
+  }
+  // migration.json (7.2) MigrationParameters 'compress-level', gone in 10.0: sent by 7.2 in
+  // query-migrate-parameters, accepted by migrate-set-parameters.
+  expect(byPath('query-migrate-parameters/ret-type/compress-level')).toMatchObject([{ class: 'received-member' }]);
+  expect(byPath('migrate-set-parameters/arg-type/compress-level')).toMatchObject([{ class: 'accepted-member' }]);
+  // None of them is counted as a problem.
+  expect(report.mismatches.some((m) => /\^(compress|block)$/.test(m.path))).toBe(false);
+}
 
 describe('the committed bindings records', () => {
   it('match the schema they were generated from', () => {

@@ -125,6 +125,7 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
       const out = displayPath(path.resolve(target.output));
       const inputFile = 'schema' in target ? target.schema : 'introspection' in target ? target.introspection : undefined;
       if (inputFile !== undefined) nextFiles.add(path.resolve(inputFile));
+      if (target.docs !== undefined) nextFiles.add(path.resolve(target.docs));
       const last = previous.get(target.output);
       for (const f of last?.source.files ?? []) nextFiles.add(path.resolve(f));
       if ('fromQemu' in target && last && !configChanged) continue; // a live QEMU's schema does not change with files on disk

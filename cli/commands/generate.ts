@@ -3,6 +3,7 @@
  *
  *   qmp-ts generate --schema qapi/qapi-schema.json --out src/qmp
  *   qmp-ts generate --introspection captured.json --out src/qmp
+ *   qmp-ts generate --introspection captured.json --docs qemu/qapi/qapi-schema.json --out src/qmp
  *   qmp-ts generate --from-qemu qemu-system-x86_64 --out src/qmp -- -accel tcg
  *   qmp-ts generate --config qmp-ts.config.yaml
  *   qmp-ts generate [--check]        # ./qmp-ts.config.yaml, else this package's generated/
@@ -31,6 +32,7 @@ interface GenerateCliOptions {
   readonly validators?: boolean;
   readonly bigint?: boolean;
   readonly jsonSchema?: string;
+  readonly docs?: string;
 }
 
 export const CONFIG_FILE_NAME = 'qmp-ts.config.yaml';
@@ -68,6 +70,7 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     ...(opts.validators === false ? { validators: false } : {}),
     ...(opts.bigint ? { bigint: true } : {}),
     ...(opts.jsonSchema !== undefined ? { jsonSchema: resolve(opts.jsonSchema) } : {}),
+    ...(opts.docs !== undefined ? { docs: resolve(opts.docs) } : {}),
   };
   if (inputs.length === 1) {
     if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');
@@ -93,6 +96,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--client <name>', 'name of the generated client class (default QmpApi)')
     .option('--no-validators', 'do not emit validators.ts (the client then validates nothing by default)')
     .option('--bigint', "64-bit integer types (int, int64, uint64, size) as bigint; the client reads them exactly")
+    .option('--docs <schema>', 'QAPI source schema of the same release: its docs for bindings from --introspection or --from-qemu')
     .option('--json-schema <dir>', 'also write JSON Schema (draft 2020-12) for every command and event, strict and lenient, into DIR')
     .option('--check', 'write nothing; exit 1 listing the files that would change')
     .option('--watch', 'regenerate whenever a schema file (includes too) or the config changes; Ctrl-C stops')
@@ -112,12 +116,13 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         if (e instanceof UsageError) command.error(`error: ${e.message}`, { exitCode: 2 });
         throw e;
       });
-      const { generate } = await import('../../generator/generate.js');
+      const [{ generate }, { coverageLine }] = await Promise.all([import('../../generator/generate.js'), import('../../generator/model/docs/attach.js')]);
       const results = await generate(targets, { check: opts.check ?? false });
       const show = (p: string): string => relative(process.cwd(), p) || '.';
       let dirty = 0;
       for (const r of results) {
         const out = show(r.output);
+        if (r.docs) process.stderr.write(`${out}: ${coverageLine(r.docs.coverage, show(r.docs.source))}\n`);
         if (opts.check) {
           for (const f of r.changed) process.stderr.write(`${join(out, f)}: would change\n`);
           for (const f of r.removed) process.stderr.write(`${join(out, f)}: would be removed\n`);

@@ -73,6 +73,7 @@ interface Child {
 }
 
 interface Site {
+  /** Every path reaching the site, in the order found (commands, then events, by name). */
   readonly paths: string[];
   readonly pathSet: Set<string>;
   /** Contexts reached, as bits of {@link ctxBit}. */
@@ -237,26 +238,36 @@ class Differ {
     const root = this.newSite(path);
     this.compareRef(root, o, n, '', false);
     this.roots.push(root);
-    this.enter(root, ctx, path);
+    this.enter(root, ctx, path, new Set());
   }
 
   private newSite(path: string): Site {
     return { paths: [path], pathSet: new Set([path]), ctx: 0, changes: [], children: [] };
   }
 
-  /** Record that `site` is reached at `path` in context `ctx`, and walk its children once per context. */
-  private enter(site: Site, ctx: Ctx, path: string): void {
-    if (!site.pathSet.has(path)) {
+  /**
+   * Record that `site` is reached at `path` in context `ctx`, and walk its children: a
+   * change in a shared type is listed at every path reaching it (from every command and
+   * event, through every member). A path stops where it would enter a site it already runs
+   * through (recursive types), and a site reached again at a known path only walks on for
+   * a context it was not reached in yet.
+   */
+  private enter(site: Site, ctx: Ctx, path: string, through: Set<Site>): void {
+    const newPath = !site.pathSet.has(path);
+    if (newPath) {
       site.pathSet.add(path);
       site.paths.push(path);
     }
     const bit = ctxBit(ctx);
-    if (site.ctx & bit) return;
+    const newCtx = (site.ctx & bit) === 0;
     site.ctx |= bit;
+    if ((!newPath && !newCtx) || through.has(site)) return;
+    through.add(site);
     for (const c of site.children) {
       const child = this.site(c.old, c.new);
-      this.enter(child, { dir: ctx.dir, unstable: ctx.unstable || c.unstable }, path + c.rel);
+      this.enter(child, { dir: ctx.dir, unstable: ctx.unstable || c.unstable }, path + c.rel, through);
     }
+    through.delete(site);
   }
 
   /** The memoized site of a structured pair (same kind on both sides), compared on first use. */

@@ -28,9 +28,9 @@ function dirText(c: SchemaChange): string {
   return c.directions.length ? ` (${c.directions.join('+')})` : '';
 }
 
-function alsoText(c: SchemaChange): string {
-  const n = c.alsoAt.length;
-  return n === 0 ? '' : ` [also at ${c.alsoAt[0]}${n > 1 ? ` and ${n - 1} more` : ''}]`;
+/** Every other place the change reaches, one indented line each. */
+function alsoLines(c: SchemaChange): string[] {
+  return c.alsoAt.map((p) => `      also at ${p}`);
 }
 
 export function formatText(d: SchemaDiff): string {
@@ -41,7 +41,7 @@ export function formatText(d: SchemaDiff): string {
     const group = d.changes.filter((c) => c.severity === sev);
     if (group.length === 0) continue;
     lines.push('', `${TITLES[sev]} (${group.length}):`);
-    for (const c of group) lines.push(`  ${c.path}: ${c.message}${dirText(c)}${alsoText(c)}`);
+    for (const c of group) lines.push(`  ${c.path}: ${c.message}${dirText(c)}`, ...alsoLines(c));
   }
   return lines.join('\n') + '\n';
 }
@@ -65,7 +65,7 @@ export function formatMarkdown(d: SchemaDiff): string {
     lines.push('', `## ${TITLES[sev]} (${group.length})`, '', '| Path | Change | Direction | Also at |', '| --- | --- | --- | --- |');
     for (const c of group) {
       lines.push(
-        `| \`${mdEscape(c.path)}\` | ${mdEscape(c.message)} | ${c.directions.join(', ')} | ${c.alsoAt.length ? c.alsoAt.length + ' more' : ''} |`,
+        `| \`${mdEscape(c.path)}\` | ${mdEscape(c.message)} | ${c.directions.join(', ')} | ${c.alsoAt.map((p) => `\`${mdEscape(p)}\``).join('<br>')} |`,
       );
     }
   }

@@ -49,7 +49,10 @@ export type ChangeSubject =
 export interface SchemaChange {
   /** Probe path of the first place (commands, then events, by name) the change is seen. */
   readonly path: string;
-  /** Other paths that reach the same change through a shared type. */
+  /**
+   * Every other command or event reaching the same change through a shared type: one path
+   * per command argument, command return and event data (the first found in each).
+   */
   readonly alsoAt: readonly string[];
   readonly action: ChangeAction;
   readonly subject: ChangeSubject;

@@ -1,15 +1,65 @@
 /**
- * Checking bindings against a target QEMU: everything the bindings may send or expect that
- * the target lacks or types differently. It is the schema diff from the bindings' schema
- * (old) to the target's (new), keeping the changes that can make a call written against
- * the bindings fail: `breaking` ones, and `unstable` ones (the same, for unstable
- * interfaces). Additions in the target are irrelevant, except a mandatory argument the
- * bindings do not know, which the diff already calls breaking.
+ * Checking bindings against a target QEMU, both ways. It is the schema diff from the
+ * bindings' schema (old) to the target's (new):
+ * - problems: what the bindings may send or expect that the target lacks or types
+ *   differently, the changes that can make a call written against the bindings fail
+ *   (`breaking` ones, and `unstable` ones: the same, for unstable interfaces);
+ * - peer-only: what the target has that the bindings lack (the other additions), each
+ *   classified by what it means for a client of the bindings: values, members and events
+ *   it may receive without a type for them, or commands, values and members it cannot send.
  */
 import type { Schema } from '../../generator/model/types.js';
 import { diffSchemas } from './compare.js';
 import type { BindingsRecord } from './snapshot.js';
-import type { SchemaChange } from './types.js';
+import type { ChangeSubject, SchemaChange } from './types.js';
+
+/** What a peer-only thing means for a client of the bindings. */
+export type PeerOnlyClass =
+  | 'command'
+  | 'event'
+  | 'received-value'
+  | 'accepted-value'
+  | 'received-member'
+  | 'accepted-member'
+  | 'received-branch'
+  | 'accepted-branch';
+
+/** One line each, for the text report. */
+export const PEER_ONLY_EFFECTS: Readonly<Record<PeerOnlyClass, string>> = {
+  command: 'commands the target has that the bindings cannot call with types',
+  event: 'events the target may send that the bindings have no type for (lenient validation reports unknown-event)',
+  'received-value': 'enum values the target may send outside the bindings\' types (lenient validation reports unknown-enum-value)',
+  'accepted-value': 'enum values the target accepts that the bindings cannot send',
+  'received-member': 'members the target may send that the bindings do not declare (lenient validation reports unknown-member)',
+  'accepted-member': 'optional arguments the target accepts that the bindings cannot send',
+  'received-branch': 'union branches the target may send that the bindings do not know',
+  'accepted-branch': 'union branches the target accepts that the bindings cannot send',
+};
+
+export interface PeerOnly {
+  readonly class: PeerOnlyClass;
+  readonly subject: ChangeSubject;
+  /** Probe path in the target (and every other place it is reached at). */
+  readonly path: string;
+  readonly alsoAt: readonly string[];
+  readonly message: string;
+}
+
+const PEER_ONLY_SUBJECTS: Readonly<Partial<Record<ChangeSubject, 'value' | 'member' | 'branch'>>> = {
+  'enum-value': 'value',
+  member: 'member',
+  branch: 'branch',
+};
+
+/** The class of a target-side addition, or undefined when it means nothing to a client. */
+function peerOnlyClass(c: SchemaChange): PeerOnlyClass | undefined {
+  if (c.action !== 'added') return undefined;
+  if (c.subject === 'command' || c.subject === 'event') return c.subject;
+  const what = PEER_ONLY_SUBJECTS[c.subject];
+  if (what === undefined) return undefined;
+  // Used both ways: what may arrive unannounced matters more than what cannot be sent.
+  return `${c.directions.includes('out') ? 'received' : 'accepted'}-${what}`;
+}
 
 export interface VerifyReport {
   readonly bindings: { readonly dir: string; readonly generator: string; readonly source: BindingsRecord['source']; readonly commands: number; readonly events: number };
@@ -21,6 +71,8 @@ export interface VerifyReport {
   readonly mismatches: readonly SchemaChange[];
   /** What the target marks deprecated or unstable that the bindings use (informational). */
   readonly deprecations: readonly SchemaChange[];
+  /** What the target has that the bindings lack, classified (informational: not problems). */
+  readonly peerOnly: readonly PeerOnly[];
 }
 
 export function verifyBindings(dir: string, record: BindingsRecord, bindings: Schema, target: Schema, targetName: string): VerifyReport {
@@ -34,6 +86,10 @@ export function verifyBindings(dir: string, record: BindingsRecord, bindings: Sc
     missingEvents: top('event'),
     mismatches: problems.filter((c) => !((c.subject === 'command' || c.subject === 'event') && c.action === 'removed')),
     deprecations: d.changes.filter((c) => c.severity === 'deprecation' && c.action === 'added'),
+    peerOnly: d.changes.flatMap((c): PeerOnly[] => {
+      const cls = problems.includes(c) ? undefined : peerOnlyClass(c);
+      return cls ? [{ class: cls, subject: c.subject, path: c.path, alsoAt: c.alsoAt, message: c.message }] : [];
+    }),
   };
 }
 
@@ -78,6 +134,16 @@ export function formatVerifyText(r: VerifyReport): string {
   if (r.deprecations.length) {
     lines.push('', `Deprecated or unstable in the target (${r.deprecations.length}):`);
     for (const c of r.deprecations) lines.push(`  ${c.path}: ${c.message}`);
+  }
+  if (r.peerOnly.length) {
+    lines.push('', `What the target has that the bindings lack (${r.peerOnly.length}, not problems):`);
+    for (const cls of Object.keys(PEER_ONLY_EFFECTS) as PeerOnlyClass[]) {
+      const group = r.peerOnly.filter((p) => p.class === cls);
+      if (group.length === 0) continue;
+      lines.push(`  ${PEER_ONLY_EFFECTS[cls]} (${group.length}):`);
+      if (cls === 'command' || cls === 'event') lines.push(...wrapList(group.map((p) => p.path)).map((l) => `  ${l}`));
+      else for (const p of group) lines.push(`    ${p.path}`, ...p.alsoAt.map((a) => `      also at ${a}`));
+    }
   }
   const n = problemCount(r);
   lines.push('', n === 0 ? 'ok: the target has everything the bindings use, typed the same way' : `${n} problem(s)`);
