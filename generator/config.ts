@@ -93,6 +93,7 @@ class ConfigReader {
     return {
       ...(o['include'] !== undefined ? { include: this.strings(o['include'], `${path}.include`) } : {}),
       ...(o['exclude'] !== undefined ? { exclude: this.strings(o['exclude'], `${path}.exclude`) } : {}),
+      origin: { file: this.file, path },
     };
   }
 
