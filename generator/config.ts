@@ -154,6 +154,15 @@ export function readConfig(file: string): GenerateTarget[] {
   } catch (e) {
     throw new QapiError({ file }, `invalid YAML: ${(e as Error).message}`);
   }
+  return parseConfig(doc, file);
+}
+
+/**
+ * The targets of a configuration already parsed from YAML (`file` names it in errors and
+ * relative paths are resolved against its directory). qmp-ts.config.schema.json states the
+ * same rules for editors; test/config-schema.test.ts holds the two to agreement.
+ */
+export function parseConfig(doc: unknown, file: string): GenerateTarget[] {
   const r = new ConfigReader(file, dirname(resolve(file)));
   const top = r.object(doc, '$');
   if (top['targets'] !== undefined) {
