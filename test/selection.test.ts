@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { register as registerGenerate } from '../generator/commands/generate.js';
+import { register as registerInit } from '../generator/commands/init.js';
 import { register as registerPackage } from '../generator/commands/package.js';
 import { readConfig } from '../generator/config.js';
 import { compileFilter, select, UnmatchedNameError } from '../generator/emit/select.js';
@@ -112,10 +113,11 @@ describe('selection flags', () => {
     return command.options.map((o) => o.long ?? '').filter((f) => /^--(include|exclude)/.test(f)).sort();
   };
 
-  it('are the same for generate and package', () => {
+  it('are the same for generate, package and init', () => {
     const flags = ['--exclude', '--exclude-events', '--include', '--include-events'];
     expect(selectionFlags(registerGenerate, 'generate')).toEqual(flags);
     expect(selectionFlags(registerPackage, 'package')).toEqual(flags);
+    expect(selectionFlags(registerInit, 'init')).toEqual(flags);
   });
 
   it('select what generate writes', async () => {
