@@ -17,7 +17,8 @@
  *     output: src/qmp-live
  * ```
  *
- * Errors name the file and the key path.
+ * Errors name the file and the key path. qmp-ts.config.schema.json states the same rules
+ * as JSON Schema for editors; README.md ("Configuration") describes every key.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

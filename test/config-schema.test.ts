@@ -33,6 +33,8 @@ const VALID = [
   'fromQemu: { binary: qemu-storage-daemon }\noutput: out\ncommands: {}\n',
   'targets:\n  - schema: a.json\n    output: a\n  - introspection: b.json\n    output: b\n    layout: modules\n',
   readFileSync(join(repo, 'qmp-ts.config.yaml'), 'utf8'),
+  // the reference in README.md
+  ...[...readFileSync(join(repo, 'README.md'), 'utf8').matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]!),
 ];
 
 const INVALID = [
@@ -57,6 +59,10 @@ const INVALID = [
 ] as const;
 
 describe('config JSON Schema and parser', () => {
+  it('include the README reference', () => {
+    expect(VALID.some((text) => text.includes('yaml-language-server') && text.includes('jsonSchema:'))).toBe(true);
+  });
+
   it.each(VALID.map((text, i) => [i, text] as const))('both accept valid example %i', (_, text) => {
     expect(verdicts(parse(text))).toEqual({ schema: true, parser: true });
   });
