@@ -14,7 +14,7 @@ export interface SubcommandModule {
 }
 
 /** Registered subcommands, by module path (relative to this file). Add yours here. */
-const subcommands: readonly string[] = ['./commands/shell.js', './commands/check.js', './commands/dump.js', './commands/diff.js', './commands/capture.js', './commands/generate.js', './commands/verify.js', './commands/package.js'];
+const subcommands: readonly string[] = ['./commands/shell.js', './commands/check.js', './commands/dump.js', './commands/diff.js', './commands/capture.js', './commands/generate.js', './commands/verify.js', './commands/package.js', './commands/init.js'];
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;

@@ -18,7 +18,8 @@
  *     output: src/qmp-live
  * ```
  *
- * Errors name the file and the key path.
+ * Errors name the file and the key path. qmp-ts.config.schema.json states the same rules
+ * as JSON Schema for editors; README.md ("Configuration") describes every key.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -99,6 +100,7 @@ class ConfigReader {
     return {
       ...(o['include'] !== undefined ? { include: this.strings(o['include'], `${path}.include`) } : {}),
       ...(o['exclude'] !== undefined ? { exclude: this.strings(o['exclude'], `${path}.exclude`) } : {}),
+      origin: { file: this.file, path },
     };
   }
 
@@ -160,6 +162,15 @@ export function readConfig(file: string): GenerateTarget[] {
   } catch (e) {
     throw new QapiError({ file }, `invalid YAML: ${(e as Error).message}`);
   }
+  return parseConfig(doc, file);
+}
+
+/**
+ * The targets of a configuration already parsed from YAML (`file` names it in errors and
+ * relative paths are resolved against its directory). qmp-ts.config.schema.json states the
+ * same rules for editors; test/config-schema.test.ts holds the two to agreement.
+ */
+export function parseConfig(doc: unknown, file: string): GenerateTarget[] {
   const r = new ConfigReader(file, dirname(resolve(file)));
   const top = r.object(doc, '$');
   if (top['targets'] !== undefined) {

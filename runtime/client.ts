@@ -107,8 +107,8 @@ export interface ClientOptions extends ValidationOptions {
 
 export interface ExecuteOptions {
   /** Time limit, ms; overrides the client's `timeout`. */
-  timeout?: number;
-  signal?: AbortSignal;
+  timeout?: number | undefined;
+  signal?: AbortSignal | undefined;
   /** Send as `exec-oob` (requires the `oob` capability to have been negotiated). */
   oob?: boolean;
   /** The command sends no reply on success (`success-response: false`): resolve once written. */
@@ -119,7 +119,7 @@ export interface CloseInfo {
   /** True when the peer closed (or the connection failed), false when `close()` was called. */
   byPeer: boolean;
   /** The transport error, if the connection failed. */
-  error?: Error;
+  error?: Error | undefined;
 }
 
 interface Pending {

@@ -13,7 +13,7 @@ export interface QmpTimestamp {
 /** An asynchronous event as received; unknown keys are kept. */
 export interface QmpEventMessage {
   event: string;
-  data?: Record<string, unknown>;
+  data?: Record<string, unknown> | undefined;
   timestamp: QmpTimestamp;
   [key: string]: unknown;
 }

@@ -31,7 +31,7 @@ export interface LineSplitterOptions {
    * Longest accepted line in bytes; longer lines are dropped (and reported). Defaults to
    * 256 MiB, below V8's string length limit.
    */
-  maxLineBytes?: number;
+  maxLineBytes?: number | undefined;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;

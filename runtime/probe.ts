@@ -161,7 +161,7 @@ function records(o: Record<string, unknown>, key: string, at: string, optional =
  * works; anything malformed is a {@link SchemaInfoError} naming the JSON path.
  */
 export function parseSchemaInfo(value: unknown): SchemaInfo[] {
-  const arr = isRecord(value) && Array.isArray(value.return) ? value.return : value;
+  const arr = isRecord(value) && Array.isArray(value['return']) ? value['return'] : value;
   if (!Array.isArray(arr)) throw new SchemaInfoError('$', 'expected an array of SchemaInfo objects');
   const out: SchemaInfo[] = [];
   arr.forEach((e, i) => {
@@ -181,7 +181,7 @@ export function parseSchemaInfo(value: unknown): SchemaInfo[] {
           str(m, 'name', `${at}.members[${j}]`);
           strings(m, 'features', `${at}.members[${j}]`);
         });
-        if (e.values === undefined && e.members === undefined) throw new SchemaInfoError(at, "enum without 'members' or 'values'");
+        if (e['values'] === undefined && e['members'] === undefined) throw new SchemaInfoError(at, "enum without 'members' or 'values'");
         break;
       case 'array':
         str(e, 'element-type', at);
@@ -192,7 +192,7 @@ export function parseSchemaInfo(value: unknown): SchemaInfo[] {
           str(m, 'type', `${at}.members[${j}]`);
           strings(m, 'features', `${at}.members[${j}]`);
         });
-        if (e.tag !== undefined) str(e, 'tag', at);
+        if (e['tag'] !== undefined) str(e, 'tag', at);
         records(e, 'variants', at, true)?.forEach((v, j) => {
           str(v, 'case', `${at}.variants[${j}]`);
           str(v, 'type', `${at}.variants[${j}]`);
@@ -283,7 +283,7 @@ export class SchemaProbe<C extends string = string, E extends string = string> {
   /** Everything the query reaches (several when it runs through alternates). */
   resolve(path: ProbePath<C, E>): ProbeMatch[] {
     const [head, ...steps] = path.split('/');
-    const def = this.#byName.get(head);
+    const def = this.#byName.get(head ?? '');
     if (!def || (def['meta-type'] !== 'command' && def['meta-type'] !== 'event')) return [];
     let cursors: Cursor[] = [{ kind: 'definition', info: def }];
     for (const step of steps) {

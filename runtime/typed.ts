@@ -11,6 +11,7 @@
  */
 import { QmpClient, type ClientOptions, type QmpGreeting } from './client.js';
 import type { EventIteratorOptions, QmpEventMessage, QmpTimestamp, WaitForEventOptions } from './events.js';
+import type { SchemaProbe } from './probe.js';
 import type { ConnectTarget } from './transport.js';
 import { CommandFlag, camelCase } from './symbols.js';
 import { runJob, type JobRun, type RunJobOptions } from './jobs.js';
@@ -93,8 +94,14 @@ export interface UnknownEventMessage {
   readonly timestamp: QmpTimestamp;
 }
 
+/**
+ * The events of map `E` named `K`, one member per name: a union discriminated by `event`, so
+ * comparing `event` with a name narrows `data` to that event's.
+ */
+export type EventOf<E, K extends keyof E & string> = K extends unknown ? EventMessage<K, E[K]> : never;
+
 /** The discriminated union of every event in map `E`. */
-export type EventUnion<E> = { [K in keyof E & string]: EventMessage<K, E[K]> }[keyof E & string];
+export type EventUnion<E> = EventOf<E, keyof E & string>;
 
 /** Every event message a client may see: the known ones and the fallback. */
 export type AnyEventMessage<E> = EventUnion<E> | UnknownEventMessage;
@@ -182,18 +189,30 @@ export class TypedQmpClient<C extends CommandSpecs<C>, E> {
     return (noReply ? result.then(() => undefined) : result) as Promise<CommandResult<C[K]>>;
   }
 
+  /**
+   * The peer's schema (`query-qmp-schema`) for feature probing, e.g.
+   * `(await qmp.schema).has('blockdev-add/arg-type/+file/aio')`, with paths typed by the
+   * bindings' command and event names (`raw.schema` takes any name). Fetched on first use.
+   */
+  get schema(): Promise<SchemaProbe<keyof C & string, keyof E & string>> {
+    return this.raw.schema;
+  }
+
   /** Calls `listener` for each event named `event` (or every event for `'*'`); returns an unsubscribe function. */
-  on<K extends keyof E & string>(event: K, listener: (event: EventMessage<K, E[K]>) => void): () => void;
+  on<K extends keyof E & string>(event: K, listener: (event: EventOf<E, K>) => void): () => void;
   on(event: '*', listener: (event: AnyEventMessage<E>) => void): () => void;
   on(event: string, listener: (event: never) => void): () => void {
     return this.raw.on(event, listener as (e: QmpEventMessage) => void);
   }
 
-  /** Events as an async iterator: all of them, or those named in `filter`. */
+  /**
+   * Events as an async iterator: all of them, or those named in `filter` (then typed as
+   * exactly those events, discriminated by `event`).
+   */
   events<K extends keyof E & string>(
     filter: K | readonly K[],
     options?: EventIteratorOptions,
-  ): AsyncIterableIterator<EventMessage<K, E[K]>>;
+  ): AsyncIterableIterator<EventOf<E, K>>;
   events(filter?: undefined, options?: EventIteratorOptions): AsyncIterableIterator<AnyEventMessage<E>>;
   events(filter?: string | readonly string[], options?: EventIteratorOptions): AsyncIterableIterator<unknown> {
     return this.raw.events(filter, options);
@@ -205,11 +224,11 @@ export class TypedQmpClient<C extends CommandSpecs<C>, E> {
    */
   waitForEvent<K extends keyof E & string>(
     event: K,
-    predicate?: (event: EventMessage<K, E[K]>) => boolean,
+    predicate?: (event: EventOf<E, K>) => boolean,
     options?: WaitForEventOptions,
-  ): Promise<EventMessage<K, E[K]>> {
+  ): Promise<EventOf<E, K>> {
     return this.raw.waitForEvent(event, predicate as ((e: QmpEventMessage) => boolean) | undefined, options) as Promise<unknown> as Promise<
-      EventMessage<K, E[K]>
+      EventOf<E, K>
     >;
   }
 

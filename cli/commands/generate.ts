@@ -17,8 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../main.js';
 import type { GenerateTarget, TargetInput } from '../../generator/config.js';
+import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
-interface GenerateCliOptions {
+interface GenerateCliOptions extends SelectionCliOptions {
   readonly schema?: string;
   readonly introspection?: string;
   readonly fromQemu?: string;
@@ -71,6 +72,8 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     ...(opts.bigint ? { bigint: true } : {}),
     ...(opts.jsonSchema !== undefined ? { jsonSchema: resolve(opts.jsonSchema) } : {}),
     ...(opts.docs !== undefined ? { docs: resolve(opts.docs) } : {}),
+    // the flags replace a config target's filter of the same list
+    ...selectionFrom(opts),
   };
   if (inputs.length === 1) {
     if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');
@@ -83,8 +86,8 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
-  program
-    .command('generate')
+  const command = program.command('generate');
+  addSelectionOptions(command)
     .description('generate typed TypeScript bindings (types, command and event maps, client) from a schema')
     .option('--schema <file>', 'QAPI schema source or YAML (format detected)')
     .option('--introspection <file>', 'query-qmp-schema output (JSON)')
@@ -101,7 +104,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--check', 'write nothing; exit 1 listing the files that would change')
     .option('--watch', 'regenerate whenever a schema file (includes too) or the config changes; Ctrl-C stops')
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
-    .action(async (qemuArgs: string[], opts: GenerateCliOptions, command: Command) => {
+    .action(async (qemuArgs: string[], opts: GenerateCliOptions) => {
       if (opts.watch) {
         // tools/watch.ts: re-reads the config and schemas on every change.
         const { watchGenerate } = await import('../../tools/watch.js');
@@ -117,7 +120,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         throw e;
       });
       const [{ generate }, { coverageLine }] = await Promise.all([import('../../generator/generate.js'), import('../../generator/model/docs/attach.js')]);
-      const results = await generate(targets, { check: opts.check ?? false });
+      const results = await generate(targets, { check: opts.check ?? false }).catch(reportUnmatchedFlags(command));
       const show = (p: string): string => relative(process.cwd(), p) || '.';
       let dirty = 0;
       for (const r of results) {

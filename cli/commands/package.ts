@@ -6,8 +6,9 @@
  */
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../main.js';
+import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
-interface PackageCliOptions {
+interface PackageCliOptions extends SelectionCliOptions {
   readonly schema?: string;
   readonly fromQemu?: string;
   readonly name: string;
@@ -15,27 +16,26 @@ interface PackageCliOptions {
   readonly out: string;
   readonly runtime: 'bundled' | 'dependency';
   readonly client?: string;
-  readonly include?: string[];
-  readonly exclude?: string[];
   readonly license?: string;
   readonly description?: string;
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
-  program
-    .command('package')
-    .description('write a complete npm package of typed bindings for a schema')
-    .option('--schema <file>', 'QAPI source, YAML or query-qmp-schema JSON (format detected)')
-    .option('--from-qemu <binary>', 'start this QEMU binary and package its schema (arguments after --)')
-    .requiredOption('--name <name>', 'npm package name, e.g. @scope/qemu-qmp')
-    .requiredOption('--version <version>', 'package version (semver)')
-    .requiredOption('-o, --out <dir>', 'output directory (created; only a previous package is replaced)')
-    .addOption(new Option('--runtime <mode>', 'bundle the runtime, or depend on @qmp-ts/runtime').choices(['bundled', 'dependency']).default('bundled'))
-    .option('--client <name>', 'name of the client class (default QmpApi)')
-    .option('--include <glob...>', 'only these commands')
-    .option('--exclude <glob...>', 'not these commands')
-    .option('--license <spdx>', 'license field (default GPL-2.0-or-later, like QEMU whose docs it carries)')
-    .option('--description <text>', 'description field')
+  const command = addSelectionOptions(
+    program
+      .command('package')
+      .description('write a complete npm package of typed bindings for a schema')
+      .option('--schema <file>', 'QAPI source, YAML or query-qmp-schema JSON (format detected)')
+      .option('--from-qemu <binary>', 'start this QEMU binary and package its schema (arguments after --)')
+      .requiredOption('--name <name>', 'npm package name, e.g. @scope/qemu-qmp')
+      .requiredOption('--version <version>', 'package version (semver)')
+      .requiredOption('-o, --out <dir>', 'output directory (created; only a previous package is replaced)')
+      .addOption(new Option('--runtime <mode>', 'bundle the runtime, or depend on @qmp-ts/runtime').choices(['bundled', 'dependency']).default('bundled'))
+      .option('--client <name>', 'name of the client class (default QmpApi)')
+      .option('--license <spdx>', 'license field (default GPL-2.0-or-later, like QEMU whose docs it carries)')
+      .option('--description <text>', 'description field'),
+  );
+  command
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
     .action(async (qemuArgs: string[], opts: PackageCliOptions) => {
       if ((opts.schema === undefined) === (opts.fromQemu === undefined)) throw new Error('give exactly one of --schema FILE or --from-qemu BINARY');
@@ -48,17 +48,16 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         const { loadSchema } = await import('../../generator/load.js');
         schema = loadSchema(opts.schema!);
       }
-      const commands = opts.include || opts.exclude ? { ...(opts.include ? { include: opts.include } : {}), ...(opts.exclude ? { exclude: opts.exclude } : {}) } : undefined;
       const r = await buildPackage(schema, {
         name: opts.name,
         version: opts.version,
         out: opts.out,
         runtime: opts.runtime,
         ...(opts.client !== undefined ? { client: opts.client } : {}),
-        ...(commands ? { commands } : {}),
+        ...selectionFrom(opts),
         ...(opts.license !== undefined ? { license: opts.license } : {}),
         ...(opts.description !== undefined ? { description: opts.description } : {}),
-      });
+      }).catch(reportUnmatchedFlags(command));
       process.stderr.write(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
       setExit(0);
     });

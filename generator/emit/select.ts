@@ -5,12 +5,16 @@
  */
 import type { Command, Event, Schema, Type } from '../model/types.js';
 import { isNamedType, type NamedType } from '../names/index.js';
+import { QapiError } from '../diagnostics.js';
+import { nearestNames } from './nearest.js';
 
 export interface NameFilter {
   /** Names or globs (`*`, `?`) to keep; everything when absent. */
   readonly include?: readonly string[];
   /** Names or globs to drop (applied after `include`). */
   readonly exclude?: readonly string[];
+  /** Where the filter was written (config file, key path): errors about it point there. */
+  readonly origin?: { readonly file: string; readonly path: string };
 }
 
 export interface Selection {
@@ -31,6 +35,50 @@ export function compileFilter(filter: NameFilter | undefined): (name: string) =>
   const inc = filter.include?.map(globToRegExp);
   const exc = filter.exclude?.map(globToRegExp) ?? [];
   return (name) => (!inc || inc.some((r) => r.test(name))) && !exc.some((r) => r.test(name));
+}
+
+/**
+ * A name or glob of a filter that matches no command or event of the schema: a typo, since
+ * it selects nothing. `key` says where it was given (`commands.include[0]`).
+ */
+export class UnmatchedNameError extends Error {
+  constructor(
+    readonly list: 'commands' | 'events',
+    readonly key: 'include' | 'exclude',
+    readonly index: number,
+    readonly pattern: string,
+    readonly suggestions: readonly string[],
+  ) {
+    super(`${list}.${key}[${index}]: ${unmatchedDetail(list, pattern, suggestions)}`);
+    this.name = 'UnmatchedNameError';
+  }
+
+  /** The message without the key path. */
+  get detail(): string {
+    return unmatchedDetail(this.list, this.pattern, this.suggestions);
+  }
+}
+
+function unmatchedDetail(list: 'commands' | 'events', pattern: string, suggestions: readonly string[]): string {
+  const what = list === 'commands' ? 'command' : 'event';
+  const near = suggestions.length > 0 ? `; did you mean ${suggestions.map((n) => `'${n}'`).join(', ')}?` : `, and no ${what} is close`;
+  return `'${pattern}' matches no ${what} of the schema${near}`;
+}
+
+/**
+ * Fails on the first name or glob of `filter` that matches none of `names`: a
+ * {@link QapiError} at the filter's `origin` when it has one, else an {@link UnmatchedNameError}.
+ */
+export function checkFilter(list: 'commands' | 'events', filter: NameFilter | undefined, names: readonly string[]): void {
+  for (const key of ['include', 'exclude'] as const) {
+    filter?.[key]?.forEach((pattern, index) => {
+      const re = globToRegExp(pattern);
+      if (names.some((n) => re.test(n))) return;
+      const error = new UnmatchedNameError(list, key, index, pattern, nearestNames(pattern, names));
+      const at = filter.origin;
+      throw at ? new QapiError({ file: at.file, path: `${at.path}.${key}[${index}]` }, error.detail) : error;
+    });
+  }
 }
 
 function isFiltered(f: NameFilter | undefined): boolean {
@@ -62,7 +110,10 @@ function reach(t: Type | undefined, seen: Set<Type>): void {
   }
 }
 
+/** What `commands` and `events` keep; a name or glob that matches nothing is an {@link UnmatchedNameError}. */
 export function select(schema: Schema, commands?: NameFilter, events?: NameFilter): Selection {
+  checkFilter('commands', commands, [...schema.commands.keys()]);
+  checkFilter('events', events, [...schema.events.keys()]);
   const keepCommand = compileFilter(commands);
   const keepEvent = compileFilter(events);
   const cmds = [...schema.commands.values()].filter((c) => keepCommand(c.name));

@@ -17,8 +17,11 @@ export async function commandsWithoutArguments(): Promise<void> {
   const running: boolean = status.running;
   const s2 = await qmp.execute('query-status');
   const state: string = s2.status;
-  // options only
+  // options only: the options object is the only argument
   await qmp.queryStatus({ timeout: 1000 });
+  await qmp.stop({ timeout: 1000, signal: AbortSignal.timeout(2000) });
+  // @ts-expect-error no arguments placeholder before the options
+  await qmp.stop(undefined, { timeout: 1000 });
   // @ts-expect-error a command without arguments takes no arguments object
   await qmp.execute('query-status', { verbose: true });
   // @ts-expect-error the method's only parameter is the options
@@ -40,6 +43,11 @@ export async function requiredArguments(): Promise<void> {
   await qmp.queryNamedBlockNodes({ flat: true });
   // @ts-expect-error wrong member type
   await qmp.queryNamedBlockNodes({ flat: 'yes' });
+  // all-optional arguments come first, options second: `{}` (or undefined) holds the place
+  await qmp.queryNamedBlockNodes({}, { timeout: 1000 });
+  await qmp.queryNamedBlockNodes(undefined, { timeout: 1000 });
+  // @ts-expect-error options are never taken for the arguments of a command that has some
+  await qmp.queryNamedBlockNodes({ timeout: 1000 });
 }
 
 export async function unionArguments(): Promise<void> {
@@ -98,6 +106,43 @@ export async function typedEventApi(): Promise<void> {
     void name;
   }
   void reason;
+}
+
+export async function eventsNarrowToTheNamesAsked(): Promise<void> {
+  for await (const e of qmp.events(['BLOCK_JOB_COMPLETED', 'SHUTDOWN'])) {
+    if (e.event === 'SHUTDOWN') {
+      const reason: string = e.data.reason;
+      void reason;
+    } else {
+      // the only other event asked for
+      const len: number = e.data.len;
+      void len;
+    }
+    // @ts-expect-error STOP was not asked for
+    if (e.event === 'STOP') break;
+  }
+  for await (const e of qmp.events('STOP')) {
+    // @ts-expect-error STOP has no data
+    void e.data.reason;
+  }
+  // a union-typed name distributes too
+  const which = Math.random() > 0.5 ? ('SHUTDOWN' as const) : ('RESET' as const);
+  const got = await qmp.waitForEvent(which);
+  if (got.event === 'SHUTDOWN') void got.data.guest;
+  // @ts-expect-error not an event of this schema
+  qmp.events(['SHUTDOWN', 'NO_SUCH_EVENT']);
+}
+
+export async function schemaProbe(): Promise<void> {
+  const probe = await qmp.schema;
+  const aio: boolean = probe.has('blockdev-add/arg-type/+file/aio');
+  const known: boolean = probe.hasCommand('query-status');
+  // @ts-expect-error probe paths start with a command or event name of the bindings
+  probe.has('blockdev-ad/arg-type');
+  // the untyped connection's probe takes any name
+  (await qmp.raw.schema).has('x-future-command');
+  void aio;
+  void known;
 }
 
 export async function downstream(e: ExampleEvent): Promise<void> {
