@@ -69,3 +69,14 @@ export {
   type RuntimeSymbol,
   type RuntimeSymbolName,
 } from './symbols.js';
+export {
+  launch,
+  launchClient,
+  QmpLaunchError,
+  type LaunchOptions,
+  type LaunchedProcess,
+  type Launched,
+  type ProcessExit,
+  type QemuKind,
+} from './launch.js';
+export { Transcript, readTranscript, type TranscriptEntry, type TranscriptMessage } from './transcript.js';
