@@ -80,3 +80,17 @@ export {
   type QemuKind,
 } from './launch.js';
 export { Transcript, readTranscript, type TranscriptEntry, type TranscriptMessage } from './transcript.js';
+export {
+  FakeQemu,
+  QmpErrorReply,
+  type FakeCall,
+  type FakeFailure,
+  type FakeHandler,
+  type FakeHandlers,
+  type FakeQemuOptions,
+  type FakeReceived,
+  type FakeSchema,
+  type ReplayOptions,
+  type UntypedCommands,
+} from './fake/server.js';
+export type { CompatPolicy } from './fake/compat.js';

@@ -29,6 +29,7 @@ interface GenerateCliOptions {
   readonly client?: string;
   readonly watch?: boolean;
   readonly validators?: boolean;
+  readonly testing?: boolean;
   readonly bigint?: boolean;
   readonly jsonSchema?: string;
 }
@@ -66,6 +67,7 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     ...(opts.layout !== undefined ? { layout: opts.layout } : {}),
     ...(opts.client !== undefined ? { client: opts.client } : {}),
     ...(opts.validators === false ? { validators: false } : {}),
+    ...(opts.testing === false ? { testing: false } : {}),
     ...(opts.bigint ? { bigint: true } : {}),
     ...(opts.jsonSchema !== undefined ? { jsonSchema: resolve(opts.jsonSchema) } : {}),
   };
@@ -92,6 +94,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--layout <layout>', "'single' (one types.ts) or 'modules' (types/<module>.ts; the default for multi-file schemas)", parseLayout)
     .option('--client <name>', 'name of the generated client class (default QmpApi)')
     .option('--no-validators', 'do not emit validators.ts (the client then validates nothing by default)')
+    .option('--no-testing', 'do not emit testing.ts (the typed FakeQemu for tests)')
     .option('--bigint', "64-bit integer types (int, int64, uint64, size) as bigint; the client reads them exactly")
     .option('--json-schema <dir>', 'also write JSON Schema (draft 2020-12) for every command and event, strict and lenient, into DIR')
     .option('--check', 'write nothing; exit 1 listing the files that would change')
