@@ -315,17 +315,14 @@ export class FakeQemu<C extends CommandSpecs<C> = UntypedCommands, E = Record<st
   }
 
   #negotiate(args: Json, id: unknown, session: Session): void {
-    const extra = Object.keys(args).find((k) => k !== 'enable');
-    if (extra !== undefined) {
-      session.send(errorReply(id, 'GenericError', `Parameter '${extra}' is unexpected`));
+    const types = this.#table.commands['qmp_capabilities'];
+    const bad = types === undefined ? undefined : this.#input.check(types[0], args, this.#compat.input);
+    if (bad !== undefined) {
+      session.send(errorReply(id, 'GenericError', bad));
       return;
     }
-    const enable = args['enable'] ?? [];
-    if (!Array.isArray(enable) || enable.some((c) => typeof c !== 'string')) {
-      session.send(errorReply(id, 'GenericError', "Invalid parameter type for 'enable', expected: array"));
-      return;
-    }
-    const unavailable = (enable as string[]).filter((c) => !this.#capabilities.includes(c));
+    const enable = Array.isArray(args['enable']) ? (args['enable'] as string[]) : [];
+    const unavailable = enable.filter((c) => !this.#capabilities.includes(c));
     if (unavailable.length > 0) {
       session.send(errorReply(id, 'GenericError', `Capability ${unavailable.join(', ')} not available`));
       return;
