@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QemuApi, type StatusInfo } from '../generated/qemu-7.2/index.js';
+import { QemuApi, type QueryStatusResult } from '../generated/qemu-7.2/index.js';
 import { FakeQemu } from '../generated/qemu-7.2/testing.js';
 import { QmpClient, QmpError, QmpErrorReply, launch, type Launched } from '../runtime/index.js';
 import { QEMU_SYSTEM, havePeer } from './support/qemu.js';
 
 const MACHINE = ['-machine', 'none', '-nodefaults', '-display', 'none'];
-const RUNNING: StatusInfo = { running: true, singlestep: false, status: 'running' };
+const RUNNING: QueryStatusResult = { running: true, singlestep: false, status: 'running' };
 
 /** The error (class and description) a raw command gets, or its result. */
 async function answer(client: QmpClient, command: string, args?: Record<string, unknown>, oob = false): Promise<unknown> {
@@ -195,7 +195,7 @@ describe('FakeQemu handlers', () => {
 
   it('refuses a reply that breaks the schema, naming the member, and records the failure', async () => {
     await using fake = await FakeQemu.start({
-      handlers: { 'query-status': () => ({ running: true, singlestep: false, status: 'sleeping' }) as unknown as StatusInfo },
+      handlers: { 'query-status': () => ({ running: true, singlestep: false, status: 'sleeping' }) as unknown as QueryStatusResult },
     });
     const vm = await QemuApi.connect({ path: fake.path! });
     const error = await vm.queryStatus().catch((e: unknown) => e);
@@ -247,7 +247,7 @@ describe('FakeQemu handlers', () => {
     const order: string[] = [];
     await using fake = await FakeQemu.start({
       handlers: {
-        'query-status': () => new Promise<StatusInfo>((resolve) => (release = () => resolve(RUNNING))),
+        'query-status': () => new Promise<QueryStatusResult>((resolve) => (release = () => resolve(RUNNING))),
         'migrate-pause': () => {
           order.push('migrate-pause');
         },

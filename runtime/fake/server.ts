@@ -17,7 +17,7 @@ import { duplexPair, type Duplex } from 'node:stream';
 import { parseJson, stringifyJson } from '../bigint-json.js';
 import { LineSplitter } from '../framing.js';
 import { describeIssue } from '../issues.js';
-import type { CommandSpec, CommandSpecs, CommandTable, JsonValue } from '../typed.js';
+import type { CommandSpec, CommandSpecs, CommandTable, EmptyObject, JsonValue } from '../typed.js';
 import { CommandFlag } from '../symbols.js';
 import { Validator, type ValidatorTable } from '../validate.js';
 import { Compat, type CompatPolicy } from './compat.js';
@@ -43,7 +43,12 @@ export interface FakeCall {
 }
 
 type HandlerArgs<S extends CommandSpec> = [S['args']] extends [undefined] ? undefined : S['args'];
-type HandlerResult<S extends CommandSpec> = S['successResponse'] extends false ? void : S['returns'];
+/** What a handler returns: nothing for commands without a success reply or without a return value (answered `{}`). */
+type HandlerResult<S extends CommandSpec> = S['successResponse'] extends false
+  ? void
+  : [S['returns']] extends [EmptyObject]
+    ? EmptyObject | void
+    : S['returns'];
 
 export type FakeHandler<S extends CommandSpec> = (args: HandlerArgs<S>, call: FakeCall) => HandlerResult<S> | Promise<HandlerResult<S>>;
 
