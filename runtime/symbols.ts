@@ -31,6 +31,7 @@ export const runtimeSymbols = {
   FakeQemu: { name: 'FakeQemu', typeOnly: false },
   FakeQemuOptions: { name: 'FakeQemuOptions', typeOnly: true },
   ReplayOptions: { name: 'ReplayOptions', typeOnly: true },
+  QmpErrorReply: { name: 'QmpErrorReply', typeOnly: false },
 } as const satisfies Record<string, RuntimeSymbol>;
 
 export type RuntimeSymbolName = keyof typeof runtimeSymbols;

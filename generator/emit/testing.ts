@@ -12,7 +12,7 @@ export const TESTING_FILE = 'testing.ts';
 export function testingFile(
   scope: FileScope,
   files: { commands: string; events: string; validators: string; table: string },
-): StatementStructures[] {
+): (StatementStructures | string)[] {
   const { fixed } = scope.names;
   const base = scope.rt('FakeQemu');
   const options = scope.rt('FakeQemuOptions');
@@ -70,5 +70,7 @@ export function testingFile(
         },
       ],
     },
+    // What a handler throws to answer with a QMP error, next to the fake that needs it.
+    `export { ${scope.rt('QmpErrorReply')} as QmpErrorReply };`,
   ];
 }
