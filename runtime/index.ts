@@ -92,5 +92,5 @@ export {
   type FakeSchema,
   type ReplayOptions,
   type UntypedCommands,
-} from './fake/server.js';
-export type { CompatPolicy } from './fake/compat.js';
+} from './fake-server.js';
+export type { CompatPolicy } from './fake-compat.js';

@@ -3,8 +3,8 @@
  * unstable input, hide deprecated output. The special features come from the validator
  * table's `features` entry.
  */
-import type { TypeDesc, ValidatorTable } from '../validate.js';
-import type { InputPolicy } from './qemu-input.js';
+import type { TypeDesc, ValidatorTable } from './validate.js';
+import type { InputPolicy } from './fake-input.js';
 
 /** QEMU's `-compat` option; members left out mean `accept` (QEMU's default). */
 export interface CompatPolicy {

@@ -2,7 +2,7 @@
  * FakeQemu: a QMP server for tests, driven by the bindings' validator table and command
  * table. It speaks QMP as QEMU 7.2 does (greeting, capability negotiation, in-band commands
  * one at a time, `exec-oob` only once `oob` is negotiated and only for allow-oob commands)
- * and checks arguments with QEMU's own wording (qemu-input.ts). Replies and events from the
+ * and checks arguments with QEMU's own wording (fake-input.ts). Replies and events from the
  * test's handlers are checked against the schema before they are sent: a reply that breaks
  * it is answered as an error naming the path, and recorded in `failures`.
  *
@@ -14,15 +14,15 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { duplexPair, type Duplex } from 'node:stream';
-import { parseJson, stringifyJson } from '../bigint-json.js';
-import { LineSplitter } from '../framing.js';
-import { describeIssue } from '../issues.js';
-import type { CommandSpec, CommandSpecs, CommandTable, EmptyObject, JsonValue } from '../typed.js';
-import { CommandFlag } from '../symbols.js';
-import { Validator, type ValidatorTable } from '../validate.js';
-import { Compat, type CompatPolicy } from './compat.js';
-import { QemuInputChecker } from './qemu-input.js';
-import { loadReplayScript, mismatch, type ReplayScript } from './replay.js';
+import { parseJson, stringifyJson } from './bigint-json.js';
+import { LineSplitter } from './framing.js';
+import { describeIssue } from './issues.js';
+import type { CommandSpec, CommandSpecs, CommandTable, EmptyObject, JsonValue } from './typed.js';
+import { CommandFlag } from './symbols.js';
+import { Validator, type ValidatorTable } from './validate.js';
+import { Compat, type CompatPolicy } from './fake-compat.js';
+import { QemuInputChecker } from './fake-input.js';
+import { loadReplayScript, mismatch, type ReplayScript } from './fake-replay.js';
 
 /** Throw this from a handler to answer with a QMP error (any error with a string `errorClass` works too, e.g. a QmpError). */
 export class QmpErrorReply extends Error {

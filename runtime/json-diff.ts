@@ -7,8 +7,8 @@
  * `-` is what the recording expected, `+` what was received; a member only on one side gets
  * only its line.
  */
-import { stringifyJson } from '../bigint-json.js';
-import { formatPath } from '../issues.js';
+import { stringifyJson } from './bigint-json.js';
+import { formatPath } from './issues.js';
 
 export function jsonDiff(expected: unknown, received: unknown, root: string): string[] {
   const lines: string[] = [];

@@ -16,8 +16,8 @@
  * with the bare member name (enum values, integer ranges, alternates) use it too, `null`
  * for list elements.
  */
-import { INT_RANGES } from '../int-ranges.js';
-import type { MemberDesc, TypeDesc, ValidatorTable } from '../validate.js';
+import { INT_RANGES } from './int-ranges.js';
+import type { MemberDesc, TypeDesc, ValidatorTable } from './validate.js';
 
 /** Which special features make input fail (QEMU's `-compat deprecated-input=reject,unstable-input=reject`). */
 export interface InputPolicy {
