@@ -52,6 +52,8 @@ export interface TargetSettings {
   readonly client?: string;
   /** Emit the validator table (`validators.ts`) the client validates with (default true). */
   readonly validators?: boolean;
+  /** Emit `testing.ts` (a typed FakeQemu for tests; needs the validator table; default true). */
+  readonly testing?: boolean;
   /** 64-bit integer types as `bigint` in the bindings; the client reads them exactly. */
   readonly bigint?: boolean;
   /** Also write JSON Schema (draft 2020-12), strict and lenient, into this directory. */
@@ -106,7 +108,7 @@ class ConfigReader {
 
   target(v: unknown, path: string): GenerateTarget {
     const o = this.object(v, path);
-    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs']);
+    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing']);
     const inputs = ['schema', 'introspection', 'fromQemu'].filter((k) => o[k] !== undefined);
     if (inputs.length !== 1) this.fail(path, `give exactly one of 'schema', 'introspection', 'fromQemu' (got ${inputs.length})`);
     let input: TargetInput;
@@ -137,6 +139,7 @@ class ConfigReader {
       ...(layout !== undefined ? { layout } : {}),
       ...(o['client'] !== undefined ? { client: this.string(o['client'], `${path}.client`) } : {}),
       ...(o['validators'] !== undefined ? { validators: this.boolean(o['validators'], `${path}.validators`) } : {}),
+      ...(o['testing'] !== undefined ? { testing: this.boolean(o['testing'], `${path}.testing`) } : {}),
       ...(o['bigint'] !== undefined ? { bigint: this.boolean(o['bigint'], `${path}.bigint`) } : {}),
       ...(o['jsonSchema'] !== undefined ? { jsonSchema: resolve(this.baseDir, this.string(o['jsonSchema'], `${path}.jsonSchema`)) } : {}),
     };

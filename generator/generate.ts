@@ -101,6 +101,7 @@ async function generateOne(
       ...(target.events ? { events: target.events } : {}),
       ...(target.client !== undefined ? { names: { client: target.client } } : {}),
       ...(target.validators !== undefined ? { validators: target.validators } : {}),
+      ...(target.testing !== undefined ? { testing: target.testing } : {}),
       ...(target.bigint ? { bigint: true } : {}),
     },
     (f) => {

@@ -39,6 +39,7 @@ import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './framing.js';
 import type { SchemaProbe } from './probe.js';
 import type { JsonCodec } from './json.js';
 import { MessageChecks, type ValidationOptions } from './message-checks.js';
+import { Transcript } from './transcript.js';
 import { canReopen, describeTarget, openTransport, type ConnectTarget } from './transport.js';
 
 export type ClientState = 'connecting' | 'negotiating' | 'ready' | 'closing' | 'closed';
@@ -86,6 +87,11 @@ export interface ClientOptions extends ValidationOptions {
   eventBufferLimit?: number;
   /** Called with every message received and sent. */
   log?: LogHook;
+  /**
+   * Appends the session to this file as JSON lines (runtime/transcript.ts, the shell's
+   * `--transcript` format), for `FakeQemu.replay`. The file is closed when the client closes.
+   */
+  record?: string;
   /**
    * Problems that do not belong to one command: unexpected input (QmpProtocolError), an
    * event consumer overflowing (EventOverflowError), a listener throwing
@@ -179,6 +185,7 @@ export class QmpClient {
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #wakeReconnect: (() => void) | undefined;
   #closeInfo: CloseInfo | undefined;
+  #recording: Transcript | undefined;
   #resolveClosed!: (info: CloseInfo) => void;
   /** Settles when the client is closed for good. Never rejects. */
   readonly closed: Promise<CloseInfo>;
@@ -189,6 +196,13 @@ export class QmpClient {
     this.#checks = checks;
     this.#json = options.json ?? this.#checks.codec();
     this.#log = options.log;
+    if (options.record !== undefined) {
+      const transcript = new Transcript(options.record);
+      const record = transcript.logHook();
+      const log = options.log;
+      this.#log = log === undefined ? record : (direction, message, raw) => (record(direction, message, raw), log(direction, message, raw));
+      this.#recording = transcript;
+    }
     this.#agent = options.agent ?? false;
     this.#hub = new EventHub((error) => this.#report(error), options.eventBufferLimit);
     this.#splitter = new LineSplitter(
@@ -863,6 +877,7 @@ export class QmpClient {
     this.#detach()?.destroy();
     this.#setState('closed');
     this.#hub.close(new ConnectionClosedError('connection closed', { cause: info.error }));
+    this.#recording?.close();
     this.#resolveClosed(info);
   }
 

@@ -75,3 +75,28 @@ export {
   type MigrationProgress,
 } from './migration.js';
 export { deviceDel, type DeviceDelOptions } from './device-del.js';
+export {
+  launch,
+  launchClient,
+  QmpLaunchError,
+  type LaunchOptions,
+  type LaunchedProcess,
+  type Launched,
+  type ProcessExit,
+  type QemuKind,
+} from './launch.js';
+export { Transcript, readTranscript, type TranscriptEntry, type TranscriptMessage } from './transcript.js';
+export {
+  FakeQemu,
+  QmpErrorReply,
+  type FakeCall,
+  type FakeFailure,
+  type FakeHandler,
+  type FakeHandlers,
+  type FakeQemuOptions,
+  type FakeReceived,
+  type FakeSchema,
+  type ReplayOptions,
+  type UntypedCommands,
+} from './fake-server.js';
+export type { CompatPolicy } from './fake-compat.js';

@@ -25,6 +25,13 @@ export const runtimeSymbols = {
   defineCommands: { name: 'defineCommands', typeOnly: false },
   installCommandMethods: { name: 'installCommandMethods', typeOnly: false },
   ValidatorTable: { name: 'ValidatorTable', typeOnly: true },
+  LaunchOptions: { name: 'LaunchOptions', typeOnly: true },
+  Launched: { name: 'Launched', typeOnly: true },
+  launchClient: { name: 'launchClient', typeOnly: false },
+  FakeQemu: { name: 'FakeQemu', typeOnly: false },
+  FakeQemuOptions: { name: 'FakeQemuOptions', typeOnly: true },
+  ReplayOptions: { name: 'ReplayOptions', typeOnly: true },
+  QmpErrorReply: { name: 'QmpErrorReply', typeOnly: false },
 } as const satisfies Record<string, RuntimeSymbol>;
 
 export type RuntimeSymbolName = keyof typeof runtimeSymbols;
@@ -39,6 +46,8 @@ export const DEFAULT_RUNTIME_SPECIFIER = '@qmp-ts/runtime';
 export const typedClientMembers: readonly string[] = [
   'raw', 'execute', 'on', 'events', 'waitForEvent', 'close', 'greeting', 'capabilities',
   'commands', 'connect', 'runJob', 'runMigration', 'deviceDel',
+  // what a launched client adds (runtime/launch.ts)
+  'process', 'exited', 'stderr', 'socketPath',
 ];
 
 /** Bits of a command table entry's flags. */

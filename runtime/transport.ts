@@ -10,7 +10,11 @@ import { QmpConnectionError, QmpTimeoutError } from './errors.js';
 export type StreamFactory = () => Duplex | Promise<Duplex>;
 
 export type ConnectTarget =
-  | { path: string }
+  /**
+   * A Unix socket. `wait`: for a socket that may not exist yet (QEMU just started), keep
+   * retrying for up to this many ms while the path is missing or refuses connections.
+   */
+  | { path: string; wait?: number }
   | { host: string; port: number; tls?: ConnectionOptions }
   /** A ready stream, or a function making one (a function lets `reconnect` make a new one). */
   | { stream: Duplex | StreamFactory };
@@ -71,6 +75,7 @@ async function open(target: ConnectTarget, signal: AbortSignal): Promise<Duplex>
     return typeof target.stream === 'function' ? streamBefore(target.stream, signal) : target.stream;
   }
   if ('path' in target) {
+    if (target.wait !== undefined && target.wait > 0) return connectWhenListening(target.path, target.wait, signal);
     return waitConnected(createConnection({ path: target.path }), 'connect', signal);
   }
   if (target.tls) {
@@ -104,6 +109,48 @@ function streamBefore(factory: StreamFactory, signal: AbortSignal): Promise<Dupl
           reject(error);
         },
       );
+  });
+}
+
+/** Errors that mean "nobody listens there yet": the socket file is missing or not listening. */
+const NOT_YET = new Set(['ENOENT', 'ECONNREFUSED']);
+
+/**
+ * Connects to a Unix socket that may not be listening yet, retrying with a short growing
+ * delay (5 ms up to 100 ms) for up to `wait` ms. Connecting is the test (no separate
+ * existence check that could race with the server's bind and listen). Other errors, the
+ * signal and the time limit end the wait; the last "not yet" error is kept as the cause.
+ */
+export async function connectWhenListening(path: string, wait: number, signal?: AbortSignal): Promise<Socket> {
+  const deadline = Date.now() + wait;
+  let delay = 5;
+  for (;;) {
+    try {
+      return await waitConnected(createConnection({ path }), 'connect', signal);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      if (signal?.aborted || code === undefined || !NOT_YET.has(code)) throw error;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(`unix:${path}: nothing listening after waiting ${wait} ms (${code})`, { cause: error });
+      }
+      await sleep(Math.min(delay, left), signal);
+      delay = Math.min(delay * 2, 100);
+    }
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

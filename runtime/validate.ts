@@ -90,6 +90,18 @@ export interface ValidatorTable {
   readonly commands: Readonly<Record<string, readonly [args: number, returns: number]>>;
   /** Event wire name -> type of its `data` (an empty struct when it has none). */
   readonly events: Readonly<Record<string, number>>;
+  /**
+   * What carries QEMU's special features, for `-compat` policy emulation (FakeQemu). Absent
+   * when nothing does; each list is absent when empty.
+   */
+  readonly features?: { readonly deprecated?: SpecialFeatureSet; readonly unstable?: SpecialFeatureSet };
+}
+
+/** Commands, events and members (`[struct or union type index, member name]`) with one special feature. */
+export interface SpecialFeatureSet {
+  readonly commands?: readonly string[];
+  readonly events?: readonly string[];
+  readonly members?: readonly (readonly [type: number, member: string])[];
 }
 
 // ---------------------------------------------------------------------------------------

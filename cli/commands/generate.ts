@@ -31,6 +31,7 @@ interface GenerateCliOptions extends SelectionCliOptions {
   readonly client?: string;
   readonly watch?: boolean;
   readonly validators?: boolean;
+  readonly testing?: boolean;
   readonly bigint?: boolean;
   readonly jsonSchema?: string;
   readonly docs?: string;
@@ -69,6 +70,7 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     ...(opts.layout !== undefined ? { layout: opts.layout } : {}),
     ...(opts.client !== undefined ? { client: opts.client } : {}),
     ...(opts.validators === false ? { validators: false } : {}),
+    ...(opts.testing === false ? { testing: false } : {}),
     ...(opts.bigint ? { bigint: true } : {}),
     ...(opts.jsonSchema !== undefined ? { jsonSchema: resolve(opts.jsonSchema) } : {}),
     ...(opts.docs !== undefined ? { docs: resolve(opts.docs) } : {}),
@@ -98,6 +100,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--layout <layout>', "'single' (one types.ts) or 'modules' (types/<module>.ts; the default for multi-file schemas)", parseLayout)
     .option('--client <name>', 'name of the generated client class (default QmpApi)')
     .option('--no-validators', 'do not emit validators.ts (the client then validates nothing by default)')
+    .option('--no-testing', 'do not emit testing.ts (the typed FakeQemu for tests)')
     .option('--bigint', "64-bit integer types (int, int64, uint64, size) as bigint; the client reads them exactly")
     .option('--docs <schema>', 'QAPI source schema of the same release: its docs for bindings from --introspection or --from-qemu')
     .option('--json-schema <dir>', 'also write JSON Schema (draft 2020-12) for every command and event, strict and lenient, into DIR')

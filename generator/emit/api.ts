@@ -187,6 +187,22 @@ export function clientFile(
         },
       ],
       ctors: [{ parameters: [{ name: 'raw', type: raw }], statements: [`super(raw, ${fixed.commandTable});`] }],
+      methods: [
+        {
+          name: 'launch',
+          isStatic: true,
+          docs: [
+            {
+              description:
+                'Starts QEMU (`qemu-system-*`, `qemu-storage-daemon` or `qemu-ga`) with a private QMP socket and connects. ' +
+                'The client owns the process: `close()` (or `await using`) ends it and removes the socket.',
+            },
+          ],
+          parameters: [{ name: 'options', type: scope.rt('LaunchOptions') }],
+          returnType: `Promise<${scope.rt('Launched')}<${fixed.client}>>`,
+          statements: [`return ${scope.rt('launchClient')}(options, (raw) => new ${fixed.client}(raw), ${fixed.client}.connectDefaults);`],
+        },
+      ],
     },
     `${install}(${fixed.client}, ${fixed.commandTable});`,
     ...defaults.statements,

@@ -6,7 +6,8 @@
  * Files (relative to the output directory):
  * - `types.ts`, or `types/<module>.ts` per schema module with the `modules` layout;
  * - `commands.ts` (`QmpCommands`, the command table), `events.ts` (`QmpEvents`, `QmpEvent`),
- *   `client.ts` (the methods interface and the client class), `index.ts` (re-exports).
+ *   `client.ts` (the methods interface and the client class), `testing.ts` (a typed
+ *   FakeQemu; with the validator table only), `index.ts` (re-exports).
  */
 import { posix } from 'node:path';
 import type { StatementStructures } from 'ts-morph';
@@ -15,6 +16,7 @@ import type { Schema } from '../model/types.js';
 import { DEFAULT_FIXED_NAMES, nameSchema, type FixedNames, type NamedType } from '../names/index.js';
 import { DEFAULT_RUNTIME_SPECIFIER } from '@qmp-ts/runtime/internal';
 import { clientFile, commandsFile, eventsFile } from './api.js';
+import { TESTING_FILE, testingFile } from './testing.js';
 import { FileScope, relativeSpecifier, type Layout } from './scope.js';
 import { select, type NameFilter } from './select.js';
 import { typeDecls } from './types.js';
@@ -47,6 +49,11 @@ export interface EmitOptions {
    * connect with it: arguments checked strictly, replies leniently. Default true.
    */
   readonly validators?: boolean;
+  /**
+   * Emit `testing.ts`: a `FakeQemu` typed by these bindings (handlers per command, typed
+   * `emit`), driven by the validator table. Default true; needs `validators`.
+   */
+  readonly testing?: boolean;
   /** 64-bit integer types as `bigint`, and the client connecting with `integers: 'bigint'`. */
   readonly bigint?: boolean;
 }
@@ -138,7 +145,10 @@ export function emitBindings(
       ...(options.bigint ? { bigint: true } : {}),
     }),
   );
-  const reexports = [...files.map((f) => f.path)].map((p) => `export * from '${relativeSpecifier('index.ts', p)}';`);
+  if (validators && (options.testing ?? true)) {
+    emit(TESTING_FILE, (scope) => testingFile(scope, { commands: './commands.js', events: './events.js', validators: './validators.js', table: VALIDATOR_TABLE_EXPORT }));
+  }
+  const reexports = files.map((f) => f.path).filter((p) => p !== TESTING_FILE).map((p) => `export * from '${relativeSpecifier('index.ts', p)}';`);
   const index = { path: 'index.ts', text: reexports.join('\n') + '\n' };
   files.push(index);
   onFile?.(index);

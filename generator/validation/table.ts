@@ -9,7 +9,8 @@
 import type {
   AlternateType, Command, Event, Member, Schema, StructType, Type, UnionType,
 } from '../model/types.js';
-import type { AlternateKey, MemberDesc, TypeDesc, ValidatorTable } from '@qmp-ts/runtime';
+import { isDeprecated, isUnstable } from '../model/types.js';
+import type { AlternateKey, MemberDesc, SpecialFeatureSet, TypeDesc, ValidatorTable } from '@qmp-ts/runtime';
 
 export interface TableOptions {
   /** Include every type of the schema, not only those reachable from commands and events. */
@@ -43,7 +44,33 @@ class TableBuilder {
         this.ref(def);
       }
     }
-    return { v: 1, types: this.types, commands, events };
+    const features = this.specialFeatures(schema, commands, events);
+    return { v: 1, types: this.types, commands, events, ...(features ? { features } : {}) };
+  }
+
+  /** The `features` entry: only what the table refers to, in table order. */
+  private specialFeatures(
+    schema: Schema, commands: Record<string, unknown>, events: Record<string, unknown>,
+  ): ValidatorTable['features'] {
+    const collect = (has: (node: { readonly features: readonly { readonly name: string }[] }) => boolean): SpecialFeatureSet | undefined => {
+      const set: { commands?: string[]; events?: string[]; members?: (readonly [number, string])[] } = {};
+      const add = <K extends keyof typeof set>(key: K, item: NonNullable<(typeof set)[K]>[number]): void => {
+        ((set[key] ??= []) as unknown[]).push(item);
+      };
+      for (const def of schema.entities) {
+        if (def.kind === 'command' && Object.hasOwn(commands, def.name) && has(def)) add('commands', def.name);
+        if (def.kind === 'event' && Object.hasOwn(events, def.name) && has(def)) add('events', def.name);
+      }
+      for (const [type, i] of this.index) {
+        if (type.kind !== 'struct' && type.kind !== 'union') continue;
+        for (const m of type.members) if (has(m)) add('members', [i, m.name] as const);
+      }
+      return Object.keys(set).length > 0 ? set : undefined;
+    };
+    const deprecated = collect(isDeprecated);
+    const unstable = collect(isUnstable);
+    if (!deprecated && !unstable) return undefined;
+    return { ...(deprecated ? { deprecated } : {}), ...(unstable ? { unstable } : {}) };
   }
 
   private argumentsOf(def: Command | Event): number {

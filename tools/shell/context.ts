@@ -2,7 +2,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Colors } from './format.js';
 import type { ShellSession } from './session.js';
-import type { Transcript } from './transcript.js';
+import type { Transcript } from '@qmp-ts/runtime';
 
 export interface ShellEvent {
   readonly event: string;

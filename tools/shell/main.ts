@@ -15,7 +15,7 @@ import { colors } from './format.js';
 import { defaultHistoryFile } from './history.js';
 import { runInteractive } from './interactive.js';
 import { ShellSession } from './session.js';
-import { Transcript } from './transcript.js';
+import { Transcript } from '@qmp-ts/runtime';
 
 export interface ShellOptions {
   /** Socket path or HOST:PORT; absent with `fromQemu`. */
@@ -92,7 +92,7 @@ export async function runShell(opts: ShellOptions, io: ShellIo = defaultIo()): P
         // Exact 64-bit integers (guest-get-time, block sizes): shown as QEMU sent them.
         json: losslessJson({ integers: 'bigint' }),
         ...(opts.timeout ? { timeout: opts.timeout } : {}),
-        log: transcript ? (dir, message) => transcript?.write({ dir: dir === 'in' ? 'recv' : 'send', message }) : undefined,
+        log: transcript?.logHook(),
         // Unexpected input from the peer is not the user's problem; the transcript has it.
         onError: () => {},
       });
