@@ -9,6 +9,7 @@
  * and returning `{ check(typeIndex, value): Issue[] | null }`.
  */
 import { intRange } from '../../runtime/int-ranges.js';
+import { stringLiteral } from '../emit/schema-text.js';
 import type { TypeDesc, ValidatorTable, ValidationMode, MemberDesc } from '../../runtime/validate.js';
 
 /** A failure as the generated code reports it; `rev` is the path, innermost first. */
@@ -20,7 +21,7 @@ export interface FunctionRuntime {
   prefix(issues: GeneratedIssue[], seg: string | number): GeneratedIssue[];
 }
 
-const q = (s: string): string => JSON.stringify(s);
+const q = stringLiteral;
 
 /** Emits the generated validators of one mode for a table. */
 export function validatorFunctionsSource(table: ValidatorTable, mode: ValidationMode): string {
