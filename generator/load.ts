@@ -16,6 +16,7 @@ import { buildModel } from './model/build.js';
 import { schemaCounts, type SchemaCounts } from './model/counts.js';
 import type { Schema } from './model/types.js';
 import { readIntrospection } from './read/introspection.js';
+import type { ReadLimits } from './read/limits.js';
 import type { ParsedSchema } from './read/parsed.js';
 import { readQapiSchema } from './read/qapi/index.js';
 
@@ -30,6 +31,8 @@ export interface LoadOptions {
   readonly onWarning?: (warning: Warning) => void;
   /** Directory relative file names are resolved against (default: the process's). */
   readonly cwd?: string;
+  /** Bounds on file size, include count and depth, nesting, YAML aliases (generator/read/limits.ts). */
+  readonly limits?: Partial<ReadLimits>;
 }
 
 /** A non-fatal finding: a QapiError that strict mode would throw, or an introspection oddity. */
@@ -92,6 +95,7 @@ function loadIntrospection(file: string, options: LoadOptions): Schema {
   return readIntrospection(abs, {
     ...(options.strict !== undefined && { strict: options.strict }),
     ...(options.onWarning && { onWarning: options.onWarning }),
+    ...(options.limits && { limits: options.limits }),
   });
 }
 
@@ -109,6 +113,7 @@ function readSource(file: string, options: LoadOptions): ParsedSchema {
       docFormatChecks: options.strict ?? false,
       ...(!options.strict && options.onWarning && { onDocFormatWarning: options.onWarning }),
       ...(options.cwd !== undefined && { cwd: options.cwd }),
+      ...(options.limits && { limits: options.limits }),
     }),
   );
 }
