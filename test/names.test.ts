@@ -8,6 +8,7 @@ import { loadSchema } from '../generator/load.js';
 import { select } from '../generator/emit/select.js';
 import {
   camelCase,
+  DEFAULT_FIXED_NAMES,
   nameSchema,
   pascalCase,
   propertyKey,
@@ -119,6 +120,15 @@ describe('the naming pass', () => {
       commands: 'QmpCommands', events: 'QmpEvents', event: 'QmpEvent', methods: 'QmpCommandMethods',
       client: 'String', commandTable: 'table',
     })).toThrowError(/odd-names\.json:5: struct 'String' and generated 'client' both map to the TypeScript name 'String'/);
+  });
+
+  it('rejects a configured declaration name that is not an identifier', () => {
+    const { schema, sel } = names(fixture('odd-names'));
+    for (const client of ['X*/Y', 'default', 'a b']) {
+      expect(() => nameSchema(schema, sel.types, sel.commands, { ...DEFAULT_FIXED_NAMES, client })).toThrowError(
+        `the name '${client}' given for the client declaration is not a TypeScript identifier`,
+      );
+    }
   });
 
   it('names every type and command of the real schemas without a clash', () => {
