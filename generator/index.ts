@@ -20,5 +20,6 @@ export {
 } from './generate.js';
 export { readConfig } from './config.js';
 export { loadSchema, type LoadOptions } from './load.js';
+export { DEFAULT_READ_LIMITS, type ReadLimits } from './read/limits.js';
 export { QapiError, type SourceInfo } from './diagnostics.js';
 export type * from './model/types.js';

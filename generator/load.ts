@@ -16,6 +16,7 @@ import { buildModel } from './model/build.js';
 import { schemaCounts, type SchemaCounts } from './model/counts.js';
 import type { Schema } from './model/types.js';
 import { readIntrospection, type IntrospectionWarning } from './read/introspection.js';
+import type { ReadLimits } from './read/limits.js';
 import type { ParsedSchema } from './read/parsed.js';
 import { readQapiSchema } from './read/qapi/index.js';
 
@@ -31,6 +32,8 @@ export interface LoadOptions {
   readonly onWarning?: (warning: Warning) => void;
   /** Directory relative file names are resolved against (default: the process's). */
   readonly cwd?: string;
+  /** Bounds on file size, include count and depth, nesting, YAML aliases (generator/read/limits.ts). */
+  readonly limits?: Partial<ReadLimits>;
 }
 
 /** A non-fatal finding: a QapiError that strict mode would throw, or an introspection oddity. */
@@ -97,6 +100,7 @@ function loadIntrospection(file: string, options: LoadOptions): Schema {
   return readIntrospection(abs, {
     ...(options.strict !== undefined && { strict: options.strict }),
     ...(options.onWarning && { onWarning: introspectionWarnings(options.onWarning) }),
+    ...(options.limits && { limits: options.limits }),
   });
 }
 
@@ -127,6 +131,7 @@ function readSource(file: string, options: LoadOptions): ParsedSchema {
       strictDocStyle: options.strict ?? false,
       ...(sink && { onDocStyleFinding: sink }),
       ...(options.cwd !== undefined && { cwd: options.cwd }),
+      ...(options.limits && { limits: options.limits }),
     }),
   );
 }

@@ -8,6 +8,7 @@ import { loadSchema } from '../generator/load.js';
 import { select } from '../generator/emit/select.js';
 import {
   camelCase,
+  DEFAULT_FIXED_NAMES,
   nameSchema,
   pascalCase,
   propertyKey,
@@ -59,10 +60,10 @@ describe('string rules', () => {
   });
 
   it('makes string literals that cannot end early', () => {
-    const nasty = 'a"b\\c\u2028d${x}`';
+    const nasty = 'a"b\\c\u2028d${x}`</script>\\';
     const lit = stringLiteral(nasty);
-    expect(lit).not.toContain('\u2028');
-    expect(JSON.parse(lit)).toBe(nasty);
+    expect(lit).not.toMatch(/\u2028|`|\$\{|<\/script|\\"$/);
+    expect(new Function(`return ${lit};`)()).toBe(nasty);
   });
 });
 
@@ -119,6 +120,15 @@ describe('the naming pass', () => {
       commands: 'QmpCommands', events: 'QmpEvents', event: 'QmpEvent', methods: 'QmpCommandMethods',
       client: 'String', commandTable: 'table',
     })).toThrowError(/odd-names\.json:5: struct 'String' and generated 'client' both map to the TypeScript name 'String'/);
+  });
+
+  it('rejects a configured declaration name that is not an identifier', () => {
+    const { schema, sel } = names(fixture('odd-names'));
+    for (const client of ['X*/Y', 'default', 'a b']) {
+      expect(() => nameSchema(schema, sel.types, sel.commands, { ...DEFAULT_FIXED_NAMES, client })).toThrowError(
+        `the name '${client}' given for the client declaration is not a TypeScript identifier`,
+      );
+    }
   });
 
   it('names every type and command of the real schemas without a clash', () => {

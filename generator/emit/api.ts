@@ -7,7 +7,7 @@ import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
 import type { Command, Event, StructType, UnionType } from '../model/types.js';
 import { camelCase, propertyKey, stringLiteral } from '../names/index.js';
 import { CommandFlag } from '@qmp-ts/runtime/internal';
-import { docs } from './docs.js';
+import { docs, generatorDocs } from './docs.js';
 import type { FileScope } from './scope.js';
 
 /** True when a command or event carries no arguments at all. */
@@ -51,7 +51,7 @@ export function commandsFile(scope: FileScope, commands: readonly Command[]): St
       kind: StructureKind.Interface,
       name: fixed.commands,
       isExported: true,
-      docs: [{ description: 'Every command of the schema, by wire name: its arguments, result and flags.' }],
+      docs: generatorDocs('Every command of the schema, by wire name: its arguments, result and flags.'),
       properties: commands.map((c) => {
         const args = c.arguments && !takesNothing(c.arguments) ? scope.typeExpr(c.arguments) : 'undefined';
         const returns = c.returns ? scope.typeExpr(c.returns) : empty;
@@ -66,12 +66,9 @@ export function commandsFile(scope: FileScope, commands: readonly Command[]): St
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: [
-        {
-          description:
-            'What the client needs at run time about each command: wire name, flags, and the method name where it is not the camelCase of the wire name.',
-        },
-      ],
+      docs: generatorDocs(
+        'What the client needs at run time about each command: wire name, flags, and the method name where it is not the camelCase of the wire name.',
+      ),
       declarations: [
         {
           name: fixed.commandTable,
@@ -104,7 +101,7 @@ export function eventsFile(scope: FileScope, events: readonly Event[]): Statemen
       kind: StructureKind.Interface,
       name: fixed.events,
       isExported: true,
-      docs: [{ description: 'Every event of the schema, by wire name: the type of its `data` (`undefined`: it has none).' }],
+      docs: generatorDocs('Every event of the schema, by wire name: the type of its `data` (`undefined`: it has none).'),
       properties: events.map((e) => ({
         name: propertyKey(e.name),
         type: e.arguments && !takesNothing(e.arguments) ? scope.typeExpr(e.arguments) : 'undefined',
@@ -115,12 +112,9 @@ export function eventsFile(scope: FileScope, events: readonly Event[]): Statemen
       kind: StructureKind.TypeAlias,
       name: fixed.event,
       isExported: true,
-      docs: [
-        {
-          description:
-            'An event as received. Comparing `event` with a known name narrows `data`; events the schema does not know arrive as the fallback member.',
-        },
-      ],
+      docs: generatorDocs(
+        'An event as received. Comparing `event` with a known name narrows `data`; events the schema does not know arrive as the fallback member.',
+      ),
       type: `${scope.rt('EventUnion')}<${fixed.events}> | ${scope.rt('UnknownEventMessage')}`,
     },
   ];
@@ -162,7 +156,7 @@ export function clientFile(
       kind: StructureKind.Interface,
       name: fixed.methods,
       isExported: true,
-      docs: [{ description: `One method per command: sugar over \`execute(name, args, options)\`.` }],
+      docs: generatorDocs(`One method per command: sugar over \`execute(name, args, options)\`.`),
       properties: commands.map((c) => ({
         name: scope.names.methodName(c),
         isReadonly: true,
@@ -181,11 +175,9 @@ export function clientFile(
       name: fixed.client,
       isExported: true,
       extends: `${base}<${fixed.commands}, ${fixed.events}>`,
-      docs: [
-        {
-          description: `A typed client: \`await ${fixed.client}.connect({ path })\`, then one method per command, typed \`execute\`, \`on\`, \`events\` and \`waitForEvent\`.`,
-        },
-      ],
+      docs: generatorDocs(
+        `A typed client: \`await ${fixed.client}.connect({ path })\`, then one method per command, typed \`execute\`, \`on\`, \`events\` and \`waitForEvent\`.`,
+      ),
       ctors: [{ parameters: [{ name: 'raw', type: raw }], statements: [`super(raw, ${fixed.commandTable});`] }],
       methods: [
         {

@@ -1,10 +1,10 @@
 /**
- * TSDoc from the model's documentation, features and conditions. All schema text ends up
- * inside a `/** ... *\/` block only, made inert: `*\/` cannot close the comment, and QAPI's
- * `@member` references become code spans so they cannot be read as TSDoc tags.
+ * TSDoc from the model's documentation, features and conditions. Every piece of schema text
+ * goes through `commentText` (./schema-text.ts) and the comment is assembled there as a
+ * plain string, so ts-morph prints it without reading tags out of it.
  */
-import type { JSDocStructure, JSDocTagStructure, OptionalKind } from 'ts-morph';
 import type { Condition, Doc, Feature } from '../model/types.js';
+import { commentText, jsDocComment, normalizeLineEnds, type DocTag } from './schema-text.js';
 
 /**
  * QAPI indents the continuation lines of a description (`@member: text\n    more`); drop
@@ -20,21 +20,6 @@ export function dedentContinuation(text: string): string {
   }
   if (min === 0 || min === Infinity) return text;
   return [lines[0], ...lines.slice(1).map((l) => l.slice(Math.min(min, /^ */.exec(l)![0].length)))].join('\n');
-}
-
-/** Makes schema text safe inside a block comment. */
-export function inertDocText(text: string): string {
-  return (
-    text
-      .replace(/\r\n?/g, '\n')
-      // QAPI refers to members as @name; TSDoc would read a leading @word as a block tag.
-      .replace(/(^|[^\w`])@([A-Za-z_](?:[\w.-]*\w)?)/g, '$1`$2`')
-      .replace(/@/g, '\\@')
-      // no way to end the comment early
-      .replace(/\*\//g, '*\\/')
-      // lone carriage returns and line/paragraph separators become plain newlines
-      .replace(/\r\n?|\u2028|\u2029/g, '\n')
-  );
 }
 
 /** A condition the way QEMU's documentation prints it: `CONFIG_A and (CONFIG_B or not CONFIG_C)`. */
@@ -63,35 +48,35 @@ export interface DocInput {
 
 /** A description written after a tag (`@member:`, `Returns:`): continuation lines dedented. */
 export function taggedText(text: string): string {
-  return inertDocText(dedentContinuation(text.replace(/\r\n?/g, '\n').trim()));
+  return commentText(dedentContinuation(normalizeLineEnds(text).trim()));
 }
 
 function featureText(f: Feature, fallback: string): string {
   return f.doc !== undefined && f.doc.trim() !== '' ? taggedText(f.doc) : fallback;
 }
 
-/** The JSDoc structure for a node, or undefined when there is nothing to say. */
-export function jsDoc(input: DocInput): OptionalKind<JSDocStructure> | undefined {
+/** The text of a node's doc comment, or undefined when there is nothing to say. */
+export function jsDoc(input: DocInput): string | undefined {
   const paragraphs: string[] = [];
-  const tags: OptionalKind<JSDocTagStructure>[] = [];
+  const tags: DocTag[] = [];
   const { doc } = input;
   if (typeof doc === 'string') {
     if (doc.trim() !== '') paragraphs.push(taggedText(doc));
   } else if (doc && input.summary !== undefined) {
     const first = doc.body.trim().split(/\n\s*\n/)[0] ?? '';
-    if (first !== '') paragraphs.push(inertDocText(first));
-    paragraphs.push(inertDocText(input.summary));
+    if (first !== '') paragraphs.push(commentText(first));
+    paragraphs.push(commentText(input.summary));
   } else if (doc) {
-    if (doc.body.trim() !== '') paragraphs.push(inertDocText(doc.body.trim()));
+    if (doc.body.trim() !== '') paragraphs.push(commentText(doc.body.trim()));
     for (const s of doc.sections) {
       const text = s.text.trim();
       if (text === '') continue;
       switch (s.kind) {
         case 'plain':
-          paragraphs.push(inertDocText(text));
+          paragraphs.push(commentText(text));
           break;
         case 'todo':
-          paragraphs.push(`TODO: ${inertDocText(text)}`);
+          paragraphs.push(`TODO: ${commentText(text)}`);
           break;
         case 'returns':
         case 'errors':
@@ -100,34 +85,42 @@ export function jsDoc(input: DocInput): OptionalKind<JSDocStructure> | undefined
       }
     }
   }
-  for (const note of input.notes ?? []) paragraphs.push(inertDocText(note));
+  for (const note of input.notes ?? []) paragraphs.push(commentText(note));
   const features = input.features ?? [];
   for (const f of input.summary !== undefined ? [] : features) {
     if (f.name === 'deprecated' || f.name === 'unstable') continue;
-    const cond = f.condition !== undefined ? ` (only if ${conditionText(f.condition)})` : '';
-    paragraphs.push(`Feature \`${inertDocText(f.name)}\`${cond}${f.doc ? `: ${featureText(f, '')}` : ''}`);
+    const cond = f.condition !== undefined ? ` (only if ${commentText(conditionText(f.condition))})` : '';
+    paragraphs.push(`Feature \`${commentText(f.name)}\`${cond}${f.doc ? `: ${featureText(f, '')}` : ''}`);
   }
-  if (input.condition !== undefined) paragraphs.push(`Available only if: ${inertDocText(conditionText(input.condition))}`);
+  if (input.condition !== undefined) paragraphs.push(`Available only if: ${commentText(conditionText(input.condition))}`);
 
   if (doc && typeof doc !== 'string') {
     const returns = doc.returns ?? doc.sections.find((s) => s.kind === 'returns')?.text;
     const errors = doc.errors ?? doc.sections.find((s) => s.kind === 'errors')?.text;
     const since = doc.since ?? doc.sections.find((s) => s.kind === 'since')?.text;
     const full = input.summary === undefined;
-    if (full && input.command && returns?.trim()) tags.push({ tagName: 'returns', text: taggedText(returns) });
-    if (full && input.command && errors?.trim()) tags.push({ tagName: 'throws', text: taggedText(errors) });
-    if (since?.trim()) tags.push({ tagName: 'since', text: taggedText(since) });
+    if (full && input.command && returns?.trim()) tags.push({ tag: 'returns', text: taggedText(returns) });
+    if (full && input.command && errors?.trim()) tags.push({ tag: 'throws', text: taggedText(errors) });
+    if (since?.trim()) tags.push({ tag: 'since', text: taggedText(since) });
   }
   for (const f of features) {
-    if (f.name === 'deprecated') tags.push({ tagName: 'deprecated', text: featureText(f, 'Deprecated.') });
-    if (f.name === 'unstable') tags.push({ tagName: 'experimental', text: featureText(f, 'Unstable.') });
+    if (f.name === 'deprecated') tags.push({ tag: 'deprecated', text: featureText(f, 'Deprecated.') });
+    if (f.name === 'unstable') tags.push({ tag: 'experimental', text: featureText(f, 'Unstable.') });
   }
-  if (paragraphs.length === 0 && tags.length === 0) return undefined;
-  return { description: paragraphs.join('\n\n'), tags };
+  return jsDocComment(paragraphs, tags);
 }
 
-/** `docs` for a structure: an array with the one JSDoc, or nothing. */
-export function docs(input: DocInput): OptionalKind<JSDocStructure>[] {
+/** `docs` for a structure: an array with the one doc comment, or nothing. */
+export function docs(input: DocInput): string[] {
   const d = jsDoc(input);
-  return d ? [d] : [];
+  return d !== undefined ? [d] : [];
+}
+
+/**
+ * `docs` for the generator's own text (no schema text in it): TSDoc markup such as
+ * `{@link X}` is meant. Checked anyway, so that it cannot end the comment either.
+ */
+export function generatorDocs(markup: string): string[] {
+  const d = jsDocComment([markup], []);
+  return d !== undefined ? [d] : [];
 }

@@ -18,7 +18,7 @@ import { DEFAULT_RUNTIME_SPECIFIER } from '@qmp-ts/runtime/internal';
 import { clientFile, commandsFile, eventsFile } from './api.js';
 import { TESTING_FILE, testingFile } from './testing.js';
 import { FileScope, relativeSpecifier, type Layout } from './scope.js';
-import { select, type NameFilter } from './select.js';
+import { select, validatedCommands, type NameFilter } from './select.js';
 import { typeDecls } from './types.js';
 import { buildValidatorTable } from '../validation/table.js';
 import { validatorTableModule } from '../validation/source.js';
@@ -133,7 +133,7 @@ export function emitBindings(
   const validators = options.validators ?? true;
   if (validators) {
     // Plain text (a JSON string and one import), so not built from structures.
-    const table = buildValidatorTable(schema, { commands: selection.commands, events: selection.events });
+    const table = buildValidatorTable(schema, { commands: validatedCommands(schema, selection.commands), events: selection.events });
     const file = { path: 'validators.ts', text: validatorTableModule(table, { runtimeImport: layout.runtimeFrom('validators.ts'), exportName: VALIDATOR_TABLE_EXPORT }) };
     files.push(file);
     onFile?.(file);

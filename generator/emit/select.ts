@@ -110,6 +110,23 @@ function reach(t: Type | undefined, seen: Set<Type>): void {
   }
 }
 
+/** Commands the runtime client sends by itself: the capabilities handshake on connect. */
+const CLIENT_OWN_COMMANDS: readonly string[] = ['qmp_capabilities'];
+
+/**
+ * The commands the validator table must know: the selected ones plus those the client sends
+ * by itself (a filter that drops `qmp_capabilities` would otherwise make every connect
+ * report an unknown command).
+ */
+export function validatedCommands(schema: Schema, selected: readonly Command[]): Command[] {
+  const out = [...selected];
+  for (const name of CLIENT_OWN_COMMANDS) {
+    const c = schema.commands.get(name);
+    if (c && !out.includes(c)) out.push(c);
+  }
+  return out;
+}
+
 /** What `commands` and `events` keep; a name or glob that matches nothing is an {@link UnmatchedNameError}. */
 export function select(schema: Schema, commands?: NameFilter, events?: NameFilter): Selection {
   checkFilter('commands', commands, [...schema.commands.keys()]);

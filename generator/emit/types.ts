@@ -11,14 +11,16 @@ import type { InterfaceDeclarationStructure, PropertySignatureStructure, Stateme
 import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
 import type { AlternateType, EnumType, Member, StructType, UnionType } from '../model/types.js';
 import type { NamedType } from '../names/index.js';
-import { propertyKey, stringLiteral } from '../names/index.js';
-import { conditionText, dedentContinuation, docs } from './docs.js';
+import { OBJECT_INTERFACE_MEMBERS, propertyKey, stringLiteral } from '../names/index.js';
+import { conditionText, dedentContinuation, docs, generatorDocs } from './docs.js';
 import type { FileScope } from './scope.js';
 
 export function memberSignature(scope: FileScope, m: Member): OptionalKind<PropertySignatureStructure> {
+  const type = scope.typeExpr(m.type);
   return {
     name: propertyKey(m.name),
-    type: scope.typeExpr(m.type),
+    // `{}` lacks an optional `toString?: string` only if `Object`'s toString fits it too.
+    type: m.optional && OBJECT_INTERFACE_MEMBERS.has(m.name) ? `${type} | Object[${stringLiteral(m.name)}]` : type,
     hasQuestionToken: m.optional,
     docs: docs({ doc: m.doc, features: m.features, ...(m.condition !== undefined ? { condition: m.condition } : {}) }),
   };
@@ -60,7 +62,7 @@ function enumDecls(scope: FileScope, t: EnumType): StatementStructures[] {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: [{ description: `Every value of {@link ${name}}, in schema order.` }],
+      docs: generatorDocs(`Every value of {@link ${name}}, in schema order.`),
       declarations: [{ name, initializer: `[${values.join(', ')}] as const` }],
     },
   ];

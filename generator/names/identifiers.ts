@@ -32,6 +32,16 @@ export const OBJECT_MEMBER_NAMES: ReadonlySet<string> = new Set([
   'then', 'toJSON',
 ]);
 
+/**
+ * The members of TypeScript's `Object` interface. An object literal that leaves out an
+ * optional member of one of these names still "has" it (TypeScript looks it up on
+ * `Object`), so such a member's type must admit `Object`'s own.
+ */
+export const OBJECT_INTERFACE_MEMBERS: ReadonlySet<string> = new Set([
+  'constructor', 'toString', 'toLocaleString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf',
+  'propertyIsEnumerable',
+]);
+
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** True when `s` is an ASCII JavaScript identifier name (keywords included). */
@@ -53,13 +63,9 @@ export function propertyKey(wireName: string): string {
   return isIdentifierName(wireName) && wireName !== '__proto__' ? wireName : stringLiteral(wireName);
 }
 
-/**
- * A string literal for any text. JSON escapes quotes, backslashes and control characters;
- * U+2028/U+2029 are escaped too so the literal is safe in every JavaScript version.
- */
-export function stringLiteral(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
+/** A string literal for any text (defined with the other rules for schema text in code). */
+export { stringLiteral } from '../emit/schema-text.js';
+import { stringLiteral } from '../emit/schema-text.js';
 
 /** The word rules shared with the runtime (it derives method names from wire names). */
 export { camelCase, nameWords, splitDownstream, type SplitName } from '@qmp-ts/runtime/internal';

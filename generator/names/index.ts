@@ -123,7 +123,13 @@ export function nameSchema(
 ): Names {
   const typeSpace = new NameRegistry('name');
   const generated = (what: string): NameOwner => ({ meta: 'generated', name: what });
-  for (const [key, id] of Object.entries(fixed)) typeSpace.claim(id, generated(key));
+  for (const [key, id] of Object.entries(fixed)) {
+    // from the configuration (`client: QemuApi`): an identifier, or the declaration breaks
+    if (!isIdentifierName(id) || safeBindingName(id) !== id) {
+      throw new QapiError(undefined, `the name '${id}' given for the ${key} declaration is not a TypeScript identifier`);
+    }
+    typeSpace.claim(id, generated(key));
+  }
 
   // Implicit argument types are named after the command or event that owns them.
   const argOwners = new Map<Type, Command | Event>();

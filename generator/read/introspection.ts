@@ -8,8 +8,8 @@
  * structural problems are QapiErrors located by JSON path.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { QapiError } from '../diagnostics.js';
+import { FileReadError, jsonNestingExcess, nestingMessage, readBoundedFile, readLimits, type ReadLimits } from './limits.js';
 import { parseJsonText } from './json-syntax.js';
 import type { Schema } from '../model/types.js';
 import { buildModel } from './introspection/build.js';
@@ -22,6 +22,8 @@ export interface IntrospectionOptions {
   readonly onWarning?: (warning: IntrospectionWarning) => void;
   /** Turn every warning into a located error. */
   readonly strict?: boolean;
+  /** File size and nesting bounds (see ./limits.ts; the include and alias ones do not apply). */
+  readonly limits?: Partial<ReadLimits>;
 }
 
 function sink(options: IntrospectionOptions | undefined): WarningSink {
@@ -43,13 +45,19 @@ function build(json: unknown, file: string, hash: string, options?: Introspectio
 
 /** Reads and models a file holding `query-qmp-schema` output. */
 export function readIntrospection(file: string, options?: IntrospectionOptions): Schema {
+  const limits = readLimits(options?.limits);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readBoundedFile(file, limits.maxFileBytes, { file });
   } catch (e) {
-    throw new QapiError({ file }, `can't read introspection file: ${(e as NodeJS.ErrnoException).message}`);
+    if (!(e instanceof FileReadError)) throw e;
+    throw new QapiError({ file }, `can't read introspection file: ${(e.reason as NodeJS.ErrnoException).message}`);
   }
-  const json = parseJsonText(bytes.toString('utf8'), file);
+  const text = bytes.toString('utf8');
+  // checked before parsing, so nothing deep is ever built
+  const deep = jsonNestingExcess(text, limits.maxNesting);
+  if (deep) throw new QapiError({ file, ...deep }, nestingMessage(limits.maxNesting));
+  const json = parseJsonText(text, file);
   return build(json, file, sha256(bytes), options);
 }
 

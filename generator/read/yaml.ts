@@ -52,8 +52,9 @@
  */
 import { createRequire } from 'node:module';
 import type * as YamlLib from 'yaml';
-import type { Document, Node as YamlNode, Scalar, YAMLError } from 'yaml';
+import type { CST, Document, Node as YamlNode, Scalar, YAMLError } from 'yaml';
 import { QapiError, type SourceInfo } from '../diagnostics.js';
+import { nestingMessage } from './limits.js';
 import type { ParsedDoc, ParsedSchema, QapiDict, QapiValue } from './parsed.js';
 import { byExtension, ReadContext, type ReadOptions } from './qapi/context.js';
 import { DocReader } from './qapi/doc.js';
@@ -97,13 +98,26 @@ class YamlFileReader {
   ) {}
 
   read(): void {
-    const docs = yaml().parseAllDocuments(this.text, {
-      lineCounter: this.lines,
+    // yaml's parser slows down badly on deep flow nesting and its composer recurses: check
+    // flow nesting on the lexer's tokens (linear), block nesting on the parser's tree.
+    const { maxNesting } = this.ctx.limits;
+    const tooDeepFlow = deepFlowBracket(this.text, maxNesting);
+    if (tooDeepFlow !== undefined) {
+      // before parsing, so the line counter is still empty: count lines here
+      const before = this.text.slice(0, tooDeepFlow);
+      const line = before.split('\n').length;
+      const col = tooDeepFlow - (before.lastIndexOf('\n') + 1) + 1;
+      throw this.errorAt(line, col, nestingMessage(maxNesting));
+    }
+    const tokens = Array.from(new (yaml().Parser)(this.lines.addNewLine).parse(this.text));
+    const tooDeep = deepestCollection(tokens, maxNesting);
+    if (tooDeep !== undefined) throw this.error(tooDeep, nestingMessage(maxNesting));
+    const composer = new (yaml().Composer)({
       uniqueKeys: false, // reported as QEMU's "duplicate key" below
-      prettyErrors: false,
       strict: true,
     });
-    if (!Array.isArray(docs) || docs.length === 0) return; // an empty stream: no expressions
+    const docs = Array.from(composer.compose(tokens));
+    if (docs.length === 0) return; // an empty stream: no expressions
     if (docs.length > 1) {
       throw this.error(docs[1].range[0], 'a YAML schema is a single document; found a second one');
     }
@@ -123,7 +137,7 @@ class YamlFileReader {
     const node = this.resolve(item);
     const info = this.info(rangeStart(node));
     if (!yaml().isMap(node)) throw new QapiError(info, 'top-level expression must be an object');
-    const expr = this.value(node) as Map<string, QapiValue>;
+    const expr = this.value(item, 2) as Map<string, QapiValue>; // inside the root sequence
     const docNode = node.items.find((p) => yaml().isScalar(p.key) && p.key.value === 'doc');
     const docText = expr.get('doc');
     expr.delete('doc');
@@ -153,9 +167,24 @@ class YamlFileReader {
     this.ctx.exprs.push(doc ? { expr: expr as QapiDict, info, doc } : { expr: expr as QapiDict, info });
   }
 
-  /** Convert a YAML node to a QAPI value, rejecting what QAPI source cannot express. */
-  private value(n: YamlNode): QapiValue {
+  /** Values produced through aliases so far (bounded: alias expansion is exponential). */
+  private aliasValues = 0;
+
+  /**
+   * Convert a YAML node to a QAPI value, rejecting what QAPI source cannot express.
+   * `depth`: its level if it is a list or mapping (the root sequence is 1); `alias`: the outermost alias
+   * being expanded, where a value beyond the alias budget is reported.
+   */
+  private value(n: YamlNode, depth: number, alias?: YamlNode): QapiValue {
+    const { maxNesting, maxAliasNodes } = this.ctx.limits;
+    if (alias === undefined && yaml().isAlias(n)) alias = n;
+    if (alias !== undefined && ++this.aliasValues > maxAliasNodes) {
+      throw this.error(rangeStart(alias), `aliases expand to more than ${maxAliasNodes} values`);
+    }
     const node = this.resolve(n);
+    if ((yaml().isMap(node) || yaml().isSeq(node)) && depth > maxNesting) {
+      throw this.error(rangeStart(alias ?? node), nestingMessage(maxNesting));
+    }
     if (yaml().isMap(node)) {
       const map = new Map<string, QapiValue>();
       for (const pair of node.items) {
@@ -169,11 +198,11 @@ class YamlFileReader {
         if (v === null || (yaml().isScalar(v) && v.value === null && v.range && v.range[0] === v.range[1])) {
           throw this.error(rangeStart(key), `key '${key.value}' has no value`);
         }
-        map.set(key.value, this.value(v));
+        map.set(key.value, this.value(v, depth + 1, alias));
       }
       return map;
     }
-    if (yaml().isSeq(node)) return node.items.map((x) => this.value(x as YamlNode));
+    if (yaml().isSeq(node)) return node.items.map((x) => this.value(x as YamlNode, depth + 1, alias));
     if (yaml().isScalar(node)) {
       const v = node.value;
       if (typeof v === 'string' || typeof v === 'boolean') return v;
@@ -259,8 +288,54 @@ class YamlFileReader {
 
   private error(offset: number, message: string): QapiError {
     const { line, col } = this.lines.linePos(offset);
+    return this.errorAt(line, col, message);
+  }
+
+  private errorAt(line: number, col: number, message: string): QapiError {
     return new QapiError(this.parent ? { file: this.fname, line, col, parent: this.parent } : { file: this.fname, line, col }, message);
   }
+}
+
+/** The lexer's control tokens: markers that stand for no source text. */
+const LEXER_MARKERS = new Set(['\x02', '\x18', '\x1f']);
+
+/**
+ * The offset of the first flow bracket (`[`, `{`) nested more than `limit` deep, or
+ * undefined. The lexer tells flow brackets from the same characters in scalars.
+ */
+function deepFlowBracket(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let offset = 0;
+  for (const token of new (yaml().Lexer)().lex(text)) {
+    if (token === '[' || token === '{') {
+      if (++depth > limit) return offset;
+    } else if (token === ']' || token === '}') {
+      depth--;
+    }
+    if (!LEXER_MARKERS.has(token)) offset += token.length;
+  }
+  return undefined;
+}
+
+/**
+ * The offset of the first collection nested more than `limit` deep in yaml's syntax tree,
+ * or undefined. Walks with a stack of its own: depth is what it is checking.
+ */
+function deepestCollection(tokens: readonly CST.Token[], limit: number): number | undefined {
+  const todo: [CST.Token, number][] = tokens.map((t) => [t, 0]);
+  for (let next = todo.pop(); next; next = todo.pop()) {
+    const [t, depth] = next;
+    if (t.type === 'document') {
+      if (t.value) todo.push([t.value, depth]);
+    } else if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
+      if (depth >= limit) return t.offset;
+      for (const item of t.items) {
+        if (item.key) todo.push([item.key, depth + 1]);
+        if (item.value) todo.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
 }
 
 function rangeStart(node: YamlNode | { range?: readonly number[] | null }): number {

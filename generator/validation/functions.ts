@@ -10,6 +10,7 @@
  */
 import { intRange } from '@qmp-ts/runtime/internal';
 import type { TypeDesc, ValidatorTable, ValidationMode, MemberDesc } from '@qmp-ts/runtime';
+import { stringLiteral } from '../emit/schema-text.js';
 
 /** A failure as the generated code reports it; `rev` is the path, innermost first. */
 export interface GeneratedIssue { kind: string; expected: string; found: unknown; rev: (string | number)[] }
@@ -20,7 +21,7 @@ export interface FunctionRuntime {
   prefix(issues: GeneratedIssue[], seg: string | number): GeneratedIssue[];
 }
 
-const q = (s: string): string => JSON.stringify(s);
+const q = stringLiteral;
 
 /** Emits the generated validators of one mode for a table. */
 export function validatorFunctionsSource(table: ValidatorTable, mode: ValidationMode): string {

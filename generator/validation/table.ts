@@ -31,8 +31,8 @@ class TableBuilder {
   private emptyStruct = -1;
 
   build(schema: Schema, options: TableOptions): ValidatorTable {
-    const commands: Record<string, readonly [number, number]> = {};
-    const events: Record<string, number> = {};
+    const commands = dataRecord<readonly [number, number]>();
+    const events = dataRecord<number>();
     const wantCommands = options.commands === undefined ? undefined : new Set(options.commands);
     const wantEvents = options.events === undefined ? undefined : new Set(options.events);
     for (const def of schema.entities) {
@@ -119,7 +119,7 @@ class TableBuilder {
 
   private union(u: UnionType): TypeDesc {
     const base = this.members(u.members);
-    const branches: Record<string, number> = {};
+    const branches = dataRecord<number>();
     for (const b of u.branches) {
       if (b.type.members.length > 0) branches[b.value] = this.branchRef(b.type);
     }
@@ -134,6 +134,15 @@ class TableBuilder {
   private alternate(a: AlternateType): TypeDesc {
     return ['l', displayName(a), a.alternatives.map((alt) => [alternateKey(alt.type), this.ref(alt.type)] as const)];
   }
+}
+
+/**
+ * A record keyed by wire names: no prototype, so a name such as `__proto__` is an own key
+ * like any other (on a plain object, assigning it would replace the prototype and
+ * `JSON.stringify` would drop it).
+ */
+function dataRecord<V>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
 }
 
 function displayName(t: Type): string {

@@ -6,6 +6,7 @@
 import { QapiError, type DocStyleSink, type SourceInfo } from '../../diagnostics.js';
 import type { ParsedDoc, ParsedExpr, ParsedSchema, QapiDict, QapiValue, SchemaPragma } from '../parsed.js';
 import { absolutePath, pyDirname, pyJoin, readSourceText, SourceReadError } from './files.js';
+import { readLimits, type ReadLimits } from '../limits.js';
 
 /** Parses one file's text into the context (QAPI or YAML syntax). */
 export type FileParser = (ctx: ReadContext, fname: string, text: string, parent: SourceInfo | undefined) => void;
@@ -34,6 +35,8 @@ export interface ReadOptions {
    * the strict reader would throw, so that callers can report it.
    */
   readonly onDocStyleFinding?: DocStyleSink;
+  /** Bounds on file size, include count and depth, nesting, YAML aliases (see ../limits.ts). */
+  readonly limits?: Partial<ReadLimits>;
 }
 
 export class ReadContext {
@@ -47,14 +50,29 @@ export class ReadContext {
     documentationExceptions: [],
     memberNameExceptions: [],
   };
+  readonly limits: ReadLimits;
   private readonly included = new Set<string>();
+  private totalBytes = 0;
 
   constructor(
     private readonly baseDir: string,
     readonly options: ReadOptions,
     /** Picks the parser for a file name (QAPI or YAML). */
     private readonly parserFor: (fname: string) => FileParser,
-  ) {}
+  ) {
+    this.limits = readLimits(options.limits);
+  }
+
+  /** Reads one file of the schema, within the size limits; `where` locates errors. */
+  private readFile(abs: string, fname: string, where: SourceInfo): string {
+    const { maxFileBytes, maxTotalBytes } = this.limits;
+    const left = maxTotalBytes - this.totalBytes;
+    const text = left < maxFileBytes
+      ? readSourceText(abs, fname, left, where, () => `the schema's files together are more than the limit of ${maxTotalBytes} bytes`)
+      : readSourceText(abs, fname, maxFileBytes, where);
+    this.totalBytes += Buffer.byteLength(text);
+    return text;
+  }
 
   /** Read the top-level file; an unreadable one is reported as QEMU's main does. */
   readRoot(fname: string, parser: FileParser = this.parserFor(fname)): ParsedSchema {
@@ -62,7 +80,7 @@ export class ReadContext {
     this.included.add(abs);
     let text: string;
     try {
-      text = readSourceText(abs, fname);
+      text = this.readFile(abs, fname, { file: fname });
     } catch (err) {
       if (err instanceof SourceReadError) {
         throw new QapiError(undefined, `can't read schema file '${fname}': ${err.reason}`);
@@ -106,10 +124,18 @@ export class ReadContext {
       }
     }
     if (this.included.has(abs)) return; // each file once
+    let depth = 1;
+    for (let p = info.parent; p; p = p.parent) depth++;
+    if (depth > this.limits.maxIncludeDepth) {
+      throw new QapiError(info, `includes nested deeper than ${this.limits.maxIncludeDepth} levels`);
+    }
+    if (this.included.size >= this.limits.maxFiles) {
+      throw new QapiError(info, `more than ${this.limits.maxFiles} schema files`);
+    }
     this.included.add(abs);
     let text: string;
     try {
-      text = readSourceText(abs, inclFname);
+      text = this.readFile(abs, inclFname, info);
     } catch (err) {
       if (err instanceof SourceReadError) {
         throw new QapiError(info, `can't read include file '${inclFname}': ${err.reason}`);

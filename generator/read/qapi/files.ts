@@ -3,9 +3,9 @@
  * (Python's `os.path.join(os.path.dirname(including), include)`, no normalisation), text is
  * UTF-8 with universal newlines, and OS errors are reported with C's `strerror` wording.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { QapiError, type SourceInfo } from '../../diagnostics.js';
+import { FileReadError, readBoundedFile } from '../limits.js';
 
 /** Python's `posixpath.dirname`. */
 export function pyDirname(p: string): string {
@@ -48,15 +48,23 @@ export class SourceReadError extends Error {
 
 /**
  * Read a schema file as Python's `open(fname, 'r', encoding='utf-8').read()` would: invalid
- * UTF-8 is an error (located at its line), `\r\n` and `\r` become `\n`.
- * @throws SourceReadError when the file cannot be read; QapiError for invalid UTF-8.
+ * UTF-8 is an error (located at its line), `\r\n` and `\r` become `\n`. A file larger than
+ * `maxBytes` is an error located at `where` (the file, or the include naming it).
+ * @throws SourceReadError when the file cannot be read; QapiError for invalid UTF-8 or size.
  */
-export function readSourceText(absPath: string, displayName: string): string {
+export function readSourceText(
+  absPath: string,
+  displayName: string,
+  maxBytes: number,
+  where: SourceInfo,
+  tooLarge?: (size: number, limit: number) => string,
+): string {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(absPath);
+    bytes = readBoundedFile(absPath, maxBytes, where, tooLarge);
   } catch (err) {
-    throw new SourceReadError(strerror(err));
+    if (err instanceof FileReadError) throw new SourceReadError(strerror(err.reason));
+    throw err;
   }
   let text: string;
   try {

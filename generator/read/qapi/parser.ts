@@ -23,7 +23,7 @@ export function parseQapiFile(ctx: ReadContext, fname: string, text: string, par
       ctx.docs.push(curDoc);
       continue;
     }
-    const expr = parseValue(lx);
+    const expr = parseValue(lx, ctx.limits.maxNesting);
     if (!(expr instanceof Map)) throw new QapiError(info, 'top-level expression must be an object');
     if (expr.has('include') || expr.has('pragma')) {
       rejectExprDoc(curDoc);

@@ -3,6 +3,7 @@
  * `get_values`, with the same error messages and positions.
  */
 import type { QapiDict, QapiValue } from '../parsed.js';
+import { nestingMessage } from '../limits.js';
 import {
   QapiLexer,
   TOK_COLON,
@@ -16,15 +17,19 @@ import {
   TOK_TRUE,
 } from './lexer.js';
 
-/** Parse one value starting at the current token; leaves the lexer on the token after it. */
-export function parseValue(lx: QapiLexer): QapiValue {
+/**
+ * Parse one value starting at the current token; leaves the lexer on the token after it.
+ * Lists and objects nested more than `maxNesting` deep are an error at the opening bracket.
+ */
+export function parseValue(lx: QapiLexer, maxNesting: number, depth = 0): QapiValue {
+  if ((lx.tok === TOK_LBRACE || lx.tok === TOK_LBRACKET) && depth >= maxNesting) throw lx.error(nestingMessage(maxNesting));
   switch (lx.tok) {
     case TOK_LBRACE:
       lx.accept();
-      return parseMembers(lx);
+      return parseMembers(lx, maxNesting, depth + 1);
     case TOK_LBRACKET:
       lx.accept();
-      return parseValues(lx);
+      return parseValues(lx, maxNesting, depth + 1);
     case TOK_STRING: {
       const s = lx.str;
       lx.accept();
@@ -41,7 +46,7 @@ export function parseValue(lx: QapiLexer): QapiValue {
   }
 }
 
-function parseMembers(lx: QapiLexer): QapiDict {
+function parseMembers(lx: QapiLexer, maxNesting: number, depth: number): QapiDict {
   const dict = new Map<string, QapiValue>();
   if (lx.tok === TOK_RBRACE) {
     lx.accept();
@@ -54,7 +59,7 @@ function parseMembers(lx: QapiLexer): QapiDict {
     if (lx.tok !== TOK_COLON) throw lx.error("expected ':'");
     lx.accept();
     if (dict.has(key)) throw lx.error(`duplicate key '${key}'`);
-    dict.set(key, parseValue(lx));
+    dict.set(key, parseValue(lx, maxNesting, depth));
     if (lx.tok === TOK_RBRACE) {
       lx.accept();
       return dict;
@@ -65,7 +70,7 @@ function parseMembers(lx: QapiLexer): QapiDict {
   }
 }
 
-function parseValues(lx: QapiLexer): QapiValue[] {
+function parseValues(lx: QapiLexer, maxNesting: number, depth: number): QapiValue[] {
   const list: QapiValue[] = [];
   if (lx.tok === TOK_RBRACKET) {
     lx.accept();
@@ -76,7 +81,7 @@ function parseValues(lx: QapiLexer): QapiValue[] {
     throw lx.error("expected '{', '[', ']', string, or boolean");
   }
   for (;;) {
-    list.push(parseValue(lx));
+    list.push(parseValue(lx, maxNesting, depth));
     if (lx.tok === TOK_RBRACKET) {
       lx.accept();
       return list;

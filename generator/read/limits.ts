@@ -1,0 +1,104 @@
+/**
+ * Bounds on what the schema readers accept, so that a hostile or broken schema ends in a
+ * located error within seconds instead of a hang, a stack overflow or unbounded memory.
+ * The defaults are far above any real schema (QEMU 10.2: 50 files, largest 0.2 MB, nesting
+ * depth 6, no YAML aliases); every reader takes `limits` to change them.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { QapiError, type SourceInfo } from '../diagnostics.js';
+
+export interface ReadLimits {
+  /** Bytes of one schema file (QAPI source, YAML, introspection JSON). */
+  readonly maxFileBytes: number;
+  /** Bytes of all files of one schema together. */
+  readonly maxTotalBytes: number;
+  /** Files of one schema (the main file and every include). */
+  readonly maxFiles: number;
+  /** Includes within includes. */
+  readonly maxIncludeDepth: number;
+  /** Lists and objects within each other (and YAML block levels). */
+  readonly maxNesting: number;
+  /** Values YAML aliases may produce in one file, all aliases together. */
+  readonly maxAliasNodes: number;
+}
+
+export const DEFAULT_READ_LIMITS: ReadLimits = {
+  maxFileBytes: 16 * 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
+  maxFiles: 1000,
+  maxIncludeDepth: 32,
+  maxNesting: 64,
+  maxAliasNodes: 100_000,
+};
+
+export function readLimits(overrides: Partial<ReadLimits> | undefined): ReadLimits {
+  return overrides ? { ...DEFAULT_READ_LIMITS, ...overrides } : DEFAULT_READ_LIMITS;
+}
+
+/** Raised when a file cannot be read at all; the caller words it for its context. */
+export class FileReadError extends Error {
+  constructor(readonly reason: unknown) {
+    super(String(reason));
+  }
+}
+
+const fileTooLarge = (size: number, limit: number): string => `file is ${size} bytes, more than the limit of ${limit}`;
+
+/**
+ * Reads a file unless it is larger than `limit` bytes (checked before reading, so a huge
+ * file costs nothing). `where` locates the error: the file, or the include naming it.
+ * @throws FileReadError when the file cannot be read; QapiError when it is too large.
+ */
+export function readBoundedFile(
+  absPath: string,
+  limit: number,
+  where: SourceInfo,
+  tooLarge: (size: number, limit: number) => string = fileTooLarge,
+): Buffer {
+  let size: number;
+  try {
+    size = statSync(absPath).size;
+  } catch (e) {
+    throw new FileReadError(e);
+  }
+  if (size > limit) throw new QapiError(where, tooLarge(size, limit));
+  try {
+    const bytes = readFileSync(absPath);
+    // it may have grown between stat and read
+    if (bytes.length > limit) throw new QapiError(where, tooLarge(bytes.length, limit));
+    return bytes;
+  } catch (e) {
+    if (e instanceof QapiError) throw e;
+    throw new FileReadError(e);
+  }
+}
+
+/**
+ * The first place JSON text nests deeper than `limit`, as 1-based line and column, or
+ * undefined. A linear scan that skips strings; run before `JSON.parse`, so nothing deep is
+ * ever built.
+ */
+export function jsonNestingExcess(text: string, limit: number): { line: number; col: number } | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // skip the string (escapes included); an unterminated one is JSON.parse's to report
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return { line, col: i - lineStart + 1 };
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    } else if (c === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return undefined;
+}
+
+export function nestingMessage(limit: number): string {
+  return `nested deeper than ${limit} levels`;
+}
