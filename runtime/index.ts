@@ -48,6 +48,7 @@ export {
   type MemberDesc,
   type AlternateKey,
   type BuiltinTypeName,
+  type SpecialFeatureSet,
 } from './validate.js';
 export type { ValidationOptions, ValidationSetting } from './message-checks.js';
 export {

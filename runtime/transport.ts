@@ -121,7 +121,7 @@ const NOT_YET = new Set(['ENOENT', 'ECONNREFUSED']);
  * existence check that could race with the server's bind and listen). Other errors, the
  * signal and the time limit end the wait; the last "not yet" error is kept as the cause.
  */
-export async function connectWhenListening(path: string, wait: number, signal?: AbortSignal): Promise<Socket> {
+export async function connectWhenListening(path: string, wait: number, signal: AbortSignal): Promise<Socket> {
   const deadline = Date.now() + wait;
   let delay = 5;
   for (;;) {
@@ -129,10 +129,11 @@ export async function connectWhenListening(path: string, wait: number, signal?: 
       return await waitConnected(createConnection({ path }), 'connect', signal);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException | undefined)?.code;
-      if (signal?.aborted || code === undefined || !NOT_YET.has(code)) throw error;
+      if (signal.aborted || code === undefined || !NOT_YET.has(code)) throw error;
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new Error(`unix:${path}: nothing listening after waiting ${wait} ms (${code})`, { cause: error });
+        // keeps the code, so that the connection error names it
+        throw Object.assign(new Error(`nothing listening after waiting ${wait} ms (${code})`, { cause: error }), { code });
       }
       await sleep(Math.min(delay, left), signal);
       delay = Math.min(delay * 2, 100);

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
-import { dumpQapiTest } from '../generator/dump/qapi-test.js';
+import { dumpQapiTest } from '../tools/dump/qapi-test.js';
 import { loadSchema } from '../generator/load.js';
 import type { AlternateType, EnumType, Schema, StructType, UnionType } from '../generator/model/types.js';
 import { tempSchemaDir } from './support/schema-files.js';

@@ -226,7 +226,7 @@ describe('FakeQemu handlers', () => {
       },
     });
     const vm = await QemuApi.connect({ path: fake.path! });
-    await expect(vm.deviceDel({ id: 'nic0' })).rejects.toMatchObject({ errorClass: 'DeviceNotFound', desc: "Device 'nic0' not found" });
+    await expect(vm.deviceDel$({ id: 'nic0' })).rejects.toMatchObject({ errorClass: 'DeviceNotFound', desc: "Device 'nic0' not found" });
     await expect(vm.queryName()).rejects.toThrow("the handler of 'query-name' threw: oops");
     expect(fake.failures.map((f) => f.kind)).toEqual(['handler-threw']);
     await vm.close();

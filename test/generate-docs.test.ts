@@ -6,7 +6,7 @@
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../generator/cli.js';
+import { main } from '../cli/main.js';
 import { generate } from '../generator/generate.js';
 import { loadSchema } from '../generator/load.js';
 import { attachDocs, coverageLine, type DocumentedSchema } from '../generator/model/docs/attach.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA_PATH } from '../generator/commands/init.js';
+import { CONFIG_SCHEMA_PATH } from '../cli/commands/init.js';
 import { readConfig } from '../generator/config.js';
 import { runCli } from './support/cli.js';
 import { repoRoot as repo } from './support/paths.js';

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../generator/cli.js';
+import { main } from '../cli/main.js';
 import { QapiError } from '../generator/diagnostics.js';
 import { loadSchema } from '../generator/load.js';
 import { repoRoot } from './support/paths.js';

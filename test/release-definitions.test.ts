@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dumpQapiTest } from '../generator/dump/qapi-test.js';
+import { dumpQapiTest } from '../tools/dump/qapi-test.js';
 import { loadSchema } from '../generator/load.js';
 import { vendoredQemu } from './support/paths.js';
 

@@ -1,5 +1,5 @@
 /** Runs `qmp-ts ARGS` in process and collects what it writes to stderr. */
-import { main } from '../../generator/cli.js';
+import { main } from '../../cli/main.js';
 
 export async function runCli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
   const stderr: string[] = [];

@@ -37,7 +37,7 @@ import {
   type SchemaSide,
   type Severity,
 } from './types.js';
-import { alternativeKey, builtinRelation, wireKind, type Relation } from './wire.js';
+import { alternativeKey, builtinRelation, wireKind, type Relation } from '../../generator/model/wire.js';
 
 /** Severity of a change per direction of use. */
 interface Rule {

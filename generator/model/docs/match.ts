@@ -8,7 +8,7 @@
  * A target type reached through several positions is paired with the first source type
  * found for it (commands, then events, in schema order; breadth first).
  */
-import { alternativeKey } from '../../diff/wire.js';
+import { alternativeKey } from '../wire.js';
 import { EMPTY_OBJECT_NAME } from '../../read/introspection/naming.js';
 import type { Alternative, Command, EnumValue, Event, Member, Schema, Type } from '../types.js';
 

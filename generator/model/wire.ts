@@ -4,7 +4,7 @@
  * (`int` for every integer width), so built-ins are compared exactly only when both schemas
  * come from source.
  */
-import type { BuiltinName, BuiltinType, JsonType, Type } from '../../generator/model/types.js';
+import type { BuiltinName, BuiltinType, JsonType, Type } from './types.js';
 
 /** The JSON kind of a value of this type; alternates are a choice between kinds. */
 export type WireKind = 'string' | 'number' | 'boolean' | 'null' | 'value' | 'object' | 'array' | 'alternate';
