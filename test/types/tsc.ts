@@ -2,7 +2,9 @@
  * Type-checking generated code in tests with the TypeScript compiler API, `--strict`, the
  * same module settings as the project.
  */
+import path from 'node:path';
 import ts from 'typescript';
+import { repoRoot } from '../support/paths.js';
 
 const OPTIONS: ts.CompilerOptions = {
   strict: true,
@@ -14,6 +16,11 @@ const OPTIONS: ts.CompilerOptions = {
   types: ['node'],
   skipLibCheck: true,
   noImplicitOverride: true,
+  // As in tsconfig.json: the runtime package from its sources, so no build is needed.
+  paths: {
+    '@qmp-ts/runtime': [path.join(repoRoot, 'runtime/index.ts')],
+    '@qmp-ts/runtime/internal': [path.join(repoRoot, 'runtime/internal.ts')],
+  },
 };
 
 /** What a strict consumer project may turn on beyond `strict`. */
