@@ -1,6 +1,6 @@
 /**
  * The repository is self-contained: `git clone` into an empty temporary folder, with nothing
- * beside it, then `npm ci` and the unit suite there. It clones what is committed (HEAD).
+ * beside it, then `npm ci`, `npm run build` and the unit suite there. It clones what is committed (HEAD).
  * The clone's own run never clones again: it runs only the unit project, and this file skips
  * itself when CLONED_BY_QMP_TS is set.
  */
@@ -32,6 +32,8 @@ describe.skipIf(process.env[NESTED] !== undefined)('a clone alone in an empty fo
     expect(readdirSync(parent)).toEqual(['qmp-ts']);
     const env = cleanEnv();
     await runTool('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], clone, env);
+    // As the README says: build (a few unit tests import the built package), then test.
+    await runTool('npm', ['run', 'build'], clone, env);
     const out = await runTool('npm', ['run', 'test:unit'], clone, env);
     expect(out).toMatch(/Test Files\s+\d+ passed \(\d+\)/);
     expect(out).not.toMatch(/failed/);

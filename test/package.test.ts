@@ -128,7 +128,7 @@ describe('qmp-ts package (runtime bundled)', () => {
   it('passes publint (strict) and arethetypeswrong (ESM-only profile)', async () => {
     expect(await tool(bin('publint'), ['--strict', pkg])).toContain('All good!');
     expect(await attwProblems(pkg)).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 
   it('installs into a fresh project that type-checks and runs a call against the real QEMU', async () => {
     const app = path.join(work, 'app');
@@ -136,7 +136,7 @@ describe('qmp-ts package (runtime bundled)', () => {
     writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
     await tool('npm', ['install', '--offline', '--no-audit', '--no-fund', '--install-links', pkg], app);
     await checkConsumer(app, '@scope/qemu-qmp', '@scope/qemu-qmp/runtime', 'QmpApi');
-  }, 180_000);
+  }, 600_000);
 });
 
 describe('qmp-ts package (runtime as a dependency)', () => {
@@ -157,7 +157,7 @@ describe('qmp-ts package (runtime as a dependency)', () => {
     expect(readme).toMatch(/- `guest-ping` — `guestPing\(\)` \(since [\d.]+\): Ping the guest agent/);
     expect(await tool(bin('publint'), ['--strict', dep])).toContain('All good!');
     expect(await attwProblems(dep)).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 
   it('installs next to @qmp-ts/runtime into a fresh project that type-checks and runs a call against the real QEMU', async () => {
     // The runtime comes from this checkout (linked; its dist/ is built by `npm test`).
@@ -170,7 +170,7 @@ describe('qmp-ts package (runtime as a dependency)', () => {
     await tool('npm', ['pack', dep, '--pack-destination', work], app);
     await tool('npm', ['install', '--offline', '--no-audit', '--no-fund', '--install-links=false', path.join(repo, 'runtime'), path.join(work, 'qemu72-1.0.0.tgz')], app);
     await checkConsumer(app, 'qemu72', '@qmp-ts/runtime', 'QmpApi');
-  }, 180_000);
+  }, 600_000);
 
   it('refuses bad names and versions, and a directory it did not write', async () => {
     expect(await main(['package', '--schema', QGA_102, '--name', 'Bad Name', '--version', '1.0.0', '--out', path.join(work, 'x')])).toBe(1);

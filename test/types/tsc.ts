@@ -25,6 +25,11 @@ const BASE: TsconfigOptions = {
   types: ['node'],
   skipLibCheck: true,
   noImplicitOverride: true,
+  // As in tsconfig.json: the runtime package from its sources, so no build is needed.
+  paths: {
+    '@qmp-ts/runtime': [path.join(repoRoot, 'runtime/index.ts')],
+    '@qmp-ts/runtime/internal': [path.join(repoRoot, 'runtime/internal.ts')],
+  },
 };
 
 /** Every option that makes the type checker stricter than `strict`: what a careful consumer turns on. */
