@@ -1,3 +1,5 @@
+// Kept in index.d.ts (preserve): the declarations name Buffer and node: modules, so a consumer's
+// program loads @types/node even under TypeScript 7, whose default `types` is empty.
 /// <reference types="node" preserve="true" />
 /**
  * @qmp-ts/runtime: a dependency-free client for QEMU's machine protocol (QMP), for QEMU,

@@ -44,7 +44,7 @@ export const DEFAULT_RUNTIME_SPECIFIER = '@qmp-ts/runtime';
  * name is one of these (or an `Object.prototype` member) gets a `$` suffix.
  */
 export const typedClientMembers: readonly string[] = [
-  'raw', 'execute', 'on', 'events', 'waitForEvent', 'close', 'greeting', 'capabilities',
+  'raw', 'execute', 'on', 'events', 'waitForEvent', 'close', 'greeting', 'capabilities', 'schema',
   'commands', 'connect', 'runJob', 'runMigration', 'deviceDel',
   // what a launched client adds (runtime/launch.ts)
   'process', 'exited', 'stderr', 'socketPath',
