@@ -55,3 +55,18 @@ export function formatLocated(info: SourceInfo | undefined, message: string): st
   }
   return `${out}${locText(info)}: ${message}`;
 }
+
+/**
+ * Runs `fn`, turning a stack overflow (input nested absurdly deep: QEMU itself dies with a
+ * Python RecursionError there) into a QapiError located at `file`.
+ */
+export function withStackGuard<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new QapiError({ file }, 'schema nested too deeply to process');
+    }
+    throw e;
+  }
+}
