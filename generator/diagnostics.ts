@@ -73,3 +73,18 @@ export function docStyleFinding(sink: DocStyleSink | undefined, finding: QapiErr
   if (!sink) throw finding;
   sink(finding, docBlock);
 }
+
+/**
+ * Runs `fn`, turning a stack overflow (input nested absurdly deep: QEMU itself dies with a
+ * Python RecursionError there) into a QapiError located at `file`.
+ */
+export function withStackGuard<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new QapiError({ file }, 'schema nested too deeply to process');
+    }
+    throw e;
+  }
+}

@@ -19,6 +19,7 @@ import { startFormatter, formatterIdentity, type Formatter } from './format.js';
 import { writeBindingsRecord } from '../tools/diff/snapshot.js';
 import { header, readIfExists, reusableBody, sha256, writeOutput, type OutputFile, type WriteResult } from './write.js';
 import { ownVersion } from './version.js';
+import { withStackGuard } from './diagnostics.js';
 
 export type { GenerateTarget, TargetInput, TargetSettings } from './config.js';
 
@@ -72,7 +73,7 @@ async function readTarget(target: GenerateTarget): Promise<Schema> {
   }
   if ('introspection' in target) {
     const { readIntrospection } = await import('./read/introspection.js');
-    return readIntrospection(target.introspection);
+    return withStackGuard(target.introspection, () => readIntrospection(target.introspection));
   }
   const { loadSchema } = await import('./load.js');
   return loadSchema(target.schema);
@@ -91,8 +92,9 @@ async function generateOne(
   let reused = 0;
   const formatted = new Map<string, string>();
   const pending: Promise<void>[] = [];
-  // Each file goes to the formatter as soon as it is printed.
-  const emitted = emitBindings(
+  // Each file goes to the formatter as soon as it is printed; type references chained
+  // absurdly deep overflow the emitter's stack: an error naming the schema, not a crash.
+  const emitted = withStackGuard(schema.source.files[0] ?? target.output, () => emitBindings(
     schema,
     {
       ...(target.runtime !== undefined ? { runtime: target.runtime } : {}),
@@ -119,7 +121,7 @@ async function generateOne(
         }),
       );
     },
-  );
+  ));
   // Emitting is done, so this thread's CPU is free: let one more worker share what is left.
   if (pending.length > 1) formatter.grow(Math.min(4, availableParallelism()));
   await Promise.all(pending);

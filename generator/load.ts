@@ -11,7 +11,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { DocStyleSink, SourceInfo } from './diagnostics.js';
 import { checkedCounts } from './check/counts.js';
-import { checkSchema, withStackGuard, type CheckOptions } from './check/schema.js';
+import { checkSchema, type CheckOptions } from './check/schema.js';
+import { withStackGuard } from './diagnostics.js';
 import { buildModel } from './model/build.js';
 import { schemaCounts, type SchemaCounts } from './model/counts.js';
 import type { Schema } from './model/types.js';
@@ -74,8 +75,11 @@ export function detectFormat(file: string, cwd?: string): SchemaFormat {
 /** Reads, checks and models a schema file of any supported format. */
 export function loadSchema(file: string, options: LoadOptions = {}): Schema {
   const format = detectFormat(file, options.cwd);
-  if (format === 'introspection') return loadIntrospection(file, options);
-  return buildModel(readSource(file, options), { format, ...checkOptions(file, options) });
+  // type references chained absurdly deep (struct A has a B has a C ...) overflow the stack
+  return withStackGuard(file, () => {
+    if (format === 'introspection') return loadIntrospection(file, options);
+    return buildModel(readSource(file, options), { format, ...checkOptions(file, options) });
+  });
 }
 
 /** What `validateSchemaFile` found: the definition counts, as QEMU counts them. */
@@ -90,9 +94,11 @@ export interface ValidationResult {
  */
 export function validateSchemaFile(file: string, options: LoadOptions = {}): ValidationResult {
   const format = detectFormat(file, options.cwd);
-  if (format === 'introspection') return { format, counts: schemaCounts(loadIntrospection(file, options)) };
-  const checked = checkSchema(readSource(file, options), checkOptions(file, options));
-  return { format, counts: checkedCounts(checked) };
+  return withStackGuard(file, () => {
+    if (format === 'introspection') return { format, counts: schemaCounts(loadIntrospection(file, options)) };
+    const checked = checkSchema(readSource(file, options), checkOptions(file, options));
+    return { format, counts: checkedCounts(checked) };
+  });
 }
 
 function loadIntrospection(file: string, options: LoadOptions): Schema {

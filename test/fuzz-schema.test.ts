@@ -115,7 +115,7 @@ function expectSchemaOrLocatedError(file: string, cwd: string): void {
     // Located by line (QAPI source, YAML, JSON syntax) or by JSON path (introspection);
     // only absurd nesting is file-level.
     const located =
-      (e.info?.line ?? 0) >= 1 || e.info?.path !== undefined || e.detail === 'schema nested too deeply to check';
+      (e.info?.line ?? 0) >= 1 || e.info?.path !== undefined || e.detail === 'schema nested too deeply to process';
     expect(located, e.message).toBe(true);
     expect(e.message).not.toMatch(/\n\s+at /); // no stack trace in the message
   }

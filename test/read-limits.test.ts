@@ -127,3 +127,18 @@ describe('reader limits', () => {
     expect(ms).toBeLessThan(5000);
   });
 });
+
+describe('type references chained deeper than the stack allows', () => {
+  it('an introspection chain of 20000 arrays of arrays: an error naming the file, not a crash', () => {
+    const entries: object[] = [
+      { name: 'q', 'meta-type': 'command', 'arg-type': '0', 'ret-type': 'a20000' },
+      { name: '0', 'meta-type': 'object', members: [] },
+      { name: 'int', 'meta-type': 'builtin', 'json-type': 'int' },
+    ];
+    for (let i = 1; i <= 20000; i++) entries.push({ name: `a${i}`, 'meta-type': 'array', 'element-type': i === 1 ? 'int' : `a${i - 1}` });
+    write('chain.introspection.json', JSON.stringify(entries));
+    const { message, ms } = failure('chain.introspection.json');
+    expect(message).toBe('chain.introspection.json: schema nested too deeply to process');
+    expect(ms).toBeLessThan(5000);
+  });
+});

@@ -5,7 +5,7 @@
  * in definition order, connect doc comments, assign modules, check docs.
  */
 import path from 'node:path';
-import { QapiError, formatLocated, type DocStyleSink, type SourceInfo } from '../diagnostics.js';
+import { QapiError, formatLocated, withStackGuard, type DocStyleSink, type SourceInfo } from '../diagnostics.js';
 import type { Condition, JsonType, Pragmas } from '../model/types.js';
 import type { ParsedSchema } from '../read/parsed.js';
 import { DocConnections } from './docs.js';
@@ -331,21 +331,6 @@ export interface CheckOptions {
    */
   readonly strict?: boolean;
   readonly onWarning?: DocStyleSink;
-}
-
-/**
- * Runs `fn`, turning a stack overflow (input nested absurdly deep: QEMU itself dies with a
- * Python RecursionError there) into a QapiError located at `file`.
- */
-export function withStackGuard<T>(file: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new QapiError({ file }, 'schema nested too deeply to check');
-    }
-    throw e;
-  }
 }
 
 /** Checks a parsed schema as QEMU does; throws `QapiError` on the first error. */

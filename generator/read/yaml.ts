@@ -47,7 +47,8 @@
  * Values. Only what QAPI source can express: strings, `true` / `false`, sequences and
  * mappings with string keys. YAML 1.2 core rules apply, so `yes`, `on`, `0x1f` stay strings
  * but `1`, `1.5` and `null` (or an empty value) are rejected: quote them (`'0'`). Duplicate
- * keys are QEMU's "duplicate key" error. Aliases are resolved; tags other than the core ones
+ * keys are QEMU's "duplicate key" error. Aliases are resolved, up to a budget of values they
+ * may produce (./limits.ts: expansion is exponential); tags other than the core ones
  * are errors. Every error carries the YAML file, line and column.
  */
 import { createRequire } from 'node:module';
