@@ -12,7 +12,9 @@ export {
   generate,
   generateFromModel,
   loadTarget,
+  loadTargetWithDocs,
   type GenerateOptions,
+  type LoadedTarget,
   type GenerateTarget,
   type TargetInput,
   type TargetSettings,
@@ -20,5 +22,6 @@ export {
 } from './generate.js';
 export { readConfig } from './config.js';
 export { loadSchema, type LoadOptions } from './load.js';
+export { attachDocs, coverageLine, type DocCoverage, type DocumentedSchema } from './model/docs/attach.js';
 export { QapiError, type SourceInfo } from './diagnostics.js';
 export type * from './model/types.js';

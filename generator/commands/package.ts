@@ -19,6 +19,7 @@ interface PackageCliOptions {
   readonly exclude?: string[];
   readonly license?: string;
   readonly description?: string;
+  readonly docs?: string;
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
@@ -36,18 +37,18 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--exclude <glob...>', 'not these commands')
     .option('--license <spdx>', 'license field (default GPL-2.0-or-later, like QEMU whose docs it carries)')
     .option('--description <text>', 'description field')
+    .option('--docs <schema>', 'QAPI source schema of the same release: its docs for an introspected schema')
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
     .action(async (qemuArgs: string[], opts: PackageCliOptions) => {
       if ((opts.schema === undefined) === (opts.fromQemu === undefined)) throw new Error('give exactly one of --schema FILE or --from-qemu BINARY');
-      const { buildPackage } = await import('../package/build.js');
-      let schema;
-      if (opts.fromQemu !== undefined) {
-        const [{ captureIntrospection }, { introspectionToModel }] = await Promise.all([import('../capture.js'), import('../read/introspection.js')]);
-        schema = introspectionToModel((await captureIntrospection(opts.fromQemu, qemuArgs)).schema, opts.fromQemu);
-      } else {
-        const { loadSchema } = await import('../load.js');
-        schema = loadSchema(opts.schema!);
-      }
+      const [{ buildPackage }, { loadTargetWithDocs }, { coverageLine }] = await Promise.all([
+        import('../package/build.js'),
+        import('../generate.js'),
+        import('../model/docs/attach.js'),
+      ]);
+      const input = opts.fromQemu !== undefined ? { fromQemu: { binary: opts.fromQemu, args: qemuArgs } } : { schema: opts.schema! };
+      const { schema, docs } = await loadTargetWithDocs({ ...input, ...(opts.docs !== undefined ? { docs: opts.docs } : {}) });
+      if (docs) process.stderr.write(`${opts.out}: ${coverageLine(docs.coverage, docs.source)}\n`);
       const commands = opts.include || opts.exclude ? { ...(opts.include ? { include: opts.include } : {}), ...(opts.exclude ? { exclude: opts.exclude } : {}) } : undefined;
       const r = await buildPackage(schema, {
         name: opts.name,
