@@ -63,10 +63,13 @@ export function formatLocated(info: SourceInfo | undefined, message: string): st
  * (`--strict`) there is no sink and each finding is the error QEMU 10.2 raises; otherwise
  * it is reported here and the doc text is kept as well as it can be.
  */
-export type DocStyleSink = (finding: QapiError) => void;
+export type DocStyleSink = (finding: QapiError, docBlock: SourceInfo) => void;
 
-/** Throw `finding` under strict rules (no sink), else hand it to the sink. */
-export function docStyleFinding(sink: DocStyleSink | undefined, finding: QapiError): void {
+/**
+ * Throw `finding` under strict rules (no sink), else hand it to the sink with the doc
+ * comment it is about (where its `##` opens).
+ */
+export function docStyleFinding(sink: DocStyleSink | undefined, finding: QapiError, docBlock: SourceInfo): void {
   if (!sink) throw finding;
-  sink(finding);
+  sink(finding, docBlock);
 }

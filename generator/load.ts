@@ -39,6 +39,8 @@ export interface Warning {
   readonly kind: 'doc-style' | 'introspection';
   readonly message: string;
   readonly info?: SourceInfo | undefined;
+  /** doc-style: the doc comment the finding is about (where its `##` opens). */
+  readonly docBlock?: SourceInfo;
 }
 
 export type SchemaFormat = 'qapi' | 'yaml' | 'introspection';
@@ -106,7 +108,7 @@ function introspectionWarnings(onWarning: (w: Warning) => void): (w: Introspecti
 function docStyleSink(options: LoadOptions): DocStyleSink | undefined {
   const { onWarning } = options;
   if (options.strict || !onWarning) return undefined;
-  return (e) => onWarning({ kind: 'doc-style', message: e.message, info: e.info });
+  return (e, docBlock) => onWarning({ kind: 'doc-style', message: e.message, info: e.info, docBlock });
 }
 
 function checkOptions(file: string, options: LoadOptions): CheckOptions {

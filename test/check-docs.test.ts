@@ -2,10 +2,12 @@
  * Doc comments connected to what they document (QEMU's connect_member / connect_feature /
  * check): paths QEMU's own suite does not reach, such as "lacks documentation".
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QapiError } from '../generator/diagnostics.js';
+import { dumpQapiTest } from '../generator/dump/qapi-test.js';
 import { loadSchema } from '../generator/load.js';
-import type { AlternateType, EnumType, StructType, UnionType } from '../generator/model/types.js';
+import type { AlternateType, EnumType, Schema, StructType, UnionType } from '../generator/model/types.js';
 import { tempSchemaDir } from './support/schema-files.js';
 
 const PRAGMA = "{ 'pragma': { 'doc-required': true, 'documentation-exceptions': [ 'Lax' ] } }\n";
@@ -154,5 +156,138 @@ describe('doc connection', () => {
     }
     expect(strictError).toBeInstanceOf(QapiError);
     expect((strictError as QapiError).message).toBe(warnings[0]);
+  });
+});
+
+/** Loads `text` strictly and leniently: each side's error, the lenient findings and dumps. */
+function bothWays(text: string): {
+  strict: string | undefined;
+  lenient: string | undefined;
+  findings: string[];
+  strictDump?: string;
+  lenientDump?: string;
+  schema?: Schema;
+} {
+  const t = tempSchemaDir({ 'doc.json': text });
+  const run = (strict: boolean, findings: string[]): { error?: string; schema?: Schema } => {
+    try {
+      return { schema: loadSchema('doc.json', { cwd: t.dir, strict, onWarning: (w) => findings.push(w.message) }) };
+    } catch (e) {
+      if (e instanceof QapiError) return { error: e.message };
+      throw e;
+    }
+  };
+  try {
+    const findings: string[] = [];
+    const s = run(true, []);
+    const l = run(false, findings);
+    return {
+      strict: s.error,
+      lenient: l.error,
+      findings,
+      ...(s.schema && { strictDump: dumpQapiTest(s.schema) }),
+      ...(l.schema && { lenientDump: dumpQapiTest(l.schema), schema: l.schema }),
+    };
+  } finally {
+    t.cleanup();
+  }
+}
+
+describe('doc comments in older QEMU styles (not strict)', () => {
+  it('keeps their text where the older parsers put it, with a finding for each rule', () => {
+    const r = bothWays(
+      [
+        '##',
+        '# @GuestOSInfo:',
+        '#',
+        '# @kernel-release:',
+        '# * POSIX: release field returned by uname(2)',
+        '# * Windows: build number of the OS',
+        '# @kernel-version:',
+        '# * POSIX: version field returned by uname(2)',
+        '#',
+        '# Since: 2.10',
+        '##',
+        "{ 'struct': 'GuestOSInfo', 'data': { '*kernel-release': 'str', '*kernel-version': 'str' } }",
+        '##',
+        '# @job-pause:',
+        '#',
+        '# Pause an active job.',
+        '#',
+        '# @id : The job identifier.',
+        '#',
+        '# Returns: nothing on success',
+        '#          If @id is not a job, an error',
+        '# Notes: it returns at once.',
+        '#',
+        '# Since: 3.0',
+        '##',
+        "{ 'command': 'job-pause', 'data': { 'id': 'str' } }",
+      ].join('\n') + '\n',
+    );
+    expect(r.lenient).toBeUndefined();
+    expect([...r.findings].sort()).toEqual([
+      "doc.json:18: documented member 'id ' does not exist",
+      'doc.json:22:1: unexpected de-indent (expected at least 9 spaces)',
+      "doc.json:22:1: The 'Notes' section is no longer supported. Please use rST's '.. note::' or " +
+        "'.. admonition:: notes' directives, or another suitable admonition instead.",
+      "doc.json:4: text required after 'Member:'",
+      "doc.json:7: text required after 'Member:'",
+      "doc.json: In command 'job-pause':\ndoc.json:26: member 'id' lacks documentation",
+      "doc.json:20: 'Returns' section, but command doesn't return anything",
+    ].sort());
+    const info = r.schema!.types.get('GuestOSInfo') as StructType;
+    expect(info.members.map((m) => [m.name, m.doc])).toEqual([
+      ['kernel-release', '* POSIX: release field returned by uname(2)\n* Windows: build number of the OS'],
+      ['kernel-version', '* POSIX: version field returned by uname(2)'],
+    ]);
+    const pause = r.schema!.commands.get('job-pause')!;
+    expect(pause.doc?.returns).toBe('nothing on success\n         If @id is not a job, an error');
+    expect(pause.doc?.body).toBe('Pause an active job.\n\n@id : The job identifier.');
+    expect(pause.doc?.sections.map((s) => [s.kind, s.text.split('\n')[0]])).toEqual([
+      ['returns', 'nothing on success'],
+      ['plain', 'Notes: it returns at once.'],
+      ['since', '3.0'],
+    ]);
+    // QEMU 10.2 rejects it: its error is one of the findings.
+    expect(r.findings).toContain(r.strict);
+  });
+
+  it('strict and lenient agree: same model when strict accepts; what strict rejects, lenient rejects or reports', () => {
+    const LINES = [
+      '', '', '@a: text a', '@b: text b', '@a:', '@b:', '@id : spaced', 'Returns: the thing', 'Returns:',
+      'Errors: on failure', 'Since: 7.2', 'Since:', 'Notes: a note', 'Example:', 'TODO: later',
+      '    indented continuation', '  less indented', 'plain text line', '* POSIX: bullet', 'Features:',
+      '@deprecated: old', 'word '.repeat(15).trim(), 'Two sentences. One space.', '-> { "execute": "do-it" }',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...LINES), { maxLength: 10 }), fc.boolean(), (lines, returns) => {
+        const text = [
+          '##',
+          '# @do-it:',
+          '#',
+          ...lines.map((l) => (l === '' ? '#' : `# ${l}`)),
+          '##',
+          `{ 'command': 'do-it', 'data': { 'a': 'str', '*b': 'int' }${returns ? ", 'returns': 'Thing'" : ''} }`,
+          '##',
+          '# @Thing:',
+          '#',
+          '# @x: an x',
+          '##',
+          "{ 'struct': 'Thing', 'data': { 'x': 'int' } }",
+        ].join('\n') + '\n';
+        const r = bothWays(text);
+        if (r.lenient !== undefined) expect(r.strict).toBeDefined();
+        if (r.strict === undefined) {
+          expect(r.findings).toEqual([]);
+          expect(r.lenientDump).toBe(r.strictDump);
+        } else if (r.lenient === undefined) {
+          // The grammars may part after the first old-style line, so strict's error need not
+          // be among the findings (the real schemas check that it is the first one).
+          expect(r.findings.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -12,6 +12,7 @@ import { dumpJson, schemaToJson } from '../generator/dump/json.js';
 import { dumpQapiTest, pyCondition } from '../generator/dump/qapi-test.js';
 import { loadSchema } from '../generator/load.js';
 import type { Command, EnumType, Schema, StructType, UnionType } from '../generator/model/types.js';
+import { repoRoot, vendoredQemu } from './support/paths.js';
 import { tempSchemaDir } from './support/schema-files.js';
 
 const SCHEMA = `{ 'pragma': { 'doc-required': true, 'documentation-exceptions': [ 'Shape' ] } }
@@ -219,9 +220,15 @@ describe('qmp-ts check / dump', () => {
     expect(await main(['check', `${t.dir}/good.json`, `${t.dir}/bad.json`])).toBe(1);
     expect(io.err.join('')).toBe(`${t.dir}/bad.json: In struct 'Bad':\n${t.dir}/bad.json:2: member 'x' uses unknown type 'Missing'\n`);
     io.err.length = 0;
-    // Doc style rules QEMU 10.2 added are errors only under --strict, warnings otherwise.
+    // Doc style rules QEMU 10.2 added are errors only under --strict; otherwise counted in
+    // one line, or listed with --warnings.
     const longLine = `${t.dir}/long.json:4:1: documentation line longer than 70 characters`;
     expect(await main(['check', `${t.dir}/long.json`])).toBe(0);
+    expect(io.err.join('')).toBe(
+      `warning: ${t.dir}/long.json: 1 doc comment does not follow QEMU 10.2's style; --strict or --warnings lists them\n`,
+    );
+    io.err.length = 0;
+    expect(await main(['check', '--warnings', `${t.dir}/long.json`])).toBe(0);
     expect(io.err.join('')).toBe(`warning: ${longLine}\n`);
     io.err.length = 0;
     expect(await main(['check', '--strict', `${t.dir}/long.json`])).toBe(1);
@@ -238,5 +245,45 @@ describe('qmp-ts check / dump', () => {
     expect(await main(['dump', '--format', 'json', `${t.dir}/good.json`])).toBe(0);
     expect(JSON.parse(io.out.join('')).entities.length).toBeGreaterThan(30);
     expect(await main(['dump', '--format', 'yaml', `${t.dir}/good.json`])).toBe(2);
+  });
+
+  it('dumps introspection input in the qapi-test format: every definition of the model', async () => {
+    const file = path.join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');
+    const schema = loadSchema(file);
+    const io = capture();
+    expect(await main(['dump', file])).toBe(0);
+    const text = io.out.join('');
+    const heads = text.split('\n').filter((l) => /^\S/.test(l));
+    const named = (kind: string) => heads.filter((l) => l.startsWith(`${kind} `)).map((l) => l.split(' ')[1]);
+    expect(named('command')).toEqual([...schema.commands.keys()]);
+    expect(named('event')).toEqual([...schema.events.keys()]);
+    const types = [...schema.types.values()].filter((t) => t.kind !== 'builtin' && (t.kind !== 'array' || t.location));
+    expect([...named('object'), ...named('enum'), ...named('alternate'), ...named('array')].sort()).toEqual(
+      types.map((t) => t.name).sort(),
+    );
+    const status = schema.commands.get('query-status')!;
+    expect(text).toContain(`command query-status None -> ${status.returns!.name}\n`);
+    expect(heads.some((l) => l.startsWith('module ') || l.startsWith('doc '))).toBe(false);
+  });
+
+  it("QEMU 7.2's schema: a quiet default check, every finding with --warnings, 10.2's error with --strict", async () => {
+    const file = path.join(vendoredQemu, 'qemu-7.2/qapi/qapi-schema.json');
+    const io = capture();
+    expect(await main(['check', file])).toBe(0);
+    const quiet = io.err.join('').split('\n').filter(Boolean);
+    expect(quiet).toHaveLength(1);
+    expect(quiet[0]).toMatch(/^warning: .*qapi-schema\.json: \d+ doc comments do not follow QEMU 10\.2's style; --strict or --warnings lists them$/);
+    const blocks = Number(/: (\d+) doc comments/.exec(quiet[0]!)![1]);
+    io.err.length = 0;
+    expect(await main(['check', '--warnings', file])).toBe(0);
+    const listed = io.err.join('').split(/^warning: /m).filter(Boolean);
+    expect(listed.length).toBeGreaterThanOrEqual(blocks);
+    io.err.length = 0;
+    // Strict is QEMU 10.2: the first finding becomes the error, located.
+    expect(await main(['check', '--strict', file])).toBe(1);
+    const strictError = io.err.join('');
+    expect(strictError).toMatch(/\.json:\d+(:\d+)?: /);
+    expect(strictError).toBe(listed[0]);
+    console.log(`7.2 check: ${quiet.length} line by default, ${listed.length} findings in ${blocks} doc comments with --warnings`);
   });
 });

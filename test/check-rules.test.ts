@@ -4,7 +4,7 @@
  * and names that are JavaScript object internals (`__proto__`, `constructor`) kept as data.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { QapiError, type SourceInfo } from '../generator/diagnostics.js';
+import type { SourceInfo } from '../generator/diagnostics.js';
 import { checkSchema } from '../generator/check/schema.js';
 import { cName, checkNameStr } from '../generator/check/names.js';
 import { loadSchema } from '../generator/load.js';
@@ -12,6 +12,7 @@ import { buildModel } from '../generator/model/build.js';
 import type { EnumType, StructType } from '../generator/model/types.js';
 import type { ParsedExpr, ParsedSchema, QapiDict, QapiValue, SchemaPragma } from '../generator/read/parsed.js';
 import { tempSchemaDir } from './support/schema-files.js';
+import { errorOf } from './support/errors.js';
 
 /** A QAPI dict from a plain object literal (order kept; `__proto__` written as a string key). */
 function dict(entries: readonly (readonly [string, QapiValue])[]): QapiDict {
@@ -30,16 +31,6 @@ const NO_PRAGMA: SchemaPragma = {
 function parsed(exprs: readonly QapiDict[], pragma: Partial<SchemaPragma> = {}): ParsedSchema {
   const list: ParsedExpr[] = exprs.map((expr, i) => ({ expr, info: { file: 'schema.json', line: i + 1 } }));
   return { exprs: list, docs: [], files: [], pragma: { ...NO_PRAGMA, ...pragma } };
-}
-
-function errorOf(fn: () => unknown): QapiError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof QapiError) return e;
-    throw e;
-  }
-  throw new Error('expected a QapiError');
 }
 
 describe('names', () => {

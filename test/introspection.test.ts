@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { QapiError } from '../generator/diagnostics.js';
 import type { Definition, Schema, StructType, Type, UnionType } from '../generator/model/types.js';
 import { introspectionToModel, readIntrospection, type IntrospectionWarning } from '../generator/read/introspection.js';
 import { repoRoot } from './support/paths.js';
+import { errorOf } from './support/errors.js';
 
 const SYSTEM = join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');
 const DAEMON = join(repoRoot, 'schema/qemu-storage-daemon-7.2.introspection.json');
@@ -219,16 +219,6 @@ const builtins: RawInfo[] = [
 
 function model(entries: unknown[], options?: Parameters<typeof introspectionToModel>[2]): Schema {
   return introspectionToModel(entries, 'test.json', options);
-}
-
-function errorOf(f: () => unknown): QapiError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof QapiError) return e;
-    throw e;
-  }
-  throw new Error('expected a QapiError');
 }
 
 describe('naming of masked types', () => {

@@ -52,7 +52,7 @@ export class DocConnections implements DocConnector {
       return;
     }
     if (doc.symbol === undefined || !this.documentationExceptions.has(doc.symbol)) {
-      docStyleFinding(this.onUndocumented, new QapiError(member.info, `${member.role} '${member.name}' lacks documentation`));
+      docStyleFinding(this.onUndocumented, new QapiError(member.info, `${member.role} '${member.name}' lacks documentation`), doc.info);
     }
     if (!stubs) {
       stubs = new Map();

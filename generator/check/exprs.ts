@@ -16,6 +16,7 @@ import {
   checkNameIsStr,
   checkNameLower,
 } from './names.js';
+import { rejectPre62Syntax } from './pre-6.2.js';
 import type { CheckPragmas } from './pragmas.js';
 
 /** A type reference as written: a type name, or a one-element array `['T']`. */
@@ -385,19 +386,19 @@ function exprMeta(expr: QapiDict, info: SourceInfo): Meta {
 
 /**
  * The doc comment's own checks against its definition (QEMU's `QAPIDoc.check_expr`).
- * `'Returns' section, but command doesn't return anything` (QEMU 9.0; older schemas
- * describe "nothing" or errors there) and the `Errors:` tag (9.0) are doc-style rules, the
- * section is kept; `Returns:` outside commands is an error in every release.
+ * `'Returns' section, but command doesn't return anything` (after 8.2; older schemas
+ * describe "nothing" or errors there) and the `Errors:` tag (after 7.2) are doc-style rules,
+ * the section is kept; `Returns:` outside commands is an error in every release.
  */
 function checkDocExpr(doc: ParsedDoc, expr: QapiDict, docStyle: DocStyleSink | undefined): void {
   const { returns, errors } = doc;
   if (expr.has('command')) {
     if (returns && !expr.has('returns')) {
-      docStyleFinding(docStyle, new QapiError(returns.info, "'Returns' section, but command doesn't return anything"));
+      docStyleFinding(docStyle, new QapiError(returns.info, "'Returns' section, but command doesn't return anything"), doc.info);
     }
   } else {
     if (returns) throw new QapiError(returns.info, "'Returns' section is only valid for commands");
-    if (errors) docStyleFinding(docStyle, new QapiError(errors.info, "'Errors' section is only valid for commands"));
+    if (errors) docStyleFinding(docStyle, new QapiError(errors.info, "'Errors' section is only valid for commands"), doc.info);
   }
 }
 
@@ -409,6 +410,7 @@ function checkDefinition(pe: ParsedExpr, pragmas: CheckPragmas, docStyle: DocSty
   const name = rawName;
   const info: SourceInfo = { ...pe.info, defnMeta: meta, defnName: name };
   checkDefnNameStr(name, info, meta, pragmas.commandNameExceptions);
+  if (docStyle) rejectPre62Syntax(expr, meta, info);
 
   const doc = pe.doc;
   if (doc) {
@@ -504,7 +506,8 @@ function checkCommandOrEventData(
 
 /**
  * Validates and normalizes every expression (QEMU's `check_exprs`). Pragma directives are
- * skipped. Doc-style findings go to `docStyle`; without one (strict) they are errors.
+ * skipped. Without `docStyle`: QEMU 10.2's rules exactly (strict). With it (not strict):
+ * doc-style findings go there, and pre-6.2 syntax is rejected with an error saying so.
  */
 export function checkExprs(
   exprs: readonly ParsedExpr[],

@@ -1,7 +1,9 @@
 /**
- * `qmp-ts check [--strict] FILE...`: read and check schemas (QAPI source, YAML or
- * introspection JSON) exactly as QEMU does. Exit 0 when all are valid; otherwise each
- * error goes to stderr, located as QEMU locates it, and the exit status is 1.
+ * `qmp-ts check [--strict] [--warnings] FILE...`: read and check schemas (QAPI source, YAML
+ * or introspection JSON) exactly as QEMU does. Exit 0 when all are valid; otherwise each
+ * error goes to stderr, located as QEMU locates it, and the exit status is 1. Doc comments
+ * that do not follow QEMU 10.2's style are counted in one warning line per file
+ * (`--warnings` lists them, `--strict` makes the first an error).
  */
 import type { Command } from 'commander';
 import type { SubcommandModule } from '../cli.js';
@@ -9,6 +11,7 @@ import type { SubcommandModule } from '../cli.js';
 interface CheckCliOptions {
   readonly strict?: boolean;
   readonly summary?: boolean;
+  readonly warnings?: boolean;
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
@@ -18,21 +21,23 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .argument('<files...>', 'schema files')
     .option('--strict', "QEMU 10.2's rules exactly: doc comment style rules are errors too")
     .option('--summary', 'print what each schema defines')
+    .option('--warnings', "list each doc comment finding (default: one line per file counting them)")
     .action(async (files: string[], opts: CheckCliOptions) => {
       // Loaded here so that merely registering the command stays cheap.
       const { validateSchemaFile } = await import('../load.js');
       const { QapiError } = await import('../diagnostics.js');
       const { formatCounts } = await import('../model/counts.js');
+      const { WarningReport } = await import('../warning-report.js');
       let failed = false;
       for (const file of files) {
+        const report = new WarningReport(file, opts.warnings ?? false);
         try {
-          const result = validateSchemaFile(file, {
-            strict: opts.strict ?? false,
-            onWarning: (w) => process.stderr.write(`warning: ${w.message}\n`),
-          });
+          const result = validateSchemaFile(file, { strict: opts.strict ?? false, onWarning: report.onWarning });
+          report.finish();
           if (opts.summary) process.stdout.write(`${file}: ${formatCounts(result.counts)}\n`);
         } catch (e) {
           if (!(e instanceof QapiError)) throw e;
+          report.finish();
           process.stderr.write(e.message + '\n');
           failed = true;
         }

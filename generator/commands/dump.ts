@@ -11,6 +11,7 @@ type DumpFormat = (typeof FORMATS)[number];
 interface DumpCliOptions {
   readonly format: DumpFormat;
   readonly strict?: boolean;
+  readonly warnings?: boolean;
 }
 
 function parseFormat(value: string): DumpFormat {
@@ -27,12 +28,13 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .argument('<file>', 'schema file (QAPI source, YAML or query-qmp-schema JSON)')
     .option('--format <format>', `output format: ${FORMATS.join(' | ')}`, parseFormat, 'qapi-test')
     .option('--strict', "QEMU 10.2's rules exactly: doc comment style rules are errors too")
+    .option('--warnings', "list each doc comment finding (default: one line counting them)")
     .action(async (file: string, opts: DumpCliOptions) => {
       const { loadSchema } = await import('../load.js');
-      const schema = loadSchema(file, {
-        strict: opts.strict ?? false,
-        onWarning: (w) => process.stderr.write(`warning: ${w.message}\n`),
-      });
+      const { WarningReport } = await import('../warning-report.js');
+      const report = new WarningReport(file, opts.warnings ?? false);
+      const schema = loadSchema(file, { strict: opts.strict ?? false, onWarning: report.onWarning });
+      report.finish();
       if (opts.format === 'json') {
         const { dumpJson } = await import('../dump/json.js');
         process.stdout.write(dumpJson(schema));

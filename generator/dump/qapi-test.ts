@@ -145,12 +145,20 @@ class Printer {
   }
 }
 
-/** The `.out` text QEMU's test-qapi.py prints for this schema (QAPI source / YAML input). */
+/**
+ * The `.out` text QEMU's test-qapi.py prints for this schema. Introspection input has no
+ * modules and no docs: its definitions are printed in the model's order, without `module`
+ * lines, in the same format.
+ */
 export function dumpQapiTest(schema: Schema): string {
   const p = new Printer();
-  for (const m of schema.modules ?? []) {
-    p.line(`module ${m.name}`);
-    for (const e of m.entries) p.entry(e);
+  if (schema.modules) {
+    for (const m of schema.modules) {
+      p.line(`module ${m.name}`);
+      for (const e of m.entries) p.entry(e);
+    }
+  } else {
+    for (const d of schema.entities) p.definition(d);
   }
   for (const d of schema.docs ?? []) p.doc(d);
   return p.lines.length === 0 ? '' : p.lines.join('\n') + '\n';

@@ -10,13 +10,14 @@
  * and 10.2's parsers both reject their violations): the `##` framing, `# ` prefixes, the
  * `@symbol:` line, member and feature names (empty, duplicated), duplicated `Returns:` /
  * `Since:`, `@name:` in free-form text. They are always errors. Doc-style rules are the ones
- * QEMU changed over the releases: line length and sentence spacing (10.0), retired `Note:` /
- * `Example:` tags (10.0), text required on or indented under a tag and the de-indent rule
- * (the 9.1 parser: before it, `@name:` alone could be followed by unindented text), the
- * `Features:` list and `Errors:` tag (9.0). They are errors only under strict rules (QEMU
- * 10.2's); otherwise each is a finding and the text is kept.
+ * QEMU changed over the releases: line length and sentence spacing (after 10.0), retired
+ * `Note:` / `Example:` tags (10.0), text required on or indented under a tag and the
+ * de-indent rule (the parser rewritten after 8.2: QEMU 7.2's let a bare `@name:` be followed
+ * by unindented text), the `Features:` list and the `Errors:` tag (after 7.2). They are
+ * errors only under strict rules (QEMU 10.2's); otherwise each is a finding and the text is
+ * kept where the older parsers put it.
  */
-import { docStyleFinding, QapiError, type DocStyleSink, type SourceInfo } from '../../diagnostics.js';
+import { QapiError, type DocStyleSink, type SourceInfo } from '../../diagnostics.js';
 import { docKindTitle, type DocSectionKind, type ParsedDoc, type ParsedDocSection } from '../parsed.js';
 import { isPySpace, QapiLexer, TOK_COMMENT } from './lexer.js';
 
@@ -37,7 +38,7 @@ class DocBuilder {
   returns: Section | undefined;
   errors: Section | undefined;
   since: Section | undefined;
-  /** Sections whose text followed their bare tag unindented (pre-9.1 style). */
+  /** Sections whose text followed their bare tag unindented (as QEMU 7.2 allowed). */
   private readonly unindented = new Set<Section>();
 
   constructor(
@@ -186,9 +187,11 @@ function retiredTagMessage(tag: string): string | undefined {
 export class DocReader {
   private literalMode = false;
   private literalIndent = 0;
+  /** Where the doc comment being read opens. */
+  private blockInfo: SourceInfo;
   private readonly styleIssue = (finding: QapiError): void => {
-    if (this.strict) docStyleFinding(undefined, finding);
-    else this.onFinding?.(finding);
+    if (this.strict) throw finding;
+    this.onFinding?.(finding, this.blockInfo);
   };
 
   constructor(
@@ -197,13 +200,16 @@ export class DocReader {
     private readonly strict: boolean,
     /** Not strict: receives each doc-style finding (none: they are not even looked for). */
     private readonly onFinding?: DocStyleSink,
-  ) {}
+  ) {
+    this.blockInfo = lx.info();
+  }
 
   /** QEMU's `get_doc`: read the block and the token after it. */
   read(): ParsedDoc {
     const lx = this.lx;
     if (lx.str !== '##') throw lx.error("junk after '##' at start of documentation comment");
     const info = lx.info();
+    this.blockInfo = info;
     this.literalMode = false;
     lx.accept(false);
     let line = this.line();
@@ -238,7 +244,7 @@ export class DocReader {
             if (text) doc.appendLine(text);
             line = this.indented(doc);
           }
-          // Before 9.0, 'Features:' was plain text that could be followed by anything.
+          // In QEMU 7.2, 'Features:' could be followed by any text.
           if (!doc.features.size) this.styleIssue(lx.error('feature descriptions expected'));
           noMoreArgs = true;
         } else if ((m = this.description(line))) {
@@ -254,7 +260,7 @@ export class DocReader {
           const tag = m[1];
           // Sections with two colons are rST markup, not tags (the regex leaves them alone).
           const retired = retiredTagMessage(tag);
-          // 'Errors:' became a tag in 9.0: before, two paragraphs could start with it.
+          // 'Errors:' is no tag in QEMU 7.2: two paragraphs could start with it.
           const duplicateErrors = tag === 'Errors' && doc.errors !== undefined;
           if (retired !== undefined || duplicateErrors) {
             // Not strict (older schemas): a finding, and the section's text, tag included,
@@ -276,7 +282,13 @@ export class DocReader {
         } else {
           const spaced = AT_NAME_COLON.exec(line);
           if (spaced) {
-            this.styleIssue(new QapiError(lx.info(), `documented member '${spaced[1]}' does not exist`));
+            // What QEMU 10.2 reports for it, now or once members are connected.
+            const name = spaced[1];
+            this.styleIssue(
+              noMoreArgs
+                ? lx.error(`description of '@${name}:' follows a section`)
+                : new QapiError(lx.info(), `documented member '${name}' does not exist`),
+            );
           }
           doc.ensureUntaggedSection(lx.info());
           doc.appendLine(line);
@@ -300,7 +312,7 @@ export class DocReader {
 
   /**
    * `@name:` starting a description. Not strict, a name with a space (`@id : text`) is not
-   * one: QEMU before 9.1 required `@name:` as the line's first word, so such a line was text.
+   * one: QEMU 7.2 required `@name:` as the line's first word, so such a line was text.
    */
   private description(line: string): RegExpExecArray | null {
     const m = AT_NAME_COLON.exec(line);
@@ -384,8 +396,10 @@ export class DocReader {
       if (AT_NAME_COLON.test(line)) return line;
       if (line !== '' && indentOf(line) < indent) {
         if (prevLineBlank) return line;
-        // Not strict: a finding, and the line stays in the section (older parsers kept it).
+        // Not strict: a finding; a tag starts its section (as in QEMU 7.2), other text
+        // stays in this one (older parsers kept it).
         this.styleIssue(lx.error(`unexpected de-indent (expected at least ${indent} spaces)`));
+        if (TAGGED.test(line)) return line;
       }
       doc.appendLine(line);
       prevLineBlank = true;
@@ -394,7 +408,7 @@ export class DocReader {
 
   /**
    * Not strict: the text of a bare `@name:` or tag written on the lines below it without
-   * indentation, as QEMU accepted before 9.1 (its parser then gave such a section indent 0).
+   * indentation, as QEMU 7.2 accepted (its parser gave such a section indent 0).
    * It runs to a blank line or the next description, tag or `Features:`. QEMU 10.2 would
    * leave the section empty: `end()` reports that as a finding.
    */
@@ -404,10 +418,17 @@ export class DocReader {
     doc.appendLine(first);
     for (;;) {
       this.lx.accept(false);
-      const line = this.line();
-      if (line === null || line === '' || AT_NAME_COLON.test(line) || TAGGED.test(line) || line === 'Features:') {
+      let line = this.line();
+      if (line === '') {
+        // Blank lines end it; the next line is the caller's, as after indented text.
+        while (line === '') {
+          doc.appendLine(line);
+          this.lx.accept(false);
+          line = this.line();
+        }
         return line;
       }
+      if (line === null || AT_NAME_COLON.test(line) || TAGGED.test(line) || line === 'Features:') return line;
       doc.appendLine(line);
     }
   }
