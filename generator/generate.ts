@@ -12,7 +12,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import type { GenerateTarget, TargetSettings } from './config.js';
+import type { GenerateTarget, TargetInput, TargetSettings } from './config.js';
 import type { Schema } from './model/types.js';
 import type { DocCoverage } from './model/docs/attach.js';
 import { startFormatter, formatterIdentity, type Formatter } from './format.js';
@@ -36,13 +36,18 @@ export interface TargetResult extends WriteResult {
   readonly files: readonly string[];
   /** Files whose formatting was reused from the existing output. */
   readonly reused: number;
-  /** With `docs`: the source schema the docs came from and what they cover. */
-  readonly docs?: { readonly source: string; readonly coverage: DocCoverage };
+  readonly docs?: DocsReport;
+}
+
+/** With `docs`: the source schema the docs came from and what they cover. */
+export interface DocsReport {
+  readonly source: string;
+  readonly coverage: DocCoverage;
 }
 
 export interface LoadedTarget {
   readonly schema: Schema;
-  readonly docs?: { readonly source: string; readonly coverage: DocCoverage };
+  readonly docs?: DocsReport;
 }
 
 /**
@@ -54,7 +59,7 @@ export async function loadTarget(target: GenerateTarget): Promise<Schema> {
 }
 
 /** {@link loadTarget}, also telling what the `docs` source covered. */
-export async function loadTargetWithDocs(target: GenerateTarget): Promise<LoadedTarget> {
+export async function loadTargetWithDocs(target: TargetInput & Pick<TargetSettings, 'docs'>): Promise<LoadedTarget> {
   const schema = await readTarget(target);
   if (target.docs === undefined) return { schema };
   const [{ loadSchema }, { attachDocs }] = await Promise.all([import('./load.js'), import('./model/docs/attach.js')]);
@@ -62,7 +67,7 @@ export async function loadTargetWithDocs(target: GenerateTarget): Promise<Loaded
   return { schema: documented.schema, docs: { source: target.docs, coverage: documented.coverage } };
 }
 
-async function readTarget(target: GenerateTarget): Promise<Schema> {
+async function readTarget(target: TargetInput): Promise<Schema> {
   if ('fromQemu' in target) {
     const [{ captureIntrospection }, { introspectionToModel }] = await Promise.all([
       import('../tools/capture.js'),

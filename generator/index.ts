@@ -12,7 +12,9 @@ export {
   generate,
   generateFromModel,
   loadTarget,
+  loadTargetWithDocs,
   type GenerateOptions,
+  type LoadedTarget,
   type GenerateTarget,
   type TargetInput,
   type TargetSettings,
@@ -21,5 +23,6 @@ export {
 export { readConfig } from './config.js';
 export { loadSchema, type LoadOptions } from './load.js';
 export { DEFAULT_READ_LIMITS, type ReadLimits } from './read/limits.js';
+export { attachDocs, coverageLine, type DocCoverage, type DocumentedSchema } from './model/docs/attach.js';
 export { QapiError, type SourceInfo } from './diagnostics.js';
 export type * from './model/types.js';

@@ -18,6 +18,7 @@ interface PackageCliOptions extends SelectionCliOptions {
   readonly client?: string;
   readonly license?: string;
   readonly description?: string;
+  readonly docs?: string;
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
@@ -33,21 +34,21 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       .addOption(new Option('--runtime <mode>', 'bundle the runtime, or depend on @qmp-ts/runtime').choices(['bundled', 'dependency']).default('bundled'))
       .option('--client <name>', 'name of the client class (default QmpApi)')
       .option('--license <spdx>', 'license field (default GPL-2.0-or-later, like QEMU whose docs it carries)')
-      .option('--description <text>', 'description field'),
+      .option('--description <text>', 'description field')
+      .option('--docs <schema>', 'QAPI source schema of the same release: its docs for an introspected schema'),
   );
   command
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
     .action(async (qemuArgs: string[], opts: PackageCliOptions) => {
       if ((opts.schema === undefined) === (opts.fromQemu === undefined)) throw new Error('give exactly one of --schema FILE or --from-qemu BINARY');
-      const { buildPackage } = await import('../../tools/package/build.js');
-      let schema;
-      if (opts.fromQemu !== undefined) {
-        const [{ captureIntrospection }, { introspectionToModel }] = await Promise.all([import('../../tools/capture.js'), import('../../generator/read/introspection.js')]);
-        schema = introspectionToModel((await captureIntrospection(opts.fromQemu, qemuArgs)).schema, opts.fromQemu);
-      } else {
-        const { loadSchema } = await import('../../generator/load.js');
-        schema = loadSchema(opts.schema!);
-      }
+      const [{ buildPackage }, { loadTargetWithDocs }, { coverageLine }] = await Promise.all([
+        import('../../tools/package/build.js'),
+        import('../../generator/generate.js'),
+        import('../../generator/model/docs/attach.js'),
+      ]);
+      const input = opts.fromQemu !== undefined ? { fromQemu: { binary: opts.fromQemu, args: qemuArgs } } : { schema: opts.schema! };
+      const { schema, docs } = await loadTargetWithDocs({ ...input, ...(opts.docs !== undefined ? { docs: opts.docs } : {}) });
+      if (docs) process.stderr.write(`${opts.out}: ${coverageLine(docs.coverage, docs.source)}\n`);
       const r = await buildPackage(schema, {
         name: opts.name,
         version: opts.version,

@@ -1,8 +1,8 @@
 /**
  * `qmp-ts verify --bindings DIR (--from-qemu BINARY [-- ARGS] | --introspection FILE)`:
  * which commands, events and members of generated bindings a given QEMU lacks or types
- * differently. Exit 1 when there is any, so CI can check an application against each QEMU
- * it supports. The bindings' schema comes from the `qmp-schema.json` that `generate` writes.
+ * differently (exit 1 when there is any, so CI can check an application against each QEMU
+ * it supports), and what that QEMU has that the bindings lack (listed, not problems). The bindings' schema comes from the `qmp-schema.json` that `generate` writes.
  */
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../main.js';
