@@ -235,13 +235,13 @@ export class FakeQemu<C extends CommandSpecs<C> = UntypedCommands, E = Record<st
     });
   }
 
-  #broadcast(message: Json, type: number | undefined, only?: Session): void {
+  #broadcast(message: Json, type: number | undefined): void {
     const name = message['event'] as string;
     if (this.#compat.hidesEvent(name)) return;
     const data = message['data'] !== undefined && type !== undefined ? this.#compat.output(type, message['data']) : message['data'];
     const now = Date.now();
     const full = { event: name, ...(data !== undefined ? { data } : {}), timestamp: { seconds: Math.floor(now / 1000), microseconds: (now % 1000) * 1000 } };
-    for (const s of only ? [only] : this.#sessions) if (s.negotiated) s.send(full);
+    for (const s of this.#sessions) if (s.negotiated) s.send(full);
   }
 
   /** QEMU's qmp_dispatch, in order: shape of the message, negotiation, lookup, policy, OOB, arguments. */

@@ -253,3 +253,19 @@ describe('names that are data', () => {
     expect(table.byName.get('toString')).toBeUndefined();
   });
 });
+
+describe('testing.ts', () => {
+  const schema = loadSchema('schema/example-downstream.json');
+  const paths = (files: readonly EmittedFile[]) => files.map((f) => f.path);
+
+  it('is emitted with the validator table, and left out of index.ts (application code never loads it)', () => {
+    expect(paths(downstream)).toContain('testing.ts');
+    expect(file(downstream, 'testing.ts')).toContain('export class FakeQemu extends $FakeQemu<QmpCommands, QmpEvents>');
+    expect(file(downstream, 'index.ts')).not.toContain('testing');
+  });
+
+  it('is left out with testing: false, and without validators (the fake needs the table)', () => {
+    expect(paths(emitBindings(schema, { testing: false }))).not.toContain('testing.ts');
+    expect(paths(emitBindings(schema, { validators: false }))).not.toContain('testing.ts');
+  });
+});
