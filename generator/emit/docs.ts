@@ -3,7 +3,7 @@
  * inside a `/** ... *\/` block only, made inert: `*\/` cannot close the comment, and QAPI's
  * `@member` references become code spans so they cannot be read as TSDoc tags.
  */
-import type { JSDocStructure, JSDocTagStructure, OptionalKind } from 'ts-morph';
+import type { JSDocStructure, JSDocTagStructure, OptionalKind } from './structures.js';
 import type { Condition, Doc, Feature } from '../model/types.js';
 
 /**

@@ -7,15 +7,14 @@
  * - alternate: a union of its alternatives.
  * Member keys and enum values are wire names, quoted when they are not identifiers.
  */
-import type { InterfaceDeclarationStructure, PropertySignatureStructure, StatementStructures, OptionalKind } from 'ts-morph';
-import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
+import type { InterfaceDeclarationStructure, PropertySignatureStructure, StatementStructures, TypeNode } from './structures.js';
 import type { AlternateType, EnumType, Member, StructType, UnionType } from '../model/types.js';
 import type { NamedType } from '../names/index.js';
 import { propertyKey, stringLiteral } from '../names/index.js';
 import { conditionText, dedentContinuation, docs } from './docs.js';
 import type { FileScope } from './scope.js';
 
-export function memberSignature(scope: FileScope, m: Member): OptionalKind<PropertySignatureStructure> {
+export function memberSignature(scope: FileScope, m: Member): PropertySignatureStructure {
   return {
     name: propertyKey(m.name),
     type: scope.typeExpr(m.type),
@@ -45,23 +44,23 @@ function enumDecls(scope: FileScope, t: EnumType): StatementStructures[] {
       ];
       // raw text: the note is made inert once, by jsDoc
       const text = v.doc?.trim() ? dedentContinuation(v.doc.trim()).replace(/\n/g, '\n  ') : '';
-      return `- ${stringLiteral(v.name)}${text ? `: ${text}` : ''}${marks.length ? ` (${marks.join('; ')})` : ''}`;
+      return `- ${stringLiteral(v.name, '"')}${text ? `: ${text}` : ''}${marks.length ? ` (${marks.join('; ')})` : ''}`;
     });
   const typeDocs = nodeDocs(t, valueDocs.length > 0 ? [`Values:\n${valueDocs.join('\n')}`] : undefined);
   return [
     {
-      kind: StructureKind.TypeAlias,
+      kind: 'type',
       name,
       isExported: true,
-      type: values.length > 0 ? values.join(' | ') : 'never',
+      type: values.length > 0 ? { kind: 'union', members: values } : 'never',
       docs: typeDocs,
     },
     {
-      kind: StructureKind.VariableStatement,
+      kind: 'const',
+      name,
       isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
       docs: [{ description: `Every value of {@link ${name}}, in schema order.` }],
-      declarations: [{ name, initializer: `[${values.join(', ')}] as const` }],
+      initializer: { kind: 'array', elements: values, suffix: ' as const' },
     },
   ];
 }
@@ -78,7 +77,7 @@ function implicitNotes(scope: FileScope, t: StructType | UnionType): string[] {
 export function structDecl(scope: FileScope, t: StructType, notes?: readonly string[]): InterfaceDeclarationStructure {
   notes = [...implicitNotes(scope, t), ...(notes ?? [])];
   return {
-    kind: StructureKind.Interface,
+    kind: 'interface',
     name: scope.names.typeName(t),
     isExported: true,
     extends: t.base ? [scope.typeExpr(t.base)] : [],
@@ -91,15 +90,15 @@ function unionDecl(scope: FileScope, t: UnionType): StatementStructures {
   const base = scope.typeExpr(t.base);
   const key = propertyKey(t.discriminator);
   const branches = t.branches.map((b) => {
-    const parts = [base, `{ ${key}: ${stringLiteral(b.value)} }`];
+    const parts: TypeNode[] = [base, { kind: 'object', members: [{ name: key, type: stringLiteral(b.value) }] }];
     if (b.type.name !== 'q_empty') parts.push(scope.typeExpr(b.type));
-    return `(${parts.join(' & ')})`;
+    return { kind: 'intersection', parts } as const;
   });
   return {
-    kind: StructureKind.TypeAlias,
+    kind: 'type',
     name: scope.names.typeName(t),
     isExported: true,
-    type: branches.length > 0 ? branches.map((b) => `\n  | ${b}`).join('') : 'never',
+    type: branches.length === 0 ? 'never' : branches.length === 1 ? branches[0]! : { kind: 'union', members: branches },
     docs: nodeDocs(t, [...implicitNotes(scope, t), `Discriminated by \`${t.discriminator}\`.`, ...branchConditions(t)]),
   };
 }
@@ -108,17 +107,17 @@ function unionDecl(scope: FileScope, t: UnionType): StatementStructures {
 function branchConditions(t: UnionType): string[] {
   const lines = t.branches
     .filter((b) => b.condition !== undefined)
-    .map((b) => `- ${stringLiteral(b.value)}: only if ${conditionText(b.condition!)}`);
+    .map((b) => `- ${stringLiteral(b.value, '"')}: only if ${conditionText(b.condition!)}`);
   return lines.length > 0 ? [`Conditional branches:\n${lines.join('\n')}`] : [];
 }
 
 function alternateDecl(scope: FileScope, t: AlternateType): StatementStructures {
   const alts = t.alternatives.map((a) => scope.typeExpr(a.type));
   return {
-    kind: StructureKind.TypeAlias,
+    kind: 'type',
     name: scope.names.typeName(t),
     isExported: true,
-    type: alts.length > 0 ? alts.join(' | ') : 'never',
+    type: alts.length > 0 ? { kind: 'union', members: alts } : 'never',
     docs: nodeDocs(t),
   };
 }

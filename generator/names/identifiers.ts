@@ -54,11 +54,14 @@ export function propertyKey(wireName: string): string {
 }
 
 /**
- * A string literal for any text. JSON escapes quotes, backslashes and control characters;
- * U+2028/U+2029 are escaped too so the literal is safe in every JavaScript version.
+ * A string literal for any text, single-quoted unless `quote` says otherwise. JSON's escapes
+ * cover backslashes and control characters; inside single quotes `"` needs none and `'` gets
+ * one. U+2028/U+2029 are escaped too so the literal is safe in every JavaScript version.
  */
-export function stringLiteral(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+export function stringLiteral(s: string, quote: "'" | '"' = "'"): string {
+  let text = JSON.stringify(s);
+  if (quote === "'") text = `'${text.slice(1, -1).replace(/\\.|'/g, (m) => (m === '\\"' ? '"' : m === "'" ? "\\'" : m))}'`;
+  return text.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 /** The word rules shared with the runtime (it derives method names from wire names). */
