@@ -72,6 +72,7 @@ describe('string rules', () => {
         const l = stringLiteral(text);
         expect(l).toMatch(/^'(?:[^'\\\n\r\u2028\u2029]|\\.)*'$/s);
         expect(evaluate(l)).toBe(text);
+        expect(JSON.parse(stringLiteral(text, '"'))).toBe(text);
       }),
     );
   });

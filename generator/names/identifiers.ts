@@ -53,12 +53,16 @@ export function propertyKey(wireName: string): string {
   return isIdentifierName(wireName) && wireName !== '__proto__' ? wireName : stringLiteral(wireName);
 }
 
+/** Text that needs no escape in either kind of literal (surrogates: JSON escapes lone ones). */
+const PLAIN = /^[^'"\\\u0000-\u001f\u2028\u2029\ud800-\udfff]*$/;
+
 /**
  * A string literal for any text, single-quoted unless `quote` says otherwise. JSON's escapes
  * cover backslashes and control characters; inside single quotes `"` needs none and `'` gets
  * one. U+2028/U+2029 are escaped too so the literal is safe in every JavaScript version.
  */
 export function stringLiteral(s: string, quote: "'" | '"' = "'"): string {
+  if (PLAIN.test(s)) return `${quote}${s}${quote}`; // nothing to escape: most wire names
   let text = JSON.stringify(s);
   if (quote === "'") text = `'${text.slice(1, -1).replace(/\\.|'/g, (m) => (m === '\\"' ? '"' : m === "'" ? "\\'" : m))}'`;
   return text.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
