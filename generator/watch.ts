@@ -23,7 +23,7 @@ export interface WatchOptions {
   readonly configFile?: string;
   /** Where the progress lines go (default: stderr). */
   readonly log?: (line: string) => void;
-  /** Quiet period after a change before regenerating, ms (default 100). */
+  /** Quiet period after a change before regenerating, ms (default 20: the events of one save arrive within a few ms). */
   readonly debounceMs?: number;
   /** Ends the watch. */
   readonly signal?: AbortSignal;
@@ -64,7 +64,7 @@ function errorText(e: unknown): string {
 /** Watches and regenerates until `signal` aborts. Resolves then. */
 export async function watchGenerate(options: WatchOptions): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const debounceMs = options.debounceMs ?? 100;
+  const debounceMs = options.debounceMs ?? 20;
   const [{ loadTarget, generateFromModel }] = await Promise.all([import('./generate.js')]);
   const previous = new Map<string, Schema>();
   const watched = new Map<string, FSWatcher>(); // directory -> watcher
