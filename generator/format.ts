@@ -30,13 +30,22 @@ function prettierPackage(): { url: string; version: string } {
   return { url: pathToFileURL(require.resolve('prettier')).href, version };
 }
 
-/** Prettier's version and a file's options: part of the cache key of a formatted file. */
+/**
+ * Prettier's version and a file's options (but its path): part of the cache key of a
+ * formatted file, so the same text and configuration give the same file anywhere.
+ */
 export function formatterIdentity(options: PrettierOptions): string {
-  return `prettier@${prettierPackage().version} ${JSON.stringify(options)}`;
+  const { filepath: _path, ...rest } = options;
+  return `prettier@${prettierPackage().version} ${JSON.stringify(rest)}`;
 }
 
 let prettierModule: Promise<typeof import('prettier')> | undefined;
 const loadPrettier = (): Promise<typeof import('prettier')> => (prettierModule ??= import('prettier'));
+
+/** Forgets the configuration files read so far (they may have changed since: watch mode). */
+export async function forgetPrettierConfig(): Promise<void> {
+  await (await loadPrettier()).clearConfigCache();
+}
 
 /**
  * The options for the generated file at `file` (an absolute path): the configuration that

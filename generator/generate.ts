@@ -76,7 +76,8 @@ function emitOptions(target: TargetSettings): EmitOptions {
  * reusing an existing file whose cache key matches. `done()` waits for every file.
  */
 async function prettierPass(output: string, formatter: Formatter, version: string) {
-  const { formatterIdentity, prettierOptionsFor } = await import('./format.js');
+  const { forgetPrettierConfig, formatterIdentity, prettierOptionsFor } = await import('./format.js');
+  await forgetPrettierConfig();
   const contents = new Map<string, string>();
   const pending: Promise<void>[] = [];
   let reused = 0;

@@ -5,6 +5,7 @@
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../generator/cli.js';
 import { readConfig } from '../generator/config.js';
@@ -154,7 +155,51 @@ describe('configuration', () => {
     expect(() => readConfig(config)).toThrowError(/qmp\.yaml: \$\.targets\[0\]\.layuot: unknown key 'layuot'/);
     writeFileSync(config, 'targets:\n  - schema: a.json\n    introspection: b.json\n    output: out\n');
     expect(() => readConfig(config)).toThrowError(/\$\.targets\[0\]: give exactly one of 'schema', 'introspection', 'fromQemu' \(got 2\)/);
+    writeFileSync(config, 'schema: a.json\noutput: out\nformat: pretty\n');
+    expect(() => readConfig(config)).toThrowError(/qmp\.yaml: \$\.format: expected 'default' or 'prettier'/);
+    writeFileSync(config, 'schema: a.json\noutput: out\nformat: prettier\n');
+    expect(readConfig(config)[0]!.format).toBe('prettier');
   });
+});
+
+/** The raw text of each string literal of a file (quotes included). */
+function stringLiterals(text: string): string[] {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
+  const out: string[] = [];
+  for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {
+    if (k === ts.SyntaxKind.StringLiteral) out.push(scanner.getTokenText());
+  }
+  return out;
+}
+
+describe('--format prettier', () => {
+  it("follows the prettier configuration of the output's project", async () => {
+    const project = join(work, 'prettier-project');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, '.prettierrc'), JSON.stringify({ singleQuote: false, tabWidth: 4 }));
+    const output = join(project, 'src', 'qmp'); // two levels below the project's config
+    const target: GenerateTarget = { schema: schemas['qga-10.2']!, output, runtime: `../../${runtime}`, format: 'prettier' };
+    await generate(target, { workers: 0 });
+    const plain = join(work, 'prettier-plain');
+    await generate({ ...target, output: plain, format: 'default' });
+    const commands = readFileSync(join(output, 'commands.ts'), 'utf8');
+    const literals = stringLiterals(commands);
+    expect(literals.length).toBeGreaterThan(20);
+    expect(literals.every((l) => l.startsWith('"'))).toBe(true); // singleQuote: false
+    expect(stringLiterals(readFileSync(join(plain, 'commands.ts'), 'utf8')).every((l) => l.startsWith("'"))).toBe(true);
+    expect(commands).toMatch(/^ {4}"guest-sync": \{$/m); // tabWidth: 4
+    const indents = commands.split('\n').map((l) => /^ */.exec(l)![0].length).filter((n) => n > 0);
+    // JSDoc continuation lines sit one column in (' * '); everything else on multiples of 4
+    expect(indents.every((n) => n % 4 === 0 || n % 4 === 1)).toBe(true);
+    expect(indents.some((n) => n === 8)).toBe(true);
+    expect(typeErrors([join(output, 'index.ts')])).toEqual([]);
+
+    // The configuration is part of the cache key: changing it reformats every file.
+    writeFileSync(join(project, '.prettierrc'), JSON.stringify({ singleQuote: true, tabWidth: 4 }));
+    const [again] = await generate(target, { workers: 0 });
+    expect(again!.reused).toBe(0);
+    expect(stringLiterals(readFileSync(join(output, 'commands.ts'), 'utf8')).every((l) => l.startsWith("'"))).toBe(true);
+  }, 120_000);
 });
 
 describe('package entry', () => {
