@@ -24,7 +24,7 @@ import { writeBindingsRecord } from './diff/snapshot.js';
 import { cachedHeader, header, readIfExists, reusableBody, sha256, writeOutput, type OutputFile, type WriteResult } from './write.js';
 import { ownVersion } from './version.js';
 
-export type { GenerateTarget, TargetInput, TargetSettings } from './config.js';
+export type { GenerateTarget, OutputFormat, TargetInput, TargetSettings } from './config.js';
 
 export interface GenerateOptions {
   /** Write nothing; report what would change. */

@@ -14,6 +14,7 @@ export {
   loadTarget,
   type GenerateOptions,
   type GenerateTarget,
+  type OutputFormat,
   type TargetInput,
   type TargetSettings,
   type TargetResult,
