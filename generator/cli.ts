@@ -14,13 +14,22 @@ export interface SubcommandModule {
   register(program: Command, setExit: (code: number) => void): void;
 }
 
-/** Registered subcommands, by name: each is `./commands/NAME.js`. Add yours here. */
-const subcommands: readonly string[] = ['shell', 'check', 'dump', 'diff', 'capture', 'generate', 'verify', 'package'];
+/** Registered subcommands, by name, in help order. Add yours here. */
+const subcommands: Readonly<Record<string, () => Promise<SubcommandModule>>> = {
+  shell: () => import('./commands/shell.js'),
+  check: () => import('./commands/check.js'),
+  dump: () => import('./commands/dump.js'),
+  diff: () => import('./commands/diff.js'),
+  capture: () => import('./commands/capture.js'),
+  generate: () => import('./commands/generate.js'),
+  verify: () => import('./commands/verify.js'),
+  package: () => import('./commands/package.js'),
+};
 
 /** The subcommands a run needs: the one it names, else all of them (for help and errors). */
 function needed(argv: readonly string[]): readonly string[] {
   const first = argv[0];
-  return first !== undefined && subcommands.includes(first) ? [first] : subcommands;
+  return first !== undefined && Object.hasOwn(subcommands, first) ? [first] : Object.keys(subcommands);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -30,7 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const name of needed(argv)) {
-    const mod = (await import(`./commands/${name}.js`)) as SubcommandModule;
+    const mod = await subcommands[name]!();
     mod.register(program, (code) => {
       exitCode = code;
     });
