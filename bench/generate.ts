@@ -1,9 +1,16 @@
 /**
- * Benchmark of `qmp-ts generate` on the whole QEMU 10.2 QMP schema, as whole processes:
+ * Benchmark of `qmp-ts generate` on a whole QEMU QMP schema (default: QEMU 10.0's, from
+ * vendor/; BENCH_SCHEMA=path for another), as whole processes:
  *
- * - cold: empty output directory (read, check, name, emit, format every file, write);
- * - warm: same output again (nothing changed: formatting skipped, nothing written);
- * - peak memory of the cold run (maximum resident set size, all threads);
+ * - cold: empty output directory (read, check, name, emit, write every file), default options;
+ * - QEMU's own generator on the same schema in the same run, when QAPI_GEN names its
+ *   `scripts/qapi-gen.py` (e.g. of Debian's qemu source package: `apt-get source qemu`):
+ *   `python3 $QAPI_GEN -o DIR -b SCHEMA`, run in turn with ours, and the ratio of the
+ *   medians (goal: at most 0.5);
+ * - `generate --check` on up-to-date output, and warm (same output again, nothing written);
+ * - peak memory of the cold run (maximum resident set size, all threads; goal 150 MB);
+ * - watch latency: `generate --watch` on a copy of the schema, one doc line edited: time
+ *   until the changed files are written (goal 100 ms), and that only they were rewritten;
  * - `tsc --noEmit --strict` over the output;
  * - a consumer importing the generated client and calling three commands, bundled with
  *   esbuild (minified): with the default validator table, with `--no-validators`, and the
@@ -14,20 +21,21 @@
  *   (no splitting: esbuild inlines every dynamic import, so that file holds everything).
  *
  * Baselines measured in the same run: `node -e 0` (process start) and `qmp-ts check` (read
- * and check only). Targets: cold < 2.0 s, < 400 MB, type-check < 5 s, bundle (up front,
- * default typed client) < 30 KB.
+ * and check only). Targets: type-check < 5 s, bundle (up front, default typed client) < 30 KB.
  *
- *   npx tsx bench/generate.ts [RUNS]
+ *   QAPI_GEN=/path/to/qemu/scripts/qapi-gen.py npx tsx bench/generate.ts [RUNS]
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
+import { availableParallelism, loadavg } from 'node:os';
 import { median } from './stats.js';
 
 const repo = resolve(import.meta.dirname, '..');
-const schema = resolve(repo, 'vendor/qemu/qemu-10.2/qapi/qapi-schema.json');
+const schema = resolve(process.env['BENCH_SCHEMA'] ?? join(repo, 'vendor/qemu/qemu-10.0/qapi/qapi-schema.json'));
+const qapiGen = process.env['QAPI_GEN'];
 const work = join(repo, 'tmp', 'bench-generate');
 const out = join(work, 'gen');
 const runs = Number(process.argv[2] ?? 5);
@@ -39,17 +47,19 @@ interface Run {
   readonly cpu?: number;
   /** Maximum resident set size, MB (undefined without /usr/bin/time). */
   readonly rssMb?: number;
+  /** With allowFailure: the last line of stderr of a failed run. */
+  readonly failed?: string;
 }
 
 /** Runs a command to completion; wall time measured here, peak RSS by /usr/bin/time -f %M. */
-function timed(cmd: string, args: readonly string[]): Run {
+function timed(cmd: string, args: readonly string[], allowFailure = false): Run {
   const argv = haveTime ? ['/usr/bin/time', '-f', '__RSS_KB=%M __CPU=%U+%S', cmd, ...args] : [cmd, ...args];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(argv[0]!, argv.slice(1), { cwd: repo, encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0 && !allowFailure) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}${r.stderr}`);
   const m = /__RSS_KB=(\d+) __CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr);
-  return { seconds, ...(m ? { rssMb: Number(m[1]) / 1024, cpu: Number(m[2]) + Number(m[3]) } : {}) };
+  return { seconds, ...(m ? { rssMb: Number(m[1]) / 1024, cpu: Number(m[2]) + Number(m[3]) } : {}), ...(r.status !== 0 ? { failed: r.stderr.trim().split('\n').slice(-1)[0] ?? '' } : {}) };
 }
 
 function repeat(n: number, before: () => void, run: () => Run): Run[] {
@@ -75,14 +85,41 @@ const generateArgs = [cli, 'generate', '--schema', schema, '--out', out, '--runt
 console.log(`qmp-ts generate benchmark: ${schema}`);
 console.log(`median of ${runs} runs, whole processes${haveTime ? '' : ' (no /usr/bin/time: no memory figures)'}\n`);
 
+const loadBefore = loadavg()[0]!;
 const nodeStart = median(repeat(runs, () => {}, () => timed(process.execPath, ['-e', '0'])).map((r) => r.seconds));
 const check = median(repeat(runs, () => {}, () => timed(process.execPath, [cli, 'check', schema])).map((r) => r.seconds));
-const cold = repeat(runs, () => rmSync(out, { recursive: true, force: true }), () => timed(process.execPath, generateArgs));
+
+// Cold runs of ours and of QEMU's qapi-gen.py in turn (so both see the same machine load),
+// after one warm-up of each.
+const qapiOut = join(work, 'qapi-gen');
+const runQapiGen = qapiGen && existsSync(qapiGen) ? (): Run => timed('python3', [qapiGen, '-o', qapiOut, '-b', schema], true) : undefined;
+let qapiSkip = qapiGen === undefined ? 'QAPI_GEN not set (path to a QEMU source tree\'s scripts/qapi-gen.py)' : runQapiGen ? undefined : `${qapiGen} not found`;
+const coldRun = (): Run => {
+  rmSync(out, { recursive: true, force: true });
+  return timed(process.execPath, generateArgs);
+};
+coldRun();
+if (runQapiGen) {
+  const first = runQapiGen();
+  if (first.failed !== undefined) qapiSkip = `qapi-gen.py fails on this schema: ${first.failed}`;
+}
+const cold: Run[] = [];
+const qemu: Run[] = [];
+for (let i = 0; i < runs; i++) {
+  cold.push(coldRun());
+  if (runQapiGen && qapiSkip === undefined) qemu.push(runQapiGen());
+}
+const checkRuns = repeat(runs, () => {}, () => timed(process.execPath, [...generateArgs, '--check']));
 const warm = repeat(runs, () => {}, () => timed(process.execPath, generateArgs));
 const coldS = median(cold.map((r) => r.seconds));
-const coldCpu = cold.every((r) => r.cpu !== undefined) ? median(cold.map((r) => r.cpu!)) : undefined;
+const cpuOf = (rs: readonly Run[]): number | undefined => (rs.every((r) => r.cpu !== undefined) ? median(rs.map((r) => r.cpu!)) : undefined);
+const coldCpu = cpuOf(cold);
+const checkS = median(checkRuns.map((r) => r.seconds));
 const warmS = median(warm.map((r) => r.seconds));
-const peak = cold.some((r) => r.rssMb !== undefined) ? Math.max(...cold.map((r) => r.rssMb ?? 0)) : undefined;
+const peakOf = (rs: readonly Run[]): number | undefined => (rs.some((r) => r.rssMb !== undefined) ? Math.max(...rs.map((r) => r.rssMb ?? 0)) : undefined);
+const peak = peakOf(cold);
+const qemuS = qemu.length > 0 ? median(qemu.map((r) => r.seconds)) : undefined;
+const watchResult = await watchLatency();
 
 // Type-check the output: strict, as a consumer would.
 writeFileSync(
@@ -169,11 +206,24 @@ const kb = (b: number): string => `${(b / 1024).toFixed(1)} KB`;
 console.log('baselines');
 console.log(`  node -e 0                      ${fmtS(nodeStart)}`);
 console.log(`  qmp-ts check (read + check)    ${fmtS(check)}`);
-console.log('generate, whole 10.2 schema');
-console.log(`  cold (format + write all)      ${fmtS(coldS)}   target < 2.00 s: ${verdict(coldS < 2)}   (${(coldS / check).toFixed(1)}x check, runs: ${cold.map((r) => r.seconds.toFixed(2)).join(' ')})`);
-if (coldCpu !== undefined) console.log(`  cold, CPU time (all threads)   ${fmtS(coldCpu)}   (user + system; prettier runs in worker threads)`);
+if (qemuS !== undefined) {
+  const qemuCpu = cpuOf(qemu);
+  const qemuPeak = peakOf(qemu);
+  console.log(`  QEMU qapi-gen.py (C output)    ${fmtS(qemuS)}${qemuCpu !== undefined ? `   CPU ${fmtS(qemuCpu)}` : ''}${qemuPeak !== undefined ? `   peak ${qemuPeak.toFixed(0)} MB` : ''}   (runs: ${qemu.map((r) => r.seconds.toFixed(2)).join(' ')})`);
+} else console.log(`  QEMU qapi-gen.py               skipped: ${qapiSkip}`);
+console.log(`generate, whole schema, default options`);
+console.log(`  cold (emit + write all)        ${fmtS(coldS)}   (${(coldS / check).toFixed(1)}x check, runs: ${cold.map((r) => r.seconds.toFixed(2)).join(' ')})`);
+if (qemuS !== undefined) console.log(`  cold / qapi-gen.py             ${(coldS / qemuS).toFixed(2)}x   goal <= 0.50x: ${verdict(coldS / qemuS <= 0.5)}`);
+if (coldCpu !== undefined) console.log(`  cold, CPU time (all threads)   ${fmtS(coldCpu)}   (user + system)`);
+console.log(`  --check (up to date)           ${fmtS(checkS)}${qemuS !== undefined ? `   ${(checkS / qemuS).toFixed(2)}x qapi-gen.py   goal <= 0.50x: ${verdict(checkS / qemuS <= 0.5)}` : ''}`);
 console.log(`  warm (nothing changed)         ${fmtS(warmS)}   (${(warmS / check).toFixed(1)}x check)`);
-if (peak !== undefined) console.log(`  peak memory (max RSS, cold)    ${peak.toFixed(0)} MB   target < 400 MB: ${verdict(peak < 400)}`);
+if (peak !== undefined) console.log(`  peak memory (max RSS, cold)    ${peak.toFixed(0)} MB   goal <= 150 MB: ${verdict(peak <= 150)}   (--check: ${peakOf(checkRuns)?.toFixed(0)} MB)`);
+if (watchResult) {
+  const { ms, written, changed } = watchResult;
+  const onlyChanged = written.join() === changed.join();
+  console.log(`  watch: doc line edited -> written   ${median(ms).toFixed(0)} ms (runs: ${ms.map((m) => m.toFixed(0)).join(' ')})   goal <= 100 ms: ${verdict(median(ms) <= 100)}`);
+  console.log(`  watch: files rewritten          ${written.join(', ')}   only those whose content changed: ${verdict(onlyChanged)}${onlyChanged ? '' : ` (changed: ${changed.join(', ')})`}`);
+}
 console.log(`  tsc --noEmit --strict output   ${fmtS(tscS)}   target < 5.00 s: ${verdict(tscS < 5)}${tscCpu !== undefined ? `   (CPU ${fmtS(tscCpu)})` : ''}`);
 const line = (label: string, b: BundleSize, target: boolean, extra = ''): void => {
   console.log(`  ${label.padEnd(31)}${kb(b.upFront)} up front (entry chunk ${kb(b.entry)}), all ${b.chunks} chunks ${kb(b.total)}${target ? `   target < 30 KB: ${verdict(b.upFront < 30 * 1024)}` : ''}${extra}`);
@@ -188,5 +238,75 @@ console.log('the same, one file without splitting (esbuild inlines every dynamic
 console.log(`  typed client (validators on)   ${kb(typed.single)} (${kb(typed.singleGzip)} gzip)`);
   console.log(`  typed, --no-validators         ${kb(typedLean.single)} (${kb(typedLean.singleGzip)} gzip)   vs 30 KB: ${verdict(typedLean.single < 30 * 1024)}   bindings add ${kb(typedLean.single - raw.single)}`);
 console.log(`  untyped QmpClient baseline     ${kb(raw.single)} (${kb(raw.singleGzip)} gzip)`);
-const load = (await import('node:os')).loadavg()[0]!;
-console.log(`\nload average during the run: ${load.toFixed(2)} on ${(await import('node:os')).availableParallelism()} CPUs`);
+console.log(`\nload average (1 min) at the start: ${loadBefore.toFixed(2)}, at the end: ${loadavg()[0]!.toFixed(2)}, on ${availableParallelism()} CPUs`);
+
+/** Relative path -> [mtime, content] of every file under `dir`. */
+function snapshot(dir: string): Map<string, [number, string]> {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile());
+  return new Map(files.sort().map((f) => [f, [statSync(join(dir, f)).mtimeMs, readFileSync(join(dir, f), 'utf8')]]));
+}
+
+/**
+ * `generate --watch` on a copy of the schema's directory; `rounds` times, one documentation
+ * line (`# @member: text`) of an included file is edited: the time from the write until the
+ * watcher reports the cycle (it logs after writing), and which files were rewritten (mtime)
+ * versus which changed (content), in the last round.
+ */
+async function watchLatency(rounds = 5): Promise<{ ms: number[]; written: string[]; changed: string[] } | undefined> {
+  const copy = join(work, 'watch-schema');
+  const watchOut = join(work, 'watch-out');
+  rmSync(copy, { recursive: true, force: true });
+  rmSync(watchOut, { recursive: true, force: true });
+  cpSync(dirname(schema), copy, { recursive: true });
+  const docLine = /^# @[\w-]+: \S.*$/m;
+  const edited = readdirSync(copy).map((f) => join(copy, f)).find((f) => f !== join(copy, basename(schema)) && docLine.test(readFileSync(f, 'utf8')));
+  if (!edited) {
+    console.log('  watch: no documented member found to edit; skipped');
+    return undefined;
+  }
+  const original = readFileSync(edited, 'utf8');
+  const child = spawn(process.execPath, [cli, 'generate', '--watch', '--schema', join(copy, basename(schema)), '--out', watchOut, '--runtime', '../../../runtime/index.js'], { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
+  let pendingLine: ((line: string, at: number) => void) | undefined;
+  let buffer = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    const at = performance.now();
+    buffer += chunk;
+    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      pendingLine?.(line, at);
+    }
+  });
+  const waitFor = (re: RegExp): Promise<number> =>
+    new Promise((resolveLine, reject) => {
+      const t = setTimeout(() => reject(new Error(`watch: no line matching ${re} within 60 s`)), 60_000);
+      pendingLine = (line, at) => {
+        if (!re.test(line)) return;
+        clearTimeout(t);
+        pendingLine = undefined;
+        resolveLine(at);
+      };
+    });
+  try {
+    await waitFor(/^\[watch\] watching/);
+    const ms: number[] = [];
+    let written: string[] = [];
+    let changed: string[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const before = snapshot(watchOut);
+      await new Promise((r) => setTimeout(r, 50)); // mtimes of this round differ from the last
+      const reported = waitFor(/^\[watch\] .*: \d+ written/);
+      const t0 = performance.now();
+      writeFileSync(edited, original.replace(docLine, (l) => `${l} Edited ${round}.`));
+      ms.push((await reported) - t0);
+      const after = snapshot(watchOut);
+      written = [...after.keys()].filter((f) => before.get(f)?.[0] !== after.get(f)![0]);
+      changed = [...after.keys()].filter((f) => before.get(f)?.[1] !== after.get(f)![1]);
+    }
+    return { ms, written, changed };
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+  }
+}

@@ -11,6 +11,7 @@
  *     runtime: '@qmp-ts/runtime'               # or a path relative to `output`
  *     layout: modules                         # single | modules
  *     client: Qemu                            # name of the generated client class
+ *     format: prettier                        # default (own style) | prettier (the project's config)
  *   - introspection: captured.json
  *     docs: ../qemu/qapi/qapi-schema.json     # TSDoc from the same release's source
  *     output: src/qmp-captured
@@ -58,7 +59,15 @@ export interface TargetSettings {
   readonly bigint?: boolean;
   /** Also write JSON Schema (draft 2020-12), strict and lenient, into this directory. */
   readonly jsonSchema?: string;
+  /**
+   * `default`: the generator's own fixed style (no formatter runs); `prettier`: that text
+   * formatted by prettier with the prettier configuration of the output's project.
+   */
+  readonly format?: OutputFormat;
 }
+
+export type OutputFormat = 'default' | 'prettier';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['default', 'prettier'];
 
 export type GenerateTarget = TargetInput & TargetSettings;
 
@@ -108,7 +117,7 @@ class ConfigReader {
 
   target(v: unknown, path: string): GenerateTarget {
     const o = this.object(v, path);
-    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing']);
+    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing', 'format']);
     const inputs = ['schema', 'introspection', 'fromQemu'].filter((k) => o[k] !== undefined);
     if (inputs.length !== 1) this.fail(path, `give exactly one of 'schema', 'introspection', 'fromQemu' (got ${inputs.length})`);
     let input: TargetInput;
@@ -127,6 +136,8 @@ class ConfigReader {
     }
     const layout = o['layout'];
     if (layout !== undefined && layout !== 'single' && layout !== 'modules') this.fail(`${path}.layout`, "expected 'single' or 'modules'");
+    const format = o['format'];
+    if (format !== undefined && !OUTPUT_FORMATS.includes(format as OutputFormat)) this.fail(`${path}.format`, "expected 'default' or 'prettier'");
     const commands = this.filter(o['commands'], `${path}.commands`);
     const events = this.filter(o['events'], `${path}.events`);
     return {
@@ -137,6 +148,7 @@ class ConfigReader {
       ...(events ? { events } : {}),
       ...(o['runtime'] !== undefined ? { runtime: this.string(o['runtime'], `${path}.runtime`) } : {}),
       ...(layout !== undefined ? { layout } : {}),
+      ...(format !== undefined ? { format: format as OutputFormat } : {}),
       ...(o['client'] !== undefined ? { client: this.string(o['client'], `${path}.client`) } : {}),
       ...(o['validators'] !== undefined ? { validators: this.boolean(o['validators'], `${path}.validators`) } : {}),
       ...(o['testing'] !== undefined ? { testing: this.boolean(o['testing'], `${path}.testing`) } : {}),

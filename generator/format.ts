@@ -1,7 +1,8 @@
 /**
- * Formatting generated files with prettier, with fixed options (a project's own prettier
- * config is never read, so the same input gives the same bytes everywhere), once per file,
- * in a small pool of worker threads.
+ * `--format prettier`: formatting generated files with prettier and the prettier
+ * configuration of the output's project (`.prettierrc`, `.editorconfig`, ... as found by
+ * `prettier.resolveConfig` for each file's path), once per file, in a small pool of worker
+ * threads. The default style needs none of this (emit/print.ts prints it directly).
  *
  * Workers are started by {@link startFormatter} before the schema is read, so loading
  * prettier overlaps with reading and emitting. The worker is plain JavaScript given as
@@ -12,15 +13,14 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-/** The options every generated file is formatted with. */
-export const PRETTIER_OPTIONS = {
+/** What the project's configuration does not set. */
+const BASE_OPTIONS = {
   // Babel's TypeScript parser: same output as 'typescript' for generated code, ~1.4x faster.
   parser: 'babel-ts',
-  printWidth: 100,
-  singleQuote: true,
-  trailingComma: 'all',
-  endOfLine: 'lf',
 } as const;
+
+/** Options for prettier.format: a plain JSON object (it crosses to the workers). */
+export type PrettierOptions = Readonly<Record<string, unknown>>;
 
 const require = createRequire(import.meta.url);
 
@@ -30,9 +30,31 @@ function prettierPackage(): { url: string; version: string } {
   return { url: pathToFileURL(require.resolve('prettier')).href, version };
 }
 
-/** Prettier's version and options: part of the cache key of a formatted file. */
-export function formatterIdentity(): string {
-  return `prettier@${prettierPackage().version} ${JSON.stringify(PRETTIER_OPTIONS)}`;
+/**
+ * Prettier's version and a file's options (but its path): part of the cache key of a
+ * formatted file, so the same text and configuration give the same file anywhere.
+ */
+export function formatterIdentity(options: PrettierOptions): string {
+  const { filepath: _path, ...rest } = options;
+  return `prettier@${prettierPackage().version} ${JSON.stringify(rest)}`;
+}
+
+let prettierModule: Promise<typeof import('prettier')> | undefined;
+const loadPrettier = (): Promise<typeof import('prettier')> => (prettierModule ??= import('prettier'));
+
+/** Forgets the configuration files read so far (they may have changed since: watch mode). */
+export async function forgetPrettierConfig(): Promise<void> {
+  await (await loadPrettier()).clearConfigCache();
+}
+
+/**
+ * The options for the generated file at `file` (an absolute path): the configuration that
+ * applies to it in its project, as prettier's own command line would find it.
+ */
+export async function prettierOptionsFor(file: string): Promise<PrettierOptions> {
+  const prettier = await loadPrettier();
+  const config = await prettier.resolveConfig(file, { editorconfig: true });
+  return { ...BASE_OPTIONS, ...(config ?? {}), filepath: file };
 }
 
 /**
@@ -60,14 +82,14 @@ const { parentPort, workerData } = require('node:worker_threads');
 const ready = import(workerData.prettier)
   .then((m) => (typeof m.format === 'function' ? m : m.default))
   .then(async (p) => {
-    await p.format(workerData.warmUp, workerData.options);
+    await p.format(workerData.warmUp, { parser: 'babel-ts' });
     parentPort.postMessage({ ready: true });
     return p;
   });
-parentPort.on('message', async ({ id, text }) => {
+parentPort.on('message', async ({ id, text, options }) => {
   try {
     const prettier = await ready;
-    parentPort.postMessage({ id, text: await prettier.format(text, workerData.options) });
+    parentPort.postMessage({ id, text: await prettier.format(text, options) });
   } catch (e) {
     parentPort.postMessage({ id, error: e && e.message ? e.message : String(e) });
   }
@@ -75,8 +97,8 @@ parentPort.on('message', async ({ id, text }) => {
 `;
 
 export interface Formatter {
-  /** Formats one TypeScript file. */
-  format(text: string): Promise<string>;
+  /** Formats one TypeScript file with `options` (from {@link prettierOptionsFor}). */
+  format(text: string, options: PrettierOptions): Promise<string>;
   /**
    * Grows the pool to `workers` (never shrinks). A new worker takes jobs only once it has
    * loaded prettier, so work queued now is not parked behind its start-up.
@@ -89,17 +111,16 @@ export interface Formatter {
 interface Job {
   readonly id: number;
   readonly text: string;
+  readonly options: PrettierOptions;
   readonly resolve: (s: string) => void;
   readonly reject: (e: Error) => void;
 }
 
 /** Formats in the calling thread (one file at a time). */
 function inlineFormatter(): Formatter {
-  let prettier: Promise<typeof import('prettier')> | undefined;
   return {
-    async format(text) {
-      prettier ??= import('prettier');
-      return (await prettier).format(text, PRETTIER_OPTIONS);
+    async format(text, options) {
+      return (await loadPrettier()).format(text, options);
     },
     grow() {},
     async close() {},
@@ -132,14 +153,14 @@ export function startFormatter(workers = defaultWorkers()): Formatter {
       const w = idle.pop()!;
       const job = queue.shift()!;
       busy.set(w, job);
-      w.postMessage({ id: job.id, text: job.text });
+      w.postMessage({ id: job.id, text: job.text, options: job.options });
     }
   };
   const pool: Worker[] = [];
   const spawn = (): void => {
     const w = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { prettier: url, options: PRETTIER_OPTIONS, warmUp: WARM_UP },
+      workerData: { prettier: url, warmUp: WARM_UP },
       // prettier allocates many short-lived objects: a larger young generation means far
       // fewer scavenges (GC was a fifth of formatting time with the default).
       resourceLimits: { maxYoungGenerationSizeMb: 64 },
@@ -181,10 +202,10 @@ export function startFormatter(workers = defaultWorkers()): Formatter {
   for (let i = 0; i < workers; i++) spawn();
 
   return {
-    format(text) {
+    format(text, options) {
       if (failed) return Promise.reject(failed);
       return new Promise((resolve, reject) => {
-        queue.push({ id: nextId++, text, resolve, reject });
+        queue.push({ id: nextId++, text, options, resolve, reject });
         pump();
       });
     },

@@ -6,27 +6,32 @@
  * await generate({ schema: 'qapi/qapi-schema.json', output: 'src/qmp' });
  * ```
  *
- * Pipeline per target: read and check the schema -> name -> emit (ts-morph structures) ->
- * format (prettier, in worker threads, skipped for files whose unformatted text is unchanged)
- * -> write only what changed. Deterministic: the same input gives the same bytes.
+ * Pipeline per target: read and check the schema -> name -> emit (structures printed in the
+ * generator's own style) -> write only what changed. With `format: 'prettier'`, each file
+ * also goes through prettier with the output project's configuration (in worker threads,
+ * skipped for files whose unformatted text is unchanged). Deterministic: the same input
+ * gives the same bytes.
+ *
+ * Only what a run needs is loaded: prettier (format.ts) only for `format: 'prettier'`.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { GenerateTarget, TargetInput, TargetSettings } from './config.js';
+import type { EmittedFile, EmitOptions } from './emit/index.js';
 import type { Schema } from './model/types.js';
 import type { DocCoverage } from './model/docs/attach.js';
-import { startFormatter, formatterIdentity, type Formatter } from './format.js';
+import type { Formatter } from './format.js';
 import { writeBindingsRecord } from '../tools/diff/snapshot.js';
-import { header, readIfExists, reusableBody, sha256, writeOutput, type OutputFile, type WriteResult } from './write.js';
+import { cachedHeader, header, readIfExists, reusableBody, sha256, writeOutput, type OutputFile, type WriteResult } from './write.js';
 import { ownVersion } from './version.js';
 import { withStackGuard } from './diagnostics.js';
 
-export type { GenerateTarget, TargetInput, TargetSettings } from './config.js';
+export type { GenerateTarget, OutputFormat, TargetInput, TargetSettings } from './config.js';
 
 export interface GenerateOptions {
   /** Write nothing; report what would change. */
   readonly check?: boolean;
-  /** Prettier worker threads (default: one per CPU but one, at most 4; 0 formats in this thread). */
+  /** With `format: 'prettier'`: worker threads (default: one per CPU but one, at most 4; 0 formats in this thread). */
   readonly workers?: number;
 }
 
@@ -34,7 +39,7 @@ export interface TargetResult extends WriteResult {
   readonly output: string;
   /** Files produced (relative paths). */
   readonly files: readonly string[];
-  /** Files whose formatting was reused from the existing output. */
+  /** With `format: 'prettier'`: files whose formatting was reused from the existing output. */
   readonly reused: number;
   readonly docs?: DocsReport;
 }
@@ -84,53 +89,77 @@ async function readTarget(target: TargetInput): Promise<Schema> {
   return loadSchema(target.schema);
 }
 
+function emitOptions(target: TargetSettings): EmitOptions {
+  return {
+    ...(target.runtime !== undefined ? { runtime: target.runtime } : {}),
+    ...(target.layout !== undefined ? { layout: target.layout } : {}),
+    ...(target.commands ? { commands: target.commands } : {}),
+    ...(target.events ? { events: target.events } : {}),
+    ...(target.client !== undefined ? { names: { client: target.client } } : {}),
+    ...(target.validators !== undefined ? { validators: target.validators } : {}),
+    ...(target.testing !== undefined ? { testing: target.testing } : {}),
+    ...(target.bigint ? { bigint: true } : {}),
+  };
+}
+
+/**
+ * Formats files with prettier as they are emitted: each with the options of its project,
+ * reusing an existing file whose cache key matches. `done()` waits for every file.
+ */
+async function prettierPass(output: string, formatter: Formatter, version: string) {
+  const { forgetPrettierConfig, formatterIdentity, prettierOptionsFor } = await import('./format.js');
+  await forgetPrettierConfig();
+  const contents = new Map<string, string>();
+  const pending: Promise<void>[] = [];
+  let reused = 0;
+  const add = async (f: EmittedFile): Promise<void> => {
+    const file = join(output, ...f.path.split('/'));
+    const options = await prettierOptionsFor(file);
+    const key = sha256(`${formatterIdentity(options)}\n${f.text}`);
+    const body = reusableBody(readIfExists(file), key);
+    if (body !== undefined) {
+      reused++;
+      contents.set(f.path, cachedHeader(version, key, sha256(body)) + body);
+      return;
+    }
+    const text = await formatter.format(f.text, options);
+    contents.set(f.path, cachedHeader(version, key, sha256(text)) + text);
+  };
+  return {
+    onFile: (f: EmittedFile): void => void pending.push(add(f)),
+    async done(): Promise<{ contents: Map<string, string>; reused: number }> {
+      // Emitting is done, so this thread's CPU is free: let one more worker share what is left.
+      if (pending.length > 1) formatter.grow(Math.min(4, availableParallelism()));
+      await Promise.all(pending);
+      return { contents, reused };
+    },
+  };
+}
+
 async function generateOne(
   target: TargetSettings,
   schema: Schema,
-  formatter: Formatter,
+  formatter: Formatter | undefined,
   options: GenerateOptions,
   version: string,
 ): Promise<TargetResult> {
   const { emitBindings } = await import('./emit/index.js');
-  const identity = formatterIdentity();
-  const info = { version, inputHash: schema.source.hash };
   let reused = 0;
-  const formatted = new Map<string, string>();
-  const pending: Promise<void>[] = [];
-  // Each file goes to the formatter as soon as it is printed; type references chained
-  // absurdly deep overflow the emitter's stack: an error naming the schema, not a crash.
-  const emitted = withStackGuard(schema.source.files[0] ?? target.output, () => emitBindings(
-    schema,
-    {
-      ...(target.runtime !== undefined ? { runtime: target.runtime } : {}),
-      ...(target.layout !== undefined ? { layout: target.layout } : {}),
-      ...(target.commands ? { commands: target.commands } : {}),
-      ...(target.events ? { events: target.events } : {}),
-      ...(target.client !== undefined ? { names: { client: target.client } } : {}),
-      ...(target.validators !== undefined ? { validators: target.validators } : {}),
-      ...(target.testing !== undefined ? { testing: target.testing } : {}),
-      ...(target.bigint ? { bigint: true } : {}),
-    },
-    (f) => {
-      const key = sha256(`${identity}\n${f.text}`);
-      const existing = readIfExists(join(target.output, ...f.path.split('/')));
-      const body = reusableBody(existing, key);
-      if (body !== undefined) {
-        reused++;
-        formatted.set(f.path, header(info, key, sha256(body)) + body);
-        return;
-      }
-      pending.push(
-        formatter.format(f.text).then((text) => {
-          formatted.set(f.path, header(info, key, sha256(text)) + text);
-        }),
-      );
-    },
-  ));
-  // Emitting is done, so this thread's CPU is free: let one more worker share what is left.
-  if (pending.length > 1) formatter.grow(Math.min(4, availableParallelism()));
-  await Promise.all(pending);
-  const files: OutputFile[] = emitted.map((f) => ({ path: f.path, content: formatted.get(f.path)! }));
+  // Type references chained absurdly deep overflow the emitter's stack: an error naming the schema, not a crash.
+  const emit = <T>(run: () => T): T => withStackGuard(schema.source.files[0] ?? target.output, run);
+  let files: OutputFile[];
+  if (target.format === 'prettier') {
+    if (!formatter) throw new Error('internal: a prettier target without a formatter');
+    // Each file goes to the formatter as soon as it is printed.
+    const pass = await prettierPass(target.output, formatter, version);
+    const emitted = emit(() => emitBindings(schema, emitOptions(target), pass.onFile));
+    const done = await pass.done();
+    reused = done.reused;
+    files = emitted.map((f) => ({ path: f.path, content: done.contents.get(f.path)! }));
+  } else {
+    const head = header(version);
+    files = emit(() => emitBindings(schema, emitOptions(target))).map((f) => ({ path: f.path, content: head + f.text }));
+  }
   const result = writeOutput(target.output, files, options.check ?? false);
   // qmp-schema.json: what the bindings cover, for `qmp-ts verify` (tools/diff/snapshot.ts).
   const record = writeBindingsRecord(target, schema, version, options.check ?? false);
@@ -156,8 +185,8 @@ export async function generate(
   options: GenerateOptions = {},
 ): Promise<TargetResult[]> {
   const list = Array.isArray(targets) ? (targets as readonly GenerateTarget[]) : [targets as GenerateTarget];
-  // Start prettier's workers first: they load while the schemas are read.
-  const formatter = startFormatter(options.workers);
+  // Start prettier's workers first (when a target wants them): they load while the schemas are read.
+  const formatter = await formatterFor(list, options);
   try {
     const version = ownVersion();
     const results: TargetResult[] = [];
@@ -168,8 +197,14 @@ export async function generate(
     }
     return results;
   } finally {
-    await formatter.close();
+    await formatter?.close();
   }
+}
+
+async function formatterFor(targets: readonly TargetSettings[], options: GenerateOptions): Promise<Formatter | undefined> {
+  if (!targets.some((t) => t.format === 'prettier')) return undefined;
+  const { startFormatter } = await import('./format.js');
+  return startFormatter(options.workers);
 }
 
 /** Same as {@link generate} for a model already in memory. */
@@ -178,10 +213,10 @@ export async function generateFromModel(
   target: TargetSettings,
   options: GenerateOptions = {},
 ): Promise<TargetResult> {
-  const formatter = startFormatter(options.workers);
+  const formatter = await formatterFor([target], options);
   try {
     return await generateOne(target, schema, formatter, options, ownVersion());
   } finally {
-    await formatter.close();
+    await formatter?.close();
   }
 }

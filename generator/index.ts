@@ -16,6 +16,7 @@ export {
   type GenerateOptions,
   type LoadedTarget,
   type GenerateTarget,
+  type OutputFormat,
   type TargetInput,
   type TargetSettings,
   type TargetResult,

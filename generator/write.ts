@@ -1,13 +1,15 @@
 /**
  * Writing generated files: each starts with a header (templates/file-header.txt) naming the
- * generator version and the input's hash (no timestamps), and only files whose bytes change
- * are written (QEMU's `scripts/qapi/gen.py` does the same, so builds that depend on them are
- * not redone).
+ * generator version (no timestamps, no input hash: that is recorded once, in
+ * `qmp-schema.json`, so a schema edit rewrites only the files whose text it changes), and
+ * only files whose bytes change are written (QEMU's `scripts/qapi/gen.py` does the same, so
+ * builds that depend on them are not redone).
  *
- * The header's second line is a cache key: a hash of the unformatted text (with prettier's
- * version and options) and a hash of the formatted body. When an existing file carries the
- * same key and its body still has that hash, the file is up to date and is not formatted
- * again. A hand-edited file fails the body check, so it is regenerated (and `--check` sees it).
+ * With `--format prettier` the header has a second line, a cache key: a hash of the
+ * unformatted text (with prettier's version and options) and a hash of the formatted body.
+ * When an existing file carries the same key and its body still has that hash, the file is
+ * up to date and is not formatted again. A hand-edited file fails the body check, so it is
+ * regenerated (and `--check` sees it).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,18 +27,14 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export interface HeaderInfo {
-  readonly version: string;
-  /** Schema.source.hash. */
-  readonly inputHash: string;
+/** The header line naming the generator. */
+export function header(version: string): string {
+  return `${render('file-header.txt', { version })}\n`;
 }
 
-/** Header lines; `key` identifies the unformatted text, `body` the formatted body. */
-export function header(info: HeaderInfo, key: string, bodyDigest: string): string {
-  return (
-    `${render('file-header.txt', { version: info.version, hash: info.inputHash })}\n` +
-    `${DIGEST_MARK}${key.slice(0, 32)}.${bodyDigest.slice(0, 32)}\n`
-  );
+/** Header lines of a formatted file; `key` identifies the unformatted text, `bodyDigest` the formatted body. */
+export function cachedHeader(version: string, key: string, bodyDigest: string): string {
+  return `${header(version)}${DIGEST_MARK}${key.slice(0, 32)}.${bodyDigest.slice(0, 32)}\n`;
 }
 
 /** The formatted body of an existing generated file whose cache key is `key`, if it is intact. */

@@ -38,22 +38,22 @@ describe('types', () => {
   const types = file(downstream, 'types.ts');
 
   it('emits enums as string-literal unions plus a same-named as-const array', () => {
-    expect(types).toContain(`export type __com_example_Mode = "0" | "on" | "off" | "x-turbo";`);
-    expect(types).toContain(`export const __com_example_Mode = ["0", "on", "off", "x-turbo"] as const;`);
+    expect(types).toContain(`export type __com_example_Mode = '0' | 'on' | 'off' | 'x-turbo';`);
+    expect(types).toContain(`export const __com_example_Mode = ['0', 'on', 'off', 'x-turbo'] as const;`);
     expect(types).not.toMatch(/\benum\s+\w+\s*\{/);
   });
 
   it('keeps wire names as keys, quoted when they are not identifiers', () => {
-    expect(types).toMatch(/"legacy-name"\?: string;/);
+    expect(types).toMatch(/'legacy-name'\?: string;/);
     expect(types).toMatch(/\n\s+default\?: boolean;/);
     expect(types).toMatch(/\n\s+class\?: string;/);
   });
 
   it('emits a flat union with every branch, empty ones included', () => {
     const union = /export type __com_example_Backend =([^;]*);/.exec(types)?.[1] ?? '';
-    for (const kind of ['file', 'nbd', 'null', 'iscsi']) expect(union).toContain(`{ kind: "${kind}" }`);
-    expect(union).toContain('__com_example_BackendBase & { kind: "file" } & __com_example_FileBackend');
-    expect(union).toMatch(/\(__com_example_BackendBase & \{ kind: "null" \}\)/);
+    for (const kind of ['file', 'nbd', 'null', 'iscsi']) expect(union).toContain(`{ kind: '${kind}' }`);
+    expect(union).toContain(`__com_example_BackendBase & { kind: 'file' } & __com_example_FileBackend`);
+    expect(union).toMatch(/\(__com_example_BackendBase & \{ kind: 'null' \}\)/);
   });
 
   it('emits alternates as unions and builtins faithfully', () => {
@@ -65,7 +65,7 @@ describe('types', () => {
   it('writes TSDoc: body, @since, @deprecated, @experimental, conditions, returns and errors', () => {
     expect(types).toMatch(/the old name of `id`\n\s+\* @deprecated Member `legacy-name` is deprecated\.  Use `id` instead\./);
     expect(types).toMatch(/Available only if: CONFIG_LINUX/);
-    expect(types).toMatch(/"x-turbo": experimental turbo mode \(experimental\)/);
+    expect(types).toMatch(/'x-turbo': experimental turbo mode \(experimental\)/);
     // full docs on the methods, a summary pointing at the method in the command map
     const commands = file(downstream, 'client.ts');
     const map = file(downstream, 'commands.ts');
@@ -132,9 +132,9 @@ describe('doc text helpers', () => {
         ].join('\n'),
       );
       const types = file_(emitBindings(loadSchema(file)), 'types.ts');
-      expect(types).toContain('- "a": mail a\\@example.com, end *\\/ here, see `b`');
-      expect(types).toContain('- "b": the other (only if CONFIG_B)');
-      expect(types).toMatch(/Conditional branches:\n \* - "b": only if CONFIG_B/);
+      expect(types).toContain("- 'a': mail a\\@example.com, end *\\/ here, see `b`");
+      expect(types).toContain("- 'b': the other (only if CONFIG_B)");
+      expect(types).toMatch(/Conditional branches:\n \* - 'b': only if CONFIG_B/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -148,24 +148,27 @@ describe('doc text helpers', () => {
 describe('maps and client', () => {
   it('describes each command by wire name with its flags, and builds the table from a list', () => {
     const commands = file(downstream, 'commands.ts');
-    expect(commands).toMatch(/"__com\.example_fire-and-forget": \{ args: __com_example_FireAndForgetArguments; returns: \$EmptyObject; allowOob: false; successResponse: false \}/);
-    expect(commands).toMatch(/"__com\.example_ping": \{ args: undefined; returns: \$EmptyObject; allowOob: true; successResponse: true \}/);
-    expect(commands).toMatch(/"__com\.example_backend-add": \{ args: __com_example_Backend;/);
+    // one line when it fits in 100 columns, else one member a line
+    expect(commands).toContain(
+      `  '__com.example_fire-and-forget': {\n    args: __com_example_FireAndForgetArguments;\n    returns: $EmptyObject;\n    allowOob: false;\n    successResponse: false;\n  };\n`,
+    );
+    expect(commands).toMatch(/'__com\.example_ping': \{\s+args: undefined;\s+returns: \$EmptyObject;\s+allowOob: true;\s+successResponse: true;?\s+\}/);
+    expect(commands).toMatch(/'__com\.example_backend-add': \{\n {4}args: __com_example_Backend;/);
     // the method name is written only where it is not camelCase(wire name)
-    expect(commands).toContain('["__com.example_set_password", 1]');
-    expect(commands).toContain('["__com.example_fire-and-forget", 3]');
-    expect(commands).toContain('["__com.example_ping", 4]');
+    expect(commands).toContain(`['__com.example_set_password', 1]`);
+    expect(commands).toContain(`['__com.example_fire-and-forget', 3]`);
+    expect(commands).toContain(`['__com.example_ping', 4]`);
     const odd = emitBindings(loadSchema('test/fixtures/names/odd-names.json'));
     const oddTable = file(odd, 'commands.ts');
-    expect(oddTable).toContain('["then", 0, "then$"]');
-    expect(oddTable).toContain('["close", 1, "close$"]');
-    expect(oddTable).toContain('["set_level", 1]');
+    expect(oddTable).toContain(`['then', 0, 'then$']`);
+    expect(oddTable).toContain(`['close', 1, 'close$']`);
+    expect(oddTable).toContain(`['set_level', 1]`);
   });
 
   it('maps events to their data and builds QmpEvent with the fallback member', () => {
     const events = file(downstream, 'events.ts');
-    expect(events).toMatch(/"__com\.example_HEARTBEAT": undefined;/);
-    expect(events).toMatch(/"__com\.example_BACKEND_CHANGED": __com_example_Backend;/);
+    expect(events).toMatch(/'__com\.example_HEARTBEAT': undefined;/);
+    expect(events).toMatch(/'__com\.example_BACKEND_CHANGED': __com_example_Backend;/);
     expect(events).toContain('export type QmpEvent = $EventUnion<QmpEvents> | $UnknownEventMessage;');
   });
 
@@ -234,14 +237,14 @@ describe('names that are data', () => {
 
   it('keeps __proto__ a plain quoted key in types and out of every object literal', () => {
     const types = file(files, 'types.ts');
-    expect(types).toMatch(/"__proto__": string;/);
+    expect(types).toMatch(/'__proto__': string;/);
     // optional and named like a member of `Object`: `Object`'s own type is admitted (an
     // object literal that leaves it out still has `Object.prototype.constructor`)
-    expect(types).toMatch(/constructor\?: string \| Object\["constructor"\];/);
-    expect(types).toMatch(/"__proto__" \| "constructor"/);
+    expect(types).toMatch(/constructor\?: string \| Object\['constructor'\];/);
+    expect(types).toMatch(/'__proto__' \| 'constructor'/);
     // wire names only ever appear as string values in the runtime table (a Map), never as keys
     const table = file(files, 'commands.ts').split('$defineCommands<')[1]!;
-    expect(table).toContain('["query-x", 1]');
+    expect(table).toContain(`['query-x', 1]`);
     expect(table).not.toMatch(/__proto__\s*:/);
   });
 

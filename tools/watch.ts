@@ -2,8 +2,9 @@
  * `qmp-ts generate --watch`: regenerate when a schema file (includes too) or the config
  * changes. Each cycle reloads the targets (so config edits apply), rereads each schema,
  * prints what changed in the schema in brief (the `diff` summary and its first lines), and
- * rewrites only the files whose bytes change (`generate` skips the rest, and reuses the
- * formatting of files whose unformatted text is unchanged). A schema error prints the
+ * rewrites only the files whose bytes change (no file names the input's hash, so an edit
+ * touches only the files whose text it changes; with `format: 'prettier'`, the formatting
+ * of files whose unformatted text is unchanged is reused). A schema error prints the
  * located message and leaves the last good output in place.
  *
  * Directories are watched rather than files: editors often save by writing a new file and
@@ -23,7 +24,7 @@ export interface WatchOptions {
   readonly configFile?: string;
   /** Where the progress lines go (default: stderr). */
   readonly log?: (line: string) => void;
-  /** Quiet period after a change before regenerating, ms (default 100). */
+  /** Quiet period after a change before regenerating, ms (default 20: the events of one save arrive within a few ms). */
   readonly debounceMs?: number;
   /** Ends the watch. */
   readonly signal?: AbortSignal;
@@ -46,9 +47,9 @@ export type TargetOutcome =
   | {
       readonly output: string;
       readonly ok: true;
-      /** Files whose bytes changed (every header names the input's hash, so any schema edit touches all). */
+      /** Files whose bytes changed (and `qmp-schema.json`, which records the input's hash). */
       readonly written: readonly string[];
-      /** Files whose formatted body was reused: their generated text did not change. */
+      /** With `format: 'prettier'`: files whose formatted body was reused (their generated text did not change). */
       readonly reused: number;
       readonly summary: string;
       readonly changes: readonly SchemaChange[];
@@ -64,7 +65,7 @@ function errorText(e: unknown): string {
 /** Watches and regenerates until `signal` aborts. Resolves then. */
 export async function watchGenerate(options: WatchOptions): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const debounceMs = options.debounceMs ?? 100;
+  const debounceMs = options.debounceMs ?? 20;
   const [{ loadTarget, generateFromModel }] = await Promise.all([import('../generator/generate.js')]);
   const previous = new Map<string, Schema>();
   const watched = new Map<string, FSWatcher>(); // directory -> watcher
@@ -137,7 +138,7 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
         previous.set(target.output, schema);
         const summary = d ? `schema: ${summaryLine(d)}` : `schema: ${schema.commands.size} commands, ${schema.events.size} events`;
         log(
-          `[watch] ${out}: ${result.changed.length} written (${result.reused} with unchanged bodies), ${result.unchanged} unchanged${result.removed.length ? `, ${result.removed.length} removed` : ''}; ${summary}`,
+          `[watch] ${out}: ${result.changed.length} written${result.reused ? ` (${result.reused} with reused formatting)` : ''}, ${result.unchanged} unchanged${result.removed.length ? `, ${result.removed.length} removed` : ''}; ${summary}`,
         );
         const changes = d ? [...d.changes].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)) : [];
         for (const c of changes.slice(0, BRIEF_LINES)) log(`  ${c.severity}: ${c.path}: ${c.message}`);

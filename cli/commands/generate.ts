@@ -9,14 +9,14 @@
  *   qmp-ts generate [--check]        # ./qmp-ts.config.yaml, else this package's generated/
  *
  * `--check` writes nothing and exits 1 listing the files that would change.
- * The generator (ts-morph, prettier) is imported only when the command runs.
+ * The generator is imported only when the command runs; prettier only for `--format prettier`.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../main.js';
-import type { GenerateTarget, TargetInput } from '../../generator/config.js';
+import type { GenerateTarget, OutputFormat, TargetInput } from '../../generator/config.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
 interface GenerateCliOptions extends SelectionCliOptions {
@@ -35,6 +35,7 @@ interface GenerateCliOptions extends SelectionCliOptions {
   readonly bigint?: boolean;
   readonly jsonSchema?: string;
   readonly docs?: string;
+  readonly format?: OutputFormat;
 }
 
 export const CONFIG_FILE_NAME = 'qmp-ts.config.yaml';
@@ -58,6 +59,11 @@ function parseLayout(v: string): 'single' | 'modules' {
   return v;
 }
 
+function parseFormat(v: string): OutputFormat {
+  if (v !== 'default' && v !== 'prettier') throw new InvalidArgumentError("expected 'default' or 'prettier'");
+  return v;
+}
+
 async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]): Promise<GenerateTarget[]> {
   const inputs: TargetInput[] = [];
   if (opts.schema !== undefined) inputs.push({ schema: resolve(opts.schema) });
@@ -76,6 +82,7 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     ...(opts.docs !== undefined ? { docs: resolve(opts.docs) } : {}),
     // the flags replace a config target's filter of the same list
     ...selectionFrom(opts),
+    ...(opts.format !== undefined ? { format: opts.format } : {}),
   };
   if (inputs.length === 1) {
     if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');
@@ -104,6 +111,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--bigint', "64-bit integer types (int, int64, uint64, size) as bigint; the client reads them exactly")
     .option('--docs <schema>', 'QAPI source schema of the same release: its docs for bindings from --introspection or --from-qemu')
     .option('--json-schema <dir>', 'also write JSON Schema (draft 2020-12) for every command and event, strict and lenient, into DIR')
+    .option('--format <style>', "'default' (the generator's own style) or 'prettier' (formatted with the output project's prettier configuration)", parseFormat)
     .option('--check', 'write nothing; exit 1 listing the files that would change')
     .option('--watch', 'regenerate whenever a schema file (includes too) or the config changes; Ctrl-C stops')
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')

@@ -2,8 +2,8 @@
  * The maps keyed by wire names (`QmpCommands`, `QmpEvents`), the event union `QmpEvent`,
  * the runtime command table and the generated client class with one method per command.
  */
-import type { StatementStructures } from 'ts-morph';
-import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
+import type { StatementStructures } from './structures.js';
+import { fitOrBreak } from './print.js';
 import type { Command, Event, StructType, UnionType } from '../model/types.js';
 import { camelCase, propertyKey, stringLiteral } from '../names/index.js';
 import { CommandFlag } from '@qmp-ts/runtime/internal';
@@ -48,7 +48,7 @@ export function commandsFile(scope: FileScope, commands: readonly Command[]): St
   const empty = commands.length > 0 ? scope.rt('EmptyObject') : '';
   return [
     {
-      kind: StructureKind.Interface,
+      kind: 'interface',
       name: fixed.commands,
       isExported: true,
       docs: generatorDocs('Every command of the schema, by wire name: its arguments, result and flags.'),
@@ -57,30 +57,36 @@ export function commandsFile(scope: FileScope, commands: readonly Command[]): St
         const returns = c.returns ? scope.typeExpr(c.returns) : empty;
         return {
           name: propertyKey(c.name),
-          type: `{ args: ${args}; returns: ${returns}; allowOob: ${String(c.allowOob)}; successResponse: ${String(c.successResponse)} }`,
+          type: {
+            kind: 'object',
+            members: [
+              { name: 'args', type: args },
+              { name: 'returns', type: returns },
+              { name: 'allowOob', type: String(c.allowOob) },
+              { name: 'successResponse', type: String(c.successResponse) },
+            ],
+          },
           docs: commandDocs(c, scope.names.methodName(c)),
         };
       }),
     },
     {
-      kind: StructureKind.VariableStatement,
+      kind: 'const',
+      name: fixed.commandTable,
       isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
       docs: generatorDocs(
         'What the client needs at run time about each command: wire name, flags, and the method name where it is not the camelCase of the wire name.',
       ),
-      declarations: [
-        {
-          name: fixed.commandTable,
-          initializer: `/* @__PURE__ */ ${scope.rt('defineCommands')}<${fixed.commands}>([${commands
-            .map((c) => {
-              const method = scope.names.methodName(c);
-              const explicit = method === camelCase(c.name) ? '' : `, ${stringLiteral(method)}`;
-              return `\n  [${stringLiteral(c.name)}, ${commandFlags(c)}${explicit}]`;
-            })
-            .join(',')}\n])`,
-        },
-      ],
+      initializer: {
+        kind: 'array',
+        prefix: `/* @__PURE__ */ ${scope.rt('defineCommands')}<${fixed.commands}>(`,
+        elements: commands.map((c) => {
+          const method = scope.names.methodName(c);
+          const explicit = method === camelCase(c.name) ? '' : `, ${stringLiteral(method)}`;
+          return `[${stringLiteral(c.name)}, ${commandFlags(c)}${explicit}]`;
+        }),
+        suffix: ')',
+      },
     },
   ];
 }
@@ -98,7 +104,7 @@ export function eventsFile(scope: FileScope, events: readonly Event[]): Statemen
   const { fixed } = scope.names;
   return [
     {
-      kind: StructureKind.Interface,
+      kind: 'interface',
       name: fixed.events,
       isExported: true,
       docs: generatorDocs('Every event of the schema, by wire name: the type of its `data` (`undefined`: it has none).'),
@@ -109,7 +115,7 @@ export function eventsFile(scope: FileScope, events: readonly Event[]): Statemen
       })),
     },
     {
-      kind: StructureKind.TypeAlias,
+      kind: 'type',
       name: fixed.event,
       isExported: true,
       docs: generatorDocs(
@@ -142,54 +148,51 @@ export function clientFile(
   return [
     ...defaults.imports,
     {
-      kind: StructureKind.ImportDeclaration,
+      kind: 'import',
       moduleSpecifier: files.commands,
       namedImports: [{ name: fixed.commandTable }, { name: fixed.commands, isTypeOnly: true }],
     },
     {
-      kind: StructureKind.ImportDeclaration,
+      kind: 'import',
       moduleSpecifier: files.events,
       isTypeOnly: true,
       namedImports: [{ name: fixed.events }],
     },
     {
-      kind: StructureKind.Interface,
+      kind: 'interface',
       name: fixed.methods,
       isExported: true,
       docs: generatorDocs(`One method per command: sugar over \`execute(name, args, options)\`.`),
       properties: commands.map((c) => ({
         name: scope.names.methodName(c),
         isReadonly: true,
-        type: `${method}<${fixed.commands}, ${stringLiteral(c.name)}>`,
+        type: { kind: 'generic', name: method, args: [fixed.commands, stringLiteral(c.name)] },
         docs: commandDocs(c),
       })),
     },
     {
-      kind: StructureKind.Interface,
+      kind: 'interface',
       name: fixed.client,
       isExported: true,
       extends: [fixed.methods],
     },
     {
-      kind: StructureKind.Class,
+      kind: 'class',
       name: fixed.client,
       isExported: true,
       extends: `${base}<${fixed.commands}, ${fixed.events}>`,
       docs: generatorDocs(
         `A typed client: \`await ${fixed.client}.connect({ path })\`, then one method per command, typed \`execute\`, \`on\`, \`events\` and \`waitForEvent\`.`,
       ),
-      ctors: [{ parameters: [{ name: 'raw', type: raw }], statements: [`super(raw, ${fixed.commandTable});`] }],
+      ctor: { parameters: [{ name: 'raw', type: raw }], statements: [`super(raw, ${fixed.commandTable});`] },
       methods: [
         {
           name: 'launch',
           isStatic: true,
-          docs: [
-            {
-              description:
-                'Starts QEMU (`qemu-system-*`, `qemu-storage-daemon` or `qemu-ga`) with a private QMP socket and connects. ' +
-                'The client owns the process: `close()` (or `await using`) ends it and removes the socket.',
-            },
-          ],
+          docs: generatorDocs(
+            'Starts QEMU (`qemu-system-*`, `qemu-storage-daemon` or `qemu-ga`) with a private QMP socket and connects. ' +
+              'The client owns the process: `close()` (or `await using`) ends it and removes the socket.',
+          ),
           parameters: [{ name: 'options', type: scope.rt('LaunchOptions') }],
           returnType: `Promise<${scope.rt('Launched')}<${fixed.client}>>`,
           statements: [`return ${scope.rt('launchClient')}(options, (raw) => new ${fixed.client}(raw), ${fixed.client}.connectDefaults);`],
@@ -215,5 +218,6 @@ function connectDefaults(
     entries.push(`validator: () => import(${stringLiteral(files.validators.module)}).then((m) => m.${files.validators.table})`);
   }
   if (files.bigint) entries.push(`integers: 'bigint'`);
-  return { imports: [], statements: entries.length > 0 ? [`${client}.connectDefaults = { ${entries.join(', ')} };`] : [] };
+  const lead = `${client}.connectDefaults = `;
+  return { imports: [], statements: entries.length > 0 ? [`${lead}${fitOrBreak(lead, '{ ', entries, ' };')}`] : [] };
 }

@@ -1,7 +1,7 @@
 /**
  * TSDoc from the model's documentation, features and conditions. Every piece of schema text
  * goes through `commentText` (./schema-text.ts) and the comment is assembled there as a
- * plain string, so ts-morph prints it without reading tags out of it.
+ * plain string, so the printer (emit/print.ts) prints it without reading tags out of it.
  */
 import type { Condition, Doc, Feature } from '../model/types.js';
 import { commentText, jsDocComment, normalizeLineEnds, type DocTag } from './schema-text.js';

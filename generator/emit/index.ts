@@ -1,7 +1,7 @@
 /**
  * From a model to the text of every generated file (unformatted, without header).
- * Each file is built from ts-morph structures in one go and printed with `printStructure`
- * (no AST is built node by node).
+ * Each file is built from structures (structures.ts) in one go and printed in the
+ * generator's own style by print.ts: no AST, no formatter.
  *
  * Files (relative to the output directory):
  * - `types.ts`, or `types/<module>.ts` per schema module with the `modules` layout;
@@ -10,8 +10,8 @@
  *   FakeQemu; with the validator table only), `index.ts` (re-exports).
  */
 import { posix } from 'node:path';
-import type { StatementStructures } from 'ts-morph';
-import { printStructure, StructureKind } from './ts-morph.js';
+import type { StatementStructures } from './structures.js';
+import { printFile } from './print.js';
 import type { Schema } from '../model/types.js';
 import { DEFAULT_FIXED_NAMES, nameSchema, type FixedNames, type NamedType } from '../names/index.js';
 import { DEFAULT_RUNTIME_SPECIFIER } from '@qmp-ts/runtime/internal';
@@ -80,13 +80,6 @@ function moduleFileNames(types: readonly NamedType[]): Map<string | undefined, s
   return out;
 }
 
-function print(statements: (StatementStructures | string)[]): string {
-  return printStructure(
-    { kind: StructureKind.SourceFile, statements },
-    { indentNumberOfSpaces: 2, useSingleQuote: true },
-  );
-}
-
 /**
  * Emits every file. `onFile` sees each file as soon as it is printed, so formatting can
  * start while the rest is still being emitted.
@@ -121,7 +114,7 @@ export function emitBindings(
   const emit = (path: string, build: (scope: FileScope) => (StatementStructures | string)[]): void => {
     const scope = new FileScope(path, names, layout);
     const body = build(scope);
-    const file = { path, text: print([...scope.imports(), ...body]) };
+    const file = { path, text: printFile([...scope.imports(), ...body]) };
     files.push(file);
     onFile?.(file);
   };

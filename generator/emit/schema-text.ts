@@ -7,10 +7,10 @@
  * - a quoted string literal, through {@link stringLiteral}.
  *
  * Both escape every way out of their context and every sequence a later stage could read
- * differently: ts-morph's code-block-writer (which tracks quotes and comment markers in the
- * text it prints, and closes what it believes is an open comment), prettier (which reprints
- * literals and re-indents comments), TSDoc (tags, inline tags), an HTML `<script>` holding
- * the bundled code, and editors (bidirectional overrides, invisible characters).
+ * differently: the printer (emit/print.ts, which only splits a comment into lines),
+ * prettier with `--format prettier` (which reprints literals and re-indents comments),
+ * TSDoc (tags, inline tags), an HTML `<script>` holding the bundled code, and editors
+ * (bidirectional overrides, invisible characters).
  */
 
 /**
@@ -39,7 +39,7 @@ export function normalizeLineEnds(text: string): string {
  * - QAPI's member references `@name` become code spans; any other `@` becomes `\@`: no
  *   TSDoc block tag (`@since`, `@deprecated` ...) or inline tag (`{@link}`) from the schema;
  * - a backslash goes between `*` and `/` (star-slash is the only way out of a block
- *   comment), and between `/` and `*` (code-block-writer would believe a comment opened);
+ *   comment), and between `/` and `*` (a tool scanning for comments would believe one opened);
  * - `</script` and `<!--` are broken up for code inlined into HTML;
  * - invisible and unencodable characters become visible `\uXXXX` text.
  */
@@ -67,8 +67,8 @@ export interface DocTag {
 
 /**
  * The text of a doc comment (what goes between `/**` and `*\/`, one line per `\n`), given
- * paragraphs and tags that are already inert. Handed to ts-morph as a string, so its JSDoc
- * printer only prefixes each line with ` * `: it never parses the text for tags.
+ * paragraphs and tags that are already inert. Handed to the printer (emit/print.ts) as a
+ * string: it only prefixes each line with ` * `, it never parses the text for tags.
  */
 export function jsDocComment(paragraphs: readonly string[], tags: readonly DocTag[]): string | undefined {
   if (paragraphs.length === 0 && tags.length === 0) return undefined;
@@ -82,17 +82,16 @@ export function jsDocComment(paragraphs: readonly string[], tags: readonly DocTa
 }
 
 /**
- * A double-quoted string literal for any text, valid in every JavaScript version:
- * quotes and control characters escaped as JSON does; `\` as `\x5C`, so the character
- * before a closing quote is never a backslash (code-block-writer decides where a string
- * ends by looking one character back); `</script`, backticks and `${` escaped too, so the
- * literal is also safe inside HTML and when pasted into a template literal; invisible and
- * unencodable characters as `\uXXXX`. Prettier keeps `\x` and `\u` escapes as written.
+ * A single-quoted string literal for any text, valid in every JavaScript version: `'`
+ * and control characters escaped; `\` as `\x5C`, so the character before a closing quote
+ * is never a backslash; `</script`, backticks and `${` escaped too, so the literal is also
+ * safe inside HTML and when pasted into a template literal; invisible and unencodable
+ * characters as `\uXXXX`. Prettier keeps `\x` and `\u` escapes as written.
  */
 export function stringLiteral(value: string): string {
   const body = value
     .replace(/\\/g, '\\x5C')
-    .replace(/"/g, '\\"')
+    .replace(/'/g, "\\'")
     .replace(/\n/g, '\\n')
     .replace(/\r/g, '\\r')
     .replace(/\t/g, '\\t')
@@ -101,5 +100,5 @@ export function stringLiteral(value: string): string {
     .replace(/<\/(script)/gi, '<\\u002F$1')
     .replace(/\u2028|\u2029/g, unicodeEscape)
     .replace(INVISIBLE, unicodeEscape);
-  return `"${body}"`;
+  return `'${body}'`;
 }

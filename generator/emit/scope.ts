@@ -3,8 +3,7 @@
  * collects the imports they need (other generated files, runtime symbols).
  */
 import { posix } from 'node:path';
-import type { ImportDeclarationStructure } from 'ts-morph';
-import { StructureKind } from './ts-morph.js';
+import type { ImportDeclarationStructure } from './structures.js';
 import type { Type } from '../model/types.js';
 import type { Names, NamedType } from '../names/index.js';
 import { runtimeSymbols, type RuntimeSymbolName } from '@qmp-ts/runtime/internal';
@@ -112,7 +111,7 @@ export class FileScope {
       ns.map((n) => ({ name: runtimeSymbols[n].name, alias: this.names.runtime(n) }));
     if (values.length > 0) {
       out.push({
-        kind: StructureKind.ImportDeclaration,
+        kind: 'import',
         moduleSpecifier: spec,
         namedImports: [
           ...named(values),
@@ -120,11 +119,11 @@ export class FileScope {
         ],
       });
     } else if (typeOnly.length > 0) {
-      out.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: spec, isTypeOnly: true, namedImports: named(typeOnly) });
+      out.push({ kind: 'import', moduleSpecifier: spec, isTypeOnly: true, namedImports: named(typeOnly) });
     }
     for (const file of [...this.typeImports.keys()].sort()) {
       out.push({
-        kind: StructureKind.ImportDeclaration,
+        kind: 'import',
         moduleSpecifier: relativeSpecifier(this.file, file),
         isTypeOnly: true,
         namedImports: [...this.typeImports.get(file)!].sort(),

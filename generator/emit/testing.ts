@@ -3,8 +3,8 @@
  * driven by their validator table and command table. Not re-exported by `index.ts`, so
  * application code never loads it; tests import it from `testing.js`.
  */
-import type { StatementStructures } from 'ts-morph';
-import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
+import type { StatementStructures } from './structures.js';
+import { generatorDocs } from './docs.js';
 import type { FileScope } from './scope.js';
 
 export const TESTING_FILE = 'testing.ts';
@@ -12,41 +12,38 @@ export const TESTING_FILE = 'testing.ts';
 export function testingFile(
   scope: FileScope,
   files: { commands: string; events: string; validators: string; table: string },
-): (StatementStructures | string)[] {
+): StatementStructures[] {
   const { fixed } = scope.names;
   const base = scope.rt('FakeQemu');
   const options = scope.rt('FakeQemuOptions');
   const replayOptions = scope.rt('ReplayOptions');
   return [
     {
-      kind: StructureKind.ImportDeclaration,
+      kind: 'import',
       moduleSpecifier: files.commands,
       namedImports: [{ name: fixed.commandTable }, { name: fixed.commands, isTypeOnly: true }],
     },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: files.events, isTypeOnly: true, namedImports: [{ name: fixed.events }] },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: files.validators, namedImports: [{ name: files.table }] },
+    { kind: 'import', moduleSpecifier: files.events, isTypeOnly: true, namedImports: [{ name: fixed.events }] },
+    { kind: 'import', moduleSpecifier: files.validators, namedImports: [{ name: files.table }] },
     {
-      kind: StructureKind.VariableStatement,
-      declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name: 'schema', initializer: `{ table: ${files.table}, commands: ${fixed.commandTable} }` }],
+      kind: 'const',
+      name: 'schema',
+      initializer: `{ table: ${files.table}, commands: ${fixed.commandTable} }`,
     },
     {
-      kind: StructureKind.Class,
+      kind: 'class',
       name: 'FakeQemu',
       isExported: true,
       extends: `${base}<${fixed.commands}, ${fixed.events}>`,
-      docs: [
-        {
-          description:
-            'A QMP server for tests that speaks this schema: arguments checked as QEMU checks them (with its wording), ' +
-            'handlers typed per command, replies and events checked against the schema.',
-        },
-      ],
+      docs: generatorDocs(
+        'A QMP server for tests that speaks this schema: arguments checked as QEMU checks them (with its wording), ' +
+          'handlers typed per command, replies and events checked against the schema.',
+      ),
       methods: [
         {
           name: 'start',
           isStatic: true,
-          docs: [{ description: 'Starts a fake on a private Unix socket (`.path`), TCP, or in memory (`listen`).' }],
+          docs: generatorDocs('Starts a fake on a private Unix socket (`.path`), TCP, or in memory (`listen`).'),
           parameters: [{ name: 'options', type: `${options}<${fixed.commands}>`, initializer: '{}' }],
           returnType: 'Promise<FakeQemu>',
           statements: ['return new FakeQemu(schema, options).listen();'],
@@ -54,13 +51,10 @@ export function testingFile(
         {
           name: 'replay',
           isStatic: true,
-          docs: [
-            {
-              description:
-                'Serves a session recorded with the client option `record` (or the shell\'s `--transcript`): commands must come ' +
-                'in the recorded order with the recorded arguments; a difference is answered with an error showing it.',
-            },
-          ],
+          docs: generatorDocs(
+            "Serves a session recorded with the client option `record` (or the shell's `--transcript`): commands must come " +
+              'in the recorded order with the recorded arguments; a difference is answered with an error showing it.',
+          ),
           parameters: [
             { name: 'file', type: 'string' },
             { name: 'options', type: replayOptions, initializer: '{}' },

@@ -7,15 +7,14 @@
  * - alternate: a union of its alternatives.
  * Member keys and enum values are wire names, quoted when they are not identifiers.
  */
-import type { InterfaceDeclarationStructure, PropertySignatureStructure, StatementStructures, OptionalKind } from 'ts-morph';
-import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
+import type { InterfaceDeclarationStructure, PropertySignatureStructure, StatementStructures, TypeNode } from './structures.js';
 import type { AlternateType, EnumType, Member, StructType, UnionType } from '../model/types.js';
 import type { NamedType } from '../names/index.js';
 import { OBJECT_INTERFACE_MEMBERS, propertyKey, stringLiteral } from '../names/index.js';
 import { conditionText, dedentContinuation, docs, generatorDocs } from './docs.js';
 import type { FileScope } from './scope.js';
 
-export function memberSignature(scope: FileScope, m: Member): OptionalKind<PropertySignatureStructure> {
+export function memberSignature(scope: FileScope, m: Member): PropertySignatureStructure {
   const type = scope.typeExpr(m.type);
   return {
     name: propertyKey(m.name),
@@ -52,18 +51,18 @@ function enumDecls(scope: FileScope, t: EnumType): StatementStructures[] {
   const typeDocs = nodeDocs(t, valueDocs.length > 0 ? [`Values:\n${valueDocs.join('\n')}`] : undefined);
   return [
     {
-      kind: StructureKind.TypeAlias,
+      kind: 'type',
       name,
       isExported: true,
-      type: values.length > 0 ? values.join(' | ') : 'never',
+      type: values.length > 0 ? { kind: 'union', members: values } : 'never',
       docs: typeDocs,
     },
     {
-      kind: StructureKind.VariableStatement,
+      kind: 'const',
+      name,
       isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
       docs: generatorDocs(`Every value of {@link ${name}}, in schema order.`),
-      declarations: [{ name, initializer: `[${values.join(', ')}] as const` }],
+      initializer: { kind: 'array', elements: values, suffix: ' as const' },
     },
   ];
 }
@@ -80,7 +79,7 @@ function implicitNotes(scope: FileScope, t: StructType | UnionType): string[] {
 export function structDecl(scope: FileScope, t: StructType, notes?: readonly string[]): InterfaceDeclarationStructure {
   notes = [...implicitNotes(scope, t), ...(notes ?? [])];
   return {
-    kind: StructureKind.Interface,
+    kind: 'interface',
     name: scope.names.typeName(t),
     isExported: true,
     extends: t.base ? [scope.typeExpr(t.base)] : [],
@@ -93,15 +92,15 @@ function unionDecl(scope: FileScope, t: UnionType): StatementStructures {
   const base = scope.typeExpr(t.base);
   const key = propertyKey(t.discriminator);
   const branches = t.branches.map((b) => {
-    const parts = [base, `{ ${key}: ${stringLiteral(b.value)} }`];
+    const parts: TypeNode[] = [base, { kind: 'object', members: [{ name: key, type: stringLiteral(b.value) }] }];
     if (b.type.name !== 'q_empty') parts.push(scope.typeExpr(b.type));
-    return `(${parts.join(' & ')})`;
+    return { kind: 'intersection', parts } as const;
   });
   return {
-    kind: StructureKind.TypeAlias,
+    kind: 'type',
     name: scope.names.typeName(t),
     isExported: true,
-    type: branches.length > 0 ? branches.map((b) => `\n  | ${b}`).join('') : 'never',
+    type: branches.length === 0 ? 'never' : branches.length === 1 ? branches[0]! : { kind: 'union', members: branches },
     docs: nodeDocs(t, [...implicitNotes(scope, t), `Discriminated by \`${t.discriminator}\`.`, ...branchConditions(t)]),
   };
 }
@@ -117,10 +116,10 @@ function branchConditions(t: UnionType): string[] {
 function alternateDecl(scope: FileScope, t: AlternateType): StatementStructures {
   const alts = t.alternatives.map((a) => scope.typeExpr(a.type));
   return {
-    kind: StructureKind.TypeAlias,
+    kind: 'type',
     name: scope.names.typeName(t),
     isExported: true,
-    type: alts.length > 0 ? alts.join(' | ') : 'never',
+    type: alts.length > 0 ? { kind: 'union', members: alts } : 'never',
     docs: nodeDocs(t),
   };
 }
