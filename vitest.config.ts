@@ -20,6 +20,11 @@ const needsSystem = [
   'test/package.test.ts',
   'test/adopt-clone.test.ts',
   'test/adopt-install.test.ts',
+  'test/fake-qemu.test.ts',
+  'test/jobs-qemu.test.ts',
+  'test/launch.test.ts',
+  'test/shell-jobs.test.ts',
+  'test/fixtures/downstream/vm-ops.test.ts',
 ];
 
 export default defineConfig({

@@ -40,6 +40,7 @@ export async function openTransport(target: ConnectTarget, timeout: number): Pro
   try {
     return await open(target, deadline);
   } catch (error) {
+    if (error instanceof QmpConnectionError) throw error;
     if (deadline.aborted) {
       throw new QmpConnectionError(describeTarget(target), 'ETIMEDOUT', `no connection within ${timeout} ms`, {
         cause: new QmpTimeoutError(`connect to ${describeTarget(target)}`, timeout),
@@ -132,8 +133,7 @@ export async function connectWhenListening(path: string, wait: number, signal: A
       if (signal.aborted || code === undefined || !NOT_YET.has(code)) throw error;
       const left = deadline - Date.now();
       if (left <= 0) {
-        // keeps the code, so that the connection error names it
-        throw Object.assign(new Error(`nothing listening after waiting ${wait} ms (${code})`, { cause: error }), { code });
+        throw new QmpConnectionError(`unix:${path}`, code, `nothing listening after waiting ${wait} ms`, { cause: error });
       }
       await sleep(Math.min(delay, left), signal);
       delay = Math.min(delay * 2, 100);

@@ -54,7 +54,7 @@ describe('the packed packages', () => {
       const files = packed.get(name)!.files.map((f) => f.path);
       expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
       for (const f of files) {
-        expect(f, `${name} ships ${f}`).toMatch(/^(?:dist\/.*\.(?:js|d\.ts)|bin\/qmp-ts\.js|templates\/[^/]+|LICENSE|README\.md|package\.json)$/);
+        expect(f, `${name} ships ${f}`).toMatch(/^(?:dist\/.*\.(?:js|d\.ts)|bin\/qmp-ts\.js|templates\/[^/]+|qmp-ts\.config\.schema\.json|LICENSE|README\.md|package\.json)$/);
       }
     }
     expect(packed.get('@qmp-ts/runtime')!.files.some((f) => f.path === 'dist/index.d.ts')).toBe(true);
@@ -140,12 +140,10 @@ describe.runIf(havePeer(QEMU_SYSTEM))('a fresh project installing the tarballs',
     // The runtime installs alone: nothing beside it that it depends on.
     expect(manifestOf(path.join(project, 'node_modules/@qmp-ts/runtime')).dependencies).toBeUndefined();
 
-    // TODO(init): write this file with `qmp-ts init` once that command exists.
-    writeFileSync(
-      path.join(project, 'qmp-ts.config.yaml'),
-      "fromQemu: { binary: qemu-system-x86_64 }\noutput: src/qmp\ncommands: { include: ['query-status', 'qom-*', 'stop', 'cont'] }\nevents: { include: ['STOP', 'RESUME'] }\n",
-    );
     const qmpTs = path.join(project, 'node_modules/.bin/qmp-ts');
+    // A starter config with a selection, as a newcomer writes it: `qmp-ts init`.
+    await runTool(qmpTs, ['init', '--from-qemu', 'qemu-system-x86_64', '--out', 'src/qmp', '--include', 'query-status', 'qom-*', 'stop', 'cont', '--include-events', 'STOP', 'RESUME'], project);
+    expect(readFileSync(path.join(project, 'qmp-ts.config.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\/node_modules\/qmp-ts\/qmp-ts\.config\.schema\.json/m);
     await runTool(qmpTs, ['generate', '--config', 'qmp-ts.config.yaml'], project);
     const client = readFileSync(path.join(project, 'src/qmp/client.ts'), 'utf8');
     expect(client).toContain("from '@qmp-ts/runtime'");

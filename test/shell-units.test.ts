@@ -252,7 +252,7 @@ describe('session', () => {
     const calls: unknown[] = [];
     const peer: ShellPeer = { execute: async (name, args, opts) => { calls.push([name, args, opts?.noReply]); return undefined; } };
     const unchecked = new ShellSession(peer, fixture, { check: false });
-    expect(await unchecked.run('set_link name=n up=maybe')).toEqual({ kind: 'return', command: 'set_link', value: {} });
+    expect(await unchecked.run('set_link name=n up=maybe')).toEqual({ kind: 'return', command: 'set_link', arguments: { name: 'n', up: 'maybe' }, value: {} });
     const agentLike = new ShellSession(peer, shellSchema(undefined, { names: ['guest-shutdown', 'guest-ping'], noReply: ['guest-shutdown'] }));
     await agentLike.run('guest-shutdown mode=powerdown');
     await agentLike.run('guest-ping');

@@ -7,7 +7,7 @@
  * - A snippet that continues an earlier one declares what it uses in a hidden preamble: an
  *   HTML comment directly above the fence, `<!-- ts-preamble: CODE -->` (may span lines).
  *   CODE is compiled in front of the snippet and not shown on the rendered page.
- * - `./qmp/index.js` is the bindings as `qmp-ts generate --out qmp` writes them for QEMU 7.2
+ * - `./qmp/index.js` (and `./qmp/testing.js`) is the bindings as `qmp-ts generate --out qmp` writes them for QEMU 7.2
  *   (the project's default schema): generated/qemu-7.2, its client under the default name
  *   `QmpApi`. `qmp-ts/runtime` and `@qmp-ts/runtime` are the runtime.
  */
@@ -60,6 +60,8 @@ export function writeSnippetProject(dir: string, snippets: readonly Snippet[]): 
     path.join(dir, 'qmp/index.ts'),
     `export * from '${bindings}';\nexport { QemuApi as QmpApi } from '${bindings}';\n`,
   );
+  // the generated testing.ts (FakeQemu) beside it, as `generate --out qmp` writes it
+  writeFileSync(path.join(dir, 'qmp/testing.ts'), `export * from '${path.join(repoRoot, 'generated/qemu-7.2/testing.js')}';\n`);
   const bySource = new Map<string, { snippet: Snippet; offset: number }>();
   snippets.forEach((snippet, n) => {
     const source = path.join(dir, `snippet-${n + 1}.ts`);
