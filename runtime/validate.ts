@@ -47,7 +47,7 @@ import { QmpValidationError, collapseIssues, formatPath, type ValidationIssue, t
 
 // Issues, their one-line description, path rendering and the strict-mode error live in
 // issues.ts, so the client's core can report and throw them without loading this module.
-export { QmpValidationError, describeIssue, formatPath, type ValidationIssue, type ValidationIssueKind } from './issues.js';
+export { QmpValidationError, isQmpValidationError, describeIssue, formatPath, type ValidationIssue, type ValidationIssueKind } from './issues.js';
 export type { AlternateKey, BuiltinTypeName, MemberDesc, SpecialFeatureSet, TypeDesc, ValidationMode, ValidatorTable } from './validator-table.js';
 
 // ---------------------------------------------------------------------------------------
