@@ -26,6 +26,7 @@ import {
   QmpProtocolError,
   QmpTimeoutError,
   QmpUsageError,
+  toError,
 } from './errors.js';
 import {
   EventHub,
@@ -230,7 +231,7 @@ export class QmpClient {
       await client.#open();
     } catch (error) {
       client.#userClosing = true;
-      client.#teardown(error instanceof Error ? error : new Error(String(error)));
+      client.#teardown(toError(error));
       client.#finalClose({ byPeer: true, error: error instanceof Error ? error : undefined });
       throw error;
     }
@@ -908,7 +909,7 @@ export class QmpClient {
           await this.#open();
           return;
         } catch (error) {
-          lastError = error instanceof Error ? error : new Error(String(error));
+          lastError = toError(error);
           if (this.#userClosing) return;
           this.#detach()?.destroy();
           this.#report(new ConnectionClosedError(`reconnect attempt ${attempt} to ${describeTarget(this.#target)} failed: ${lastError.message}`, { cause: lastError }));
@@ -932,7 +933,7 @@ export class QmpClient {
       try {
         listener(state);
       } catch (error) {
-        this.#report(error instanceof Error ? error : new Error(String(error)));
+        this.#report(toError(error));
       }
     }
   }

@@ -153,3 +153,30 @@ export class EventListenerError extends Error {
 function preview(raw: string): string {
   return raw.length > 200 ? `${raw.slice(0, 200)}... (${raw.length} chars)` : raw;
 }
+
+/** The text of an abort reason or a caught value, for messages. */
+export function reasonText(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+/** A caught value as an Error: itself when it is one, else an Error carrying its text. */
+export function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+/**
+ * True when `value` is an Error whose `name` is `name`. The guards below use it instead of
+ * `instanceof`, which fails across two copies of the runtime (every SDK that `qmp-ts package`
+ * bundles carries its own copy).
+ */
+function hasErrorName(value: unknown, name: string): boolean {
+  return value instanceof Error && value.name === name;
+}
+
+export const isQmpError = (e: unknown): e is QmpError => hasErrorName(e, 'QmpError');
+export const isConnectionClosedError = (e: unknown): e is ConnectionClosedError => hasErrorName(e, 'ConnectionClosedError');
+export const isQmpConnectionError = (e: unknown): e is QmpConnectionError => hasErrorName(e, 'QmpConnectionError');
+export const isQmpTimeoutError = (e: unknown): e is QmpTimeoutError => hasErrorName(e, 'QmpTimeoutError');
+export const isQmpUsageError = (e: unknown): e is QmpUsageError => hasErrorName(e, 'QmpUsageError');
+export const isQmpProtocolError = (e: unknown): e is QmpProtocolError => hasErrorName(e, 'QmpProtocolError');
+export const isEventOverflowError = (e: unknown): e is EventOverflowError => hasErrorName(e, 'EventOverflowError');

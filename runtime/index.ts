@@ -25,6 +25,13 @@ export {
   QmpProtocolError,
   QmpTimeoutError,
   QmpUsageError,
+  isConnectionClosedError,
+  isEventOverflowError,
+  isQmpConnectionError,
+  isQmpError,
+  isQmpProtocolError,
+  isQmpTimeoutError,
+  isQmpUsageError,
   type ProtocolErrorKind,
 } from './errors.js';
 export {
@@ -38,6 +45,7 @@ export {
 export { plainJson, type JsonCodec } from './json.js';
 export {
   QmpValidationError,
+  isQmpValidationError,
   Validator,
   describeIssue,
   formatPath,
@@ -82,6 +90,7 @@ export {
   launch,
   launchClient,
   QmpLaunchError,
+  isQmpLaunchError,
   type LaunchOptions,
   type LaunchedProcess,
   type Launched,

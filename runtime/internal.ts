@@ -21,3 +21,4 @@ export {
 } from './symbols.js';
 export { intRange, type IntRange } from './int-ranges.js';
 export { describeTarget } from './transport.js';
+export { toError, reasonText } from './errors.js';

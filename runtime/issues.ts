@@ -99,3 +99,8 @@ export function formatPath(root: string, segs: readonly (string | number)[]): st
   }
   return s;
 }
+
+/** Name-based guard: true across copies of the runtime, where `instanceof` is not. */
+export function isQmpValidationError(e: unknown): e is QmpValidationError {
+  return e instanceof Error && e.name === 'QmpValidationError';
+}

@@ -17,9 +17,8 @@
  * commands) are driven with the legacy `block-job-*` verbs and events.
  */
 import type { QmpClient } from './client.js';
-import { QmpError } from './errors.js';
 import type { QmpEventMessage } from './events.js';
-import { reasonText } from './reason.js';
+import { QmpError, reasonText } from './errors.js';
 
 /** The states of QEMU's job state machine (`JobStatus`). */
 export type JobStatus =

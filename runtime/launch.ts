@@ -243,3 +243,8 @@ function describeExit(exit: ProcessExit): string {
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
+
+/** Name-based guard: true across copies of the runtime, where `instanceof` is not. */
+export function isQmpLaunchError(e: unknown): e is QmpLaunchError {
+  return e instanceof Error && e.name === 'QmpLaunchError';
+}

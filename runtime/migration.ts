@@ -5,7 +5,7 @@
  */
 import type { QmpClient } from './client.js';
 import type { QmpEventMessage } from './events.js';
-import { reasonText } from './reason.js';
+import { reasonText, toError } from './errors.js';
 
 /** `query-migrate`'s answer (QEMU's `MigrationInfo`), unknown members kept. */
 export interface MigrationInfo {
@@ -117,7 +117,7 @@ export function awaitMigration(client: QmpClient, options: MigrationOptions = {}
           finish(new MigrationError('no migration in progress (query-migrate reports no status)', info));
         }
       } catch (error) {
-        finish(error instanceof Error ? error : new Error(String(error)));
+        finish(toError(error));
       } finally {
         reading = false;
       }
@@ -129,7 +129,7 @@ export function awaitMigration(client: QmpClient, options: MigrationOptions = {}
     const cancel = (reason: unknown): void => {
       if (ended || cancelled !== undefined) return;
       cancelled = { reason };
-      client.execute('migrate_cancel').then(() => void read(), (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))));
+      client.execute('migrate_cancel').then(() => void read(), (error: unknown) => finish(toError(error)));
     };
     const { signal, timeout } = options;
     if (signal?.aborted) {

@@ -10,7 +10,6 @@
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parseJson, stringifyJson } from './bigint-json.js';
-import type { LogHook } from './client.js';
 
 export type TranscriptEntry =
   | { readonly dir: 'send' | 'recv'; readonly message: unknown }
@@ -32,7 +31,7 @@ export class Transcript {
   }
 
   /** A client `log` hook writing QMP traffic (lines that were not JSON are left out). */
-  logHook(): LogHook {
+  logHook(): (direction: 'in' | 'out', message: unknown, raw: string) => void {
     return (direction, message) => {
       if (message !== undefined) this.write({ dir: direction === 'in' ? 'recv' : 'send', message });
     };

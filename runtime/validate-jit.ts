@@ -18,7 +18,7 @@
  * and the interpreter alone is used.
  */
 import { intRange } from './int-ranges.js';
-import type { AlternateKey, MemberDesc, TypeDesc, ValidatorTable, ValidationMode } from './validate.js';
+import type { AlternateKey, MemberDesc, TypeDesc, ValidatorTable, ValidationMode } from './validator-table.js';
 
 export type Predicate = (value: unknown) => boolean;
 

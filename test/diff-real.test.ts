@@ -38,7 +38,7 @@ function at(diff: SchemaDiff, p: string): SchemaChange[] {
 function one(diff: SchemaDiff, p: string): SchemaChange {
   const found = at(diff, p);
   expect(found.map((c) => `${c.path}: ${c.message}`), `changes at ${p}`).toHaveLength(1);
-  return found[0];
+  return found[0]!;
 }
 
 describe('QEMU 9.2 -> 10.2 (QAPI source)', () => {

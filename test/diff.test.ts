@@ -14,7 +14,7 @@ function at(d: SchemaDiff, path: string): SchemaChange[] {
 function one(d: SchemaDiff, path: string): SchemaChange {
   const found = at(d, path);
   expect(found, `changes at ${path}: ${JSON.stringify(d.changes.map((c) => c.path))}`).toHaveLength(1);
-  return found[0];
+  return found[0]!;
 }
 
 const base: SchemaSpec = {

@@ -15,13 +15,15 @@ afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
 let caseNo = 0;
 
 /** Write `files` into a fresh directory and read `top` from there (names print relative). */
-function read(files: Record<string, string>, top = Object.keys(files)[0], options: ReadOptions = {}): ParsedSchema {
+function read(files: Record<string, string>, top?: string, options: ReadOptions = {}): ParsedSchema {
+  const file = top ?? Object.keys(files)[0];
+  if (file === undefined) throw new Error('read: no files given');
   const dir = path.join(tmpRoot, `case${++caseNo}`);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
   }
-  return readQapiSchema(top, { ...options, cwd: dir });
+  return readQapiSchema(file, { ...options, cwd: dir });
 }
 
 function errorOf(files: Record<string, string>, top?: string, options?: ReadOptions): string {
@@ -47,14 +49,14 @@ describe('values', () => {
       'a.json': "{ 'struct': 'S', 'data': { 'b': 'int', 'a': ['str'], '__proto__': 'bool' },\n  'x': true, 'y': false, 'z': [], 'w': {} }\n",
     });
     expect(s.exprs).toHaveLength(1);
-    const e = s.exprs[0].expr;
+    const e = s.exprs[0]!.expr;
     expect([...e.keys()]).toEqual(['struct', 'data', 'x', 'y', 'z', 'w']);
     const data = e.get('data') as Map<string, QapiValue>;
     expect(data).toBeInstanceOf(Map);
     expect([...data.keys()]).toEqual(['b', 'a', '__proto__']);
     expect(data.get('__proto__')).toBe('bool');
     expect(plain(e)).toEqual({ struct: 'S', data: { b: 'int', a: ['str'], ['__proto__']: 'bool' }, x: true, y: false, z: [], w: {} });
-    expect(s.exprs[0].info).toEqual({ file: 'a.json', line: 1 });
+    expect(s.exprs[0]?.info).toEqual({ file: 'a.json', line: 1 });
   });
 
   it('unescapes \\\\ only, and skips comments, CRLF and odd whitespace', () => {
@@ -138,7 +140,7 @@ describe('include', () => {
       { enum: 'T', data: [] },
     ]);
     const b = s.exprs[2];
-    expect(b.info).toEqual({ file: 'sub/b.json', line: 1, parent: { file: 'sub/a.json', line: 1, parent: { file: 'top.json', line: 1 } } });
+    expect(b?.info).toEqual({ file: 'sub/b.json', line: 1, parent: { file: 'sub/a.json', line: 1, parent: { file: 'top.json', line: 1 } } });
     expect(s.files.map((f) => path.basename(f))).toEqual(['top.json', 'a.json', 'b.json']);
     expect(s.files.every((f) => path.isAbsolute(f))).toBe(true);
   });
@@ -282,7 +284,7 @@ describe('doc comments', () => {
       ].join('\n'),
     );
     const [e] = s.exprs;
-    const d = e.doc!;
+    const d = e?.doc!;
     expect(s.docs).toEqual([d]);
     expect(d.info).toEqual({ file: 'a.json', line: 1 });
     expect(d.symbol).toBe('cmd');
@@ -339,7 +341,7 @@ describe('doc comments', () => {
         '',
       ].join('\n'),
     );
-    expect(s.exprs[0].doc?.body.text).toContain(long);
+    expect(s.exprs[0]?.doc?.body.text).toContain(long);
     // Without the 10.2 rules (QEMU 9.2 and earlier) long lines pass anywhere.
     expect(doc(`##\n# @T:\n#\n# ${long}. Yes\n##\n{ 'enum': 'T', 'data': [] }\n`, { strictDocStyle: false }).exprs).toHaveLength(1);
   });
@@ -388,7 +390,7 @@ describe('doc comments', () => {
 
   it('leaves two-colon "sections" as rST', () => {
     const s = doc("##\n# @f:\n#\n# Note::\n#    text\n##\n{ 'enum': 'f', 'data': [] }\n");
-    expect(s.exprs[0].doc?.body.text).toBe('Note::\n   text');
+    expect(s.exprs[0]?.doc?.body.text).toBe('Note::\n   text');
   });
 });
 
@@ -458,8 +460,8 @@ describe('real schemas', () => {
     expect(new Set(s.files).size).toBe(46);
     expectDocsAttached(s);
     const [first] = s.exprs;
-    expect(first.info).toEqual({ file: 'qemu-10.2/qapi/qapi-schema.json', line: expect.any(Number) });
-    expect(plain(first.expr)).toEqual({ include: 'qemu-10.2/qapi/pragma.json' });
+    expect(first?.info).toEqual({ file: 'qemu-10.2/qapi/qapi-schema.json', line: expect.any(Number) });
+    expect(plain(first!.expr)).toEqual({ include: 'qemu-10.2/qapi/pragma.json' });
   });
 
   it('qemu-10.2 qga/qapi-schema.json', () => {

@@ -21,8 +21,10 @@ function dirWith(files: Record<string, string>): string {
   return dir;
 }
 
-function readYaml(files: Record<string, string>, top = Object.keys(files)[0], options: ReadOptions = {}): ParsedSchema {
-  return readYamlSchema(top, { ...options, cwd: dirWith(files) });
+function readYaml(files: Record<string, string>, top?: string, options: ReadOptions = {}): ParsedSchema {
+  const file = top ?? Object.keys(files)[0];
+  if (file === undefined) throw new Error('readYaml: no files given');
+  return readYamlSchema(file, { ...options, cwd: dirWith(files) });
 }
 
 function yamlError(src: string, options?: ReadOptions): string {
@@ -147,13 +149,13 @@ describe('YAML schemas', () => {
     expect(fromYaml.exprs).toHaveLength(2);
     expect(comparable(fromYaml)).toEqual(comparable(fromQapi));
     // Key order and plain-data keys survive.
-    const data = fromYaml.exprs[1].expr.get('data') as Map<string, unknown>;
+    const data = fromYaml.exprs[1]?.expr.get('data') as Map<string, unknown>;
     expect([...data.keys()]).toEqual(['colour', '*coats', '__proto__']);
     expect(fromYaml.exprs.map((e) => e.info)).toEqual([
       { file: 's.yaml', line: 7 },
       { file: 's.yaml', line: 18 },
     ]);
-    const paint = fromYaml.exprs[1].doc!;
+    const paint = fromYaml.exprs[1]?.doc!;
     expect(paint.info).toEqual({ file: 's.yaml', line: 18 });
     expect(paint.args.get('colour')?.info).toEqual({ file: 's.yaml', line: 32 });
     expect(paint.since?.info).toEqual({ file: 's.yaml', line: 43 });
@@ -173,7 +175,7 @@ describe('YAML schemas', () => {
       ['__com.example_E', 'ext/vendor.yaml', 2],
       ['Top', 'top.json', 2],
     ]);
-    expect(s.exprs[2].info.parent).toEqual({ file: 'ext/vendor.yaml', line: 1, parent: { file: 'top.json', line: 1 } });
+    expect(s.exprs[2]?.info.parent).toEqual({ file: 'ext/vendor.yaml', line: 1, parent: { file: 'top.json', line: 1 } });
     const y = readYamlSchema('ext/vendor.yaml', { cwd: dir });
     expect(y.exprs.map((e) => e.expr.get('include') ?? e.expr.get('enum'))).toEqual(['ext/common.json', 'Common', '__com.example_E']);
   });
@@ -231,7 +233,7 @@ describe('YAML schemas', () => {
 
   it('applies the 70-column rule as if the doc were # comment lines', () => {
     const ok = `- enum: E\n  data: []\n  doc: |\n    ${'x'.repeat(68)}\n`;
-    expect(readYaml({ 's.yaml': ok }).exprs[0].doc?.body.text).toBe('x'.repeat(68));
+    expect(readYaml({ 's.yaml': ok }).exprs[0]?.doc?.body.text).toBe('x'.repeat(68));
     const long = `- enum: E\n  data: []\n  doc: |\n    ${'x'.repeat(69)}\n`;
     expect(yamlError(long)).toBe('s.yaml:4:5: documentation line longer than 70 characters');
     expect(readYaml({ 's.yaml': long }, 's.yaml', { strictDocStyle: false }).exprs).toHaveLength(1);
@@ -239,8 +241,8 @@ describe('YAML schemas', () => {
 
   it('keeps YAML 1.2 strings such as on/yes/0x1f as strings and resolves aliases', () => {
     const s = readYaml({ 's.yaml': '- enum: E\n  data: &vals [ on, yes, 0x1f_no, "1" ]\n- enum: F\n  data: *vals\n' });
-    expect(s.exprs[0].expr.get('data')).toEqual(['on', 'yes', '0x1f_no', '1']);
-    expect(s.exprs[1].expr.get('data')).toEqual(['on', 'yes', '0x1f_no', '1']);
+    expect(s.exprs[0]?.expr.get('data')).toEqual(['on', 'yes', '0x1f_no', '1']);
+    expect(s.exprs[1]?.expr.get('data')).toEqual(['on', 'yes', '0x1f_no', '1']);
   });
 });
 

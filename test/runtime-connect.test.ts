@@ -8,6 +8,7 @@ import { createConnection, createServer, type AddressInfo, type Socket } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Duplex } from 'node:stream';
+import { buildSync } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QmpClient, QmpConnectionError, QmpTimeoutError, type ClientOptions } from '../runtime/index.js';
 import type { ConnectTarget } from '../runtime/transport.js';
@@ -77,13 +78,21 @@ describe('QmpConnectionError', () => {
       chmodSync(join(fake.path, '..'), 0o755);
       chmodSync(fake.path, 0o000);
       const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-      const probe = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/support/connect-probe.ts'), fake.path], {
-        cwd: repoRoot,
+      // One self-contained file in a folder anyone may read: the checkout itself may sit in a
+      // folder `nobody` cannot enter (a clone under a private temporary folder, root's home).
+      const probeDir = mkdtempSync(join(tmpdir(), 'qmp-ts-probe-'));
+      chmodSync(probeDir, 0o755);
+      const probeFile = join(probeDir, 'connect-probe.mjs');
+      buildSync({ entryPoints: [join(repoRoot, 'test/support/connect-probe.ts')], bundle: true, platform: 'node', format: 'esm', outfile: probeFile, logLevel: 'silent' });
+      chmodSync(probeFile, 0o644);
+      const probe = spawnSync(process.execPath, [probeFile, fake.path], {
+        cwd: probeDir,
         encoding: 'utf8',
         env: { ...process.env, HOME: dir },
         timeout: 30_000,
         ...asNobody,
       });
+      rmSync(probeDir, { recursive: true, force: true });
       expect(probe.stderr).toBe('');
       expect(JSON.parse(probe.stdout)).toEqual({
         name: 'QmpConnectionError',

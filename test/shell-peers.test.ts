@@ -183,7 +183,7 @@ describe.runIf(havePeer(GUEST_AGENT))('non-interactive shell against qemu-ga', (
     expect(r.lines[1]).toEqual({ return: 1234 });
     // Nanoseconds since the epoch are beyond 2^53: printed exactly as the agent sent them.
     expect(r.stdout.split('\n')[2]).toMatch(/^\{"return":\d{19}\}$/);
-    const ns = BigInt(/\d{19}/.exec(r.stdout.split('\n')[2])![0]);
+    const ns = BigInt(/\d{19}/.exec(r.stdout.split('\n')[2] ?? '')![0]);
     expect(Number(ns / 1_000_000n)).toBeGreaterThan(Date.now() - 60_000);
     expect(r.lines[3]).toMatchObject({ error: { class: 'ShellError', desc: expect.stringMatching(/^unknown command 'guest-no-such'/) } });
   });

@@ -9,7 +9,7 @@ export const SHELL_LAUNCH = new URL('./shell-launch.ts', import.meta.url).pathna
 export const REPO = new URL('..', import.meta.url).pathname;
 
 /** The command line that runs `qmp-ts ARGS` from source. */
-export function qmpTsCommand(args: readonly string[]): string[] {
+export function qmpTsCommand(args: readonly string[]): [program: string, ...args: string[]] {
   return [process.execPath, '--import', 'tsx', SHELL_LAUNCH, ...args];
 }
 

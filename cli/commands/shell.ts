@@ -63,7 +63,7 @@ Examples:
       }
       const { runShell } = await import('../../tools/shell/main.js');
       const code = await runShell({
-        ...(flags.fromQemu ? { fromQemu: flags.fromQemu, peerArgs } : { target }),
+        ...(flags.fromQemu ? { fromQemu: flags.fromQemu, peerArgs } : target !== undefined ? { target } : {}),
         agent: flags.agent ?? false,
         check: flags.check,
         events: flags.events,

@@ -21,7 +21,7 @@ export function memberSignature(scope: FileScope, m: Member): PropertySignatureS
     // `{}` lacks an optional `toString?: string` only if `Object`'s toString fits it too.
     type: m.optional && OBJECT_INTERFACE_MEMBERS.has(m.name) ? `${type} | Object[${stringLiteral(m.name)}]` : type,
     hasQuestionToken: m.optional,
-    docs: docs({ doc: m.doc, features: m.features, ...(m.condition !== undefined ? { condition: m.condition } : {}) }),
+    docs: docs({ ...(m.doc !== undefined ? { doc: m.doc } : {}), features: m.features, ...(m.condition !== undefined ? { condition: m.condition } : {}) }),
   };
 }
 

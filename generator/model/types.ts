@@ -52,7 +52,7 @@ export interface Doc {
 interface NodeCommon {
   /** The wire / schema name, never changed (e.g. `__com.redhat_drive-add`, `q_obj_cmd-arg`). */
   readonly name: string;
-  readonly location?: Location;
+  readonly location?: Location | undefined;
   readonly doc?: Doc;
   readonly condition?: Condition;
   readonly features: readonly Feature[];
@@ -169,11 +169,11 @@ export type Type = BuiltinType | EnumType | ArrayType | StructType | UnionType |
 export interface Command extends NodeCommon {
   readonly kind: 'command';
   /** The arguments type; undefined when the command takes none. */
-  readonly arguments?: StructType | UnionType;
+  readonly arguments?: StructType | UnionType | undefined;
   /** True when `arguments` is the implicit `q_obj_NAME-arg` made from an inline `data`. */
   readonly implicitArguments: boolean;
   readonly boxed: boolean;
-  readonly returns?: Type;
+  readonly returns?: Type | undefined;
   readonly successResponse: boolean;
   readonly allowOob: boolean;
   readonly allowPreconfig: boolean;
@@ -183,7 +183,7 @@ export interface Command extends NodeCommon {
 
 export interface Event extends NodeCommon {
   readonly kind: 'event';
-  readonly arguments?: StructType | UnionType;
+  readonly arguments?: StructType | UnionType | undefined;
   readonly implicitArguments: boolean;
   readonly boxed: boolean;
 }

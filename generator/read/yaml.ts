@@ -118,11 +118,11 @@ class YamlFileReader {
       strict: true,
     });
     const docs = Array.from(composer.compose(tokens));
-    if (docs.length === 0) return; // an empty stream: no expressions
-    if (docs.length > 1) {
-      throw this.error(docs[1].range[0], 'a YAML schema is a single document; found a second one');
+    const [doc, second] = docs;
+    if (doc === undefined) return; // an empty stream: no expressions
+    if (second !== undefined) {
+      throw this.error(second.range[0], 'a YAML schema is a single document; found a second one');
     }
-    const [doc] = docs;
     this.doc = doc;
     const problem: YAMLError | undefined = doc.errors[0] ?? doc.warnings[0];
     if (problem) throw this.error(problem.pos[0], problem.message.replace(/ at line \d+, column \d+.*$/s, ''));
@@ -232,8 +232,9 @@ class YamlFileReader {
     if (lines[lines.length - 1] === '') lines.pop();
     // A symbol line written anyway is dropped (it must name this definition).
     let skipped = 0;
-    if (symbol !== undefined && lines.length && /^@[^:]*:$/.test(lines[0].trimEnd())) {
-      const written = lines[0].trimEnd().slice(1, -1);
+    const firstText = lines[0];
+    if (symbol !== undefined && firstText !== undefined && /^@[^:]*:$/.test(firstText.trimEnd())) {
+      const written = firstText.trimEnd().slice(1, -1);
       if (written !== symbol) {
         throw this.error(rangeStart(scalar), `doc names '@${written}:' but documents '${symbol}'`);
       }

@@ -166,7 +166,8 @@ export function buildSchema(spec: SchemaSpec): Schema {
   const fillStruct = (name: string): void => {
     if (filled.has(name)) return;
     filled.add(name);
-    const s = spec.structs![name];
+    const s = spec.structs?.[name];
+    if (s === undefined) throw new Error(`buildSchema: unknown struct ${name}`);
     const t = types.get(name) as Mutable<StructType>;
     const own = members(s.data);
     let base: StructType | undefined;
@@ -186,10 +187,10 @@ export function buildSchema(spec: SchemaSpec): Schema {
     const base = typeof u.base === 'string' ? (resolve(u.base) as StructType) : implicitStruct(`q_obj_${name}-base`, u.base);
     const tag = base.members.find((m) => m.name === u.discriminator);
     if (!tag || tag.type.kind !== 'enum') throw new Error(`buildSchema: union ${name} needs an enum discriminator`);
-    const branches: UnionBranch[] = tag.type.values.map((v) => ({
-      value: v.name,
-      type: u.data[v.name] ? (resolve(u.data[v.name]) as StructType) : empty,
-    }));
+    const branches: UnionBranch[] = tag.type.values.map((v) => {
+      const branch = u.data[v.name];
+      return { value: v.name, type: branch ? (resolve(branch) as StructType) : empty };
+    });
     Object.assign(t, { base, members: base.members, discriminator: u.discriminator, discriminatorType: tag.type, branches });
   }
   for (const [name, alts] of Object.entries(spec.alternates ?? {})) {

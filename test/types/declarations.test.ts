@@ -11,10 +11,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/paths.js';
 import { COMPILERS, STRICTEST_TYPES, compileWith } from './tsc.js';
 
-const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
-  exports: Record<string, { types: string; default: string }>;
-};
-const entries = Object.entries(pkg.exports).map(([subpath, e]) => ({ subpath, js: path.join(repoRoot, e.default), dts: path.join(repoRoot, e.types) }));
+type Manifest = { exports: Record<string, string | { types: string; default: string }> };
+
+/** Every code entry (`./package.json` and other plain files left out) of the package at `root`. */
+function entriesOf(root: string): { subpath: string; js: string; dts: string }[] {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
+  return Object.entries(pkg.exports).flatMap(([subpath, e]) =>
+    typeof e === 'string' ? [] : [{ subpath, js: path.join(root, e.default), dts: path.join(root, e.types) }],
+  );
+}
+/** Both packages: qmp-ts and @qmp-ts/runtime. */
+const entries = [...entriesOf(repoRoot), ...entriesOf(path.join(repoRoot, 'runtime'))];
 
 const dir = mkdtempSync(path.join(tmpdir(), 'qmp-ts-consumer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

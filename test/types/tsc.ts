@@ -80,7 +80,8 @@ const execFileAsync = promisify(execFile);
 /**
  * Compiles `rootNames` with `compiler` over a tsconfig.json in a fresh temporary folder
  * (`BASE`, then `extra`; `@types` come from the repository's node_modules) and returns every
- * diagnostic as `file(line,col): error TSnnnn: message`, file names absolute.
+ * diagnostic as `file(line,col): error TSnnnn: message`, file names absolute (the compiler runs in
+ * that folder and prints paths relative to it).
  */
 export async function compileWith(compiler: Compiler, rootNames: readonly string[], extra: TsconfigOptions = {}): Promise<string[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'qmp-ts-tsc-'));
@@ -88,7 +89,7 @@ export async function compileWith(compiler: Compiler, rootNames: readonly string
     const tsconfig = path.join(dir, 'tsconfig.json');
     const compilerOptions = { ...BASE, typeRoots: [path.join(repoRoot, 'node_modules/@types')], ...extra };
     writeFileSync(tsconfig, JSON.stringify({ compilerOptions, files: rootNames.map((f) => path.resolve(f)) }, null, 2));
-    const out = await execFileAsync(process.execPath, [compiler.script, '-p', tsconfig, '--pretty', 'false'], { maxBuffer: 64 << 20 }).then(
+    const out = await execFileAsync(process.execPath, [compiler.script, '-p', tsconfig, '--pretty', 'false'], { cwd: dir, maxBuffer: 64 << 20 }).then(
       (r) => r.stdout,
       (e: { stdout?: string; code?: number; message: string }) => {
         // exit status 1 or 2: diagnostics were printed; anything else is a broken run

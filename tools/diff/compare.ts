@@ -643,10 +643,12 @@ class Differ {
     const all: Site[] = [...this.roots];
     for (const inner of this.sites.values()) all.push(...inner.values());
     for (const site of all) {
-      if (site.ctx === 0 || site.changes.length === 0) continue;
+      // enter() sets a context and a path together, so a reached site has a first path.
+      const [firstPath, ...otherPaths] = site.paths;
+      if (site.ctx === 0 || site.changes.length === 0 || firstPath === undefined) continue;
       const ctxs = CTX_LIST.filter((c) => site.ctx & ctxBit(c));
       const directions = [...new Set(ctxs.map((c) => c.dir))];
-      const isDefinitionRoot = !site.paths[0].includes('/');
+      const isDefinitionRoot = !firstPath.includes('/');
       for (const ch of site.changes) {
         let sev: Severity | undefined;
         for (const c of ctxs) {
@@ -655,8 +657,8 @@ class Differ {
           sev = sev === undefined ? one : worse(sev, one);
         }
         out.push({
-          path: site.paths[0] + ch.rel,
-          alsoAt: site.paths.slice(1).map((p) => p + ch.rel),
+          path: firstPath + ch.rel,
+          alsoAt: otherPaths.map((p) => p + ch.rel),
           action: ch.action,
           subject: ch.subject,
           severity: sev ?? 'info',

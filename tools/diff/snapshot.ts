@@ -105,8 +105,8 @@ export function schemaToIntrospection(
   }
 
   const emitted = new Set<string>();
-  for (let i = 0; i < pending.length; i++) {
-    const t = pending[i];
+  // for-of also visits the types typeInfo() appends while it runs.
+  for (const t of pending) {
     const name = named.get(t)!;
     if (emitted.has(name)) continue; // several integer built-ins share `int`
     emitted.add(name);

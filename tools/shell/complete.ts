@@ -24,13 +24,16 @@ export function complete(line: string, schema: ShellSchema): Completion {
   if (line.trimStart().startsWith('{')) return NONE(line.length);
   const tokens = tokenize(line);
   const atBreak = line === '' || /\s$/.test(line);
-  const current = atBreak ? { text: '', start: line.length } : { text: line.slice(tokens[tokens.length - 1].start), start: tokens[tokens.length - 1].start };
+  const last = tokens.at(-1);
+  // Not at a break, the line ends inside its last word.
+  const current = atBreak || !last ? { text: '', start: line.length } : { text: line.slice(last.start), start: last.start };
   const before = atBreak ? tokens : tokens.slice(0, -1);
-  if (before.length === 0) {
+  const first = before[0];
+  if (first === undefined) {
     const words = [...schema.commands.keys(), ...HELP_WORDS.slice(0, 1), ...QUIT_WORDS.slice(0, 1)];
     return { candidates: matching(words, current.text), start: current.start, final: true };
   }
-  const head = before[0].text;
+  const head = first.text;
   if ((HELP_WORDS as readonly string[]).includes(head)) {
     if (before.length > 1) return NONE(current.start);
     return { candidates: matching([...schema.commands.keys()], current.text), start: current.start, final: true };
@@ -60,8 +63,7 @@ function rawArguments(words: readonly string[]): Record<string, unknown> {
     if (eq <= 0) continue;
     const segs = word.slice(0, eq).split('.');
     let here: Record<string, unknown> | unknown[] = root;
-    for (let i = 0; i < segs.length; i++) {
-      const seg = segs[i];
+    for (const [i, seg] of segs.entries()) {
       const slots = here as Record<string, unknown>;
       if (i === segs.length - 1) {
         slots[seg] = word.slice(eq + 1);

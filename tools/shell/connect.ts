@@ -23,7 +23,7 @@ export function parseTarget(text: string): ConnectTarget {
   if (text.startsWith('unix:')) return { path: text.slice(5) };
   const tcp = /^(?:tcp:)?(\[[^\]]+\]|[^:/]*):(\d+)$/.exec(text);
   if (tcp && !existsSync(text)) {
-    const host = tcp[1].replace(/^\[(.*)\]$/, '$1') || 'localhost';
+    const host = tcp[1]!.replace(/^\[(.*)\]$/, '$1') || 'localhost';
     return { host, port: Number(tcp[2]) };
   }
   return { path: text };

@@ -92,7 +92,7 @@ export async function runShell(opts: ShellOptions, io: ShellIo = defaultIo()): P
         // Exact 64-bit integers (guest-get-time, block sizes): shown as QEMU sent them.
         json: losslessJson({ integers: 'bigint' }),
         ...(opts.timeout ? { timeout: opts.timeout } : {}),
-        log: transcript?.logHook(),
+        ...(transcript ? { log: transcript.logHook() } : {}),
         // Unexpected input from the peer is not the user's problem; the transcript has it.
         onError: () => {},
       });

@@ -46,9 +46,12 @@ export function parseLine(line: string, schema: ShellSchema): ShellInput {
   const open = tokens.find((t) => t.unterminated);
   if (open) throw new ShellInputError(`unterminated quote or bracket in '${open.text}'`);
   const [head, ...rest] = tokens.map((t) => t.text);
+  // A line that is neither empty nor a comment has a first word.
+  if (head === undefined) return { kind: 'empty' };
   if ((HELP_WORDS as readonly string[]).includes(head)) {
     if (rest.length > 1) throw new ShellInputError('usage: help [COMMAND]');
-    return rest.length ? { kind: 'help', topic: rest[0] } : { kind: 'help' };
+    const [topic] = rest;
+    return topic !== undefined ? { kind: 'help', topic } : { kind: 'help' };
   }
   if ((QUIT_WORDS as readonly string[]).includes(head) && rest.length === 0) return { kind: 'quit' };
   const argsType = schema.commands.get(head)?.arguments;
@@ -112,8 +115,7 @@ export function buildArguments(words: readonly string[], type: Type | undefined)
 
 function insert(root: TreeObject, segments: readonly string[], leaf: RawLeaf): void {
   let here: TreeObject | TreeArray = root;
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i];
+  for (const [i, seg] of segments.entries()) {
     const path = segments.slice(0, i + 1).join('.');
     const last = i === segments.length - 1;
     if (Array.isArray(here) !== isIndex(seg)) {
@@ -157,8 +159,10 @@ function typeTree(node: Tree, type: Type | undefined, path: string): unknown {
     const element = type ? asArrayType(type)?.element : undefined;
     const out: unknown[] = [];
     for (let i = 0; i < node.length; i++) {
-      if (!(i in node)) throw new ShellInputError(`list element ${i} is missing (indexes must run 0, 1, 2 ...)`, path);
-      out.push(typeTree(node[i], element, join(path, String(i))));
+      const child = node[i];
+      // A hole: no tree node is ever undefined.
+      if (child === undefined) throw new ShellInputError(`list element ${i} is missing (indexes must run 0, 1, 2 ...)`, path);
+      out.push(typeTree(child, element, join(path, String(i))));
     }
     return out;
   }

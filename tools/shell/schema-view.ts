@@ -10,9 +10,9 @@ export interface ShellSchema {
   /** Commands the peer accepts, by wire name. A command may be known by name only. */
   readonly commands: ReadonlyMap<string, Command | undefined>;
   /** The schema the types come from (the live one, or `--schema` for the agent). */
-  readonly model?: Schema;
+  readonly model?: Schema | undefined;
   /** A source schema with doc comments (`--schema FILE`), for `help`. */
-  readonly docs?: Schema;
+  readonly docs?: Schema | undefined;
   /** Commands that send no reply on success (the agent's `guest-shutdown` ...). */
   readonly noReply: ReadonlySet<string>;
 }
@@ -20,7 +20,7 @@ export interface ShellSchema {
 /** Builds the shell's view from a model; `names` limits it to commands the peer has. */
 export function shellSchema(
   model: Schema | undefined,
-  opts: { names?: readonly string[]; docs?: Schema; noReply?: readonly string[] } = {},
+  opts: { names?: readonly string[]; docs?: Schema | undefined; noReply?: readonly string[] } = {},
 ): ShellSchema {
   const commands = new Map<string, Command | undefined>();
   if (opts.names) {
@@ -79,9 +79,12 @@ export function asArrayType(type: Type): Extract<Type, { kind: 'array' }> | unde
   return undefined;
 }
 
-/** True when a path segment is an array index (`list.0`); QAPI member names start with a letter. */
-export function isIndex(segment: string): boolean {
-  return /^\d+$/.test(segment);
+/**
+ * True when a path segment is an array index (`list.0`); QAPI member names start with a letter.
+ * A missing segment (past the end of a path) is not an index.
+ */
+export function isIndex(segment: string | undefined): boolean {
+  return segment !== undefined && /^\d+$/.test(segment);
 }
 
 /**

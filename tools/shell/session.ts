@@ -4,6 +4,7 @@
  * front and the non-interactive one are thin layers over this.
  */
 import { ConnectionClosedError, QmpError, QmpUsageError } from '@qmp-ts/runtime';
+import { toError } from '@qmp-ts/runtime/internal';
 import { ArgumentChecker } from './check-args.js';
 import { suggest } from './help.js';
 import { parseLine, ShellInputError } from './parse.js';
@@ -88,7 +89,7 @@ export class ShellSession {
       if (opts.signal?.aborted) {
         return { kind: 'error', command, errorClass: 'Cancelled', desc: 'stopped waiting for the reply (the command may still complete)', ...idPart };
       }
-      const err = e instanceof Error ? e : new Error(String(e));
+      const err = toError(e);
       return { kind: 'error', command, errorClass: err.name, desc: err.message, ...idPart };
     }
   }

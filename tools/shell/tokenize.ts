@@ -19,12 +19,12 @@ export function tokenize(line: string): Token[] {
   let i = 0;
   const n = line.length;
   while (i < n) {
-    while (i < n && /\s/.test(line[i])) i++;
+    while (i < n && /\s/.test(line.charAt(i))) i++;
     if (i >= n) break;
     const start = i;
     let text = '';
     let unterminated = false;
-    while (i < n && !/\s/.test(line[i])) {
+    while (i < n && !/\s/.test(line.charAt(i))) {
       const c = line[i];
       const atValueStart = text === '' || text.endsWith('=');
       if ((c === '{' || c === '[') && atValueStart) {

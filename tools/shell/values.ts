@@ -45,8 +45,10 @@ function builtinValue(raw: string, type: BuiltinType): unknown {
       if (INT_RE.test(raw)) return parseInt10or16(raw);
       // Size suffixes (1M, 4G, 512k) for any integer: introspection does not tell `size` from `int`.
       const size = SIZE_RE.exec(raw);
-      if (size) {
-        const bytes = Number(size[1]) * 2 ** SIZE_SHIFT[size[2].toLowerCase()];
+      // Both groups always participate, and SIZE_RE admits only the units SIZE_SHIFT has.
+      const shift = size ? SIZE_SHIFT[size[2]!.toLowerCase()] : undefined;
+      if (size && shift !== undefined) {
+        const bytes = Number(size[1]) * 2 ** shift;
         return Number.isSafeInteger(Math.round(bytes)) ? Math.round(bytes) : BigInt(Math.round(bytes));
       }
       return raw;

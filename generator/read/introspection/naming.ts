@@ -59,7 +59,7 @@ export interface NamingResult {
   /** Raw (masked or array) name -> readable name. Real names are absent (they are kept). */
   readonly names: ReadonlyMap<string, string>;
   /** The raw name of QEMU's empty object type (`q_empty`), when the schema has one. */
-  readonly emptyObject?: string;
+  readonly emptyObject?: string | undefined;
 }
 
 function isEmptyObject(e: RawEntry | undefined): boolean {
@@ -118,8 +118,8 @@ export function nameMaskedTypes(entries: readonly RawEntry[], byName: ReadonlyMa
   for (const e of entries) if (e.meta === 'event') propose(e.argType, `q_obj_${e.name}-arg`);
 
   const drain = (): void => {
-    for (let i = 0; i < queue.length; i++) {
-      const e = queue[i];
+    // for-of also visits the entries propose() appends while it runs.
+    for (const e of queue) {
       const stem = (names.get(e.name) ?? e.name).replace(/^q_obj_/, '');
       if (e.meta === 'object') {
         for (const m of e.members) propose(m.type, `${stem}-${m.name}`);

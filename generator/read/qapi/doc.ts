@@ -53,7 +53,7 @@ class DocBuilder {
 
   /** Continue the current plain section, or start a new one. */
   ensureUntaggedSection(info: SourceInfo): void {
-    const last = this.allSections[this.allSections.length - 1];
+    const last = this.current();
     if (last.kind === 'plain') {
       if (!last.text) last.info = info; // empty so far: it starts here
       last.text += '\n';
@@ -89,7 +89,8 @@ class DocBuilder {
 
   /** The section lines are being added to. */
   current(): Section {
-    return this.allSections[this.allSections.length - 1];
+    // Never empty: it starts with the body and only grows.
+    return this.allSections[this.allSections.length - 1]!;
   }
 
   /** The current section's text followed its bare tag unindented (not strict only). */
@@ -157,6 +158,7 @@ function pyLen(s: string): number {
 }
 
 /** `@name: ` at the start of a line (QEMU's `_match_at_name_colon`). */
+// The `!` on this regex's and TAGGED's group 1 below: the group always participates in a match.
 const AT_NAME_COLON = /^@([^:]*): */;
 /** Start of a literal block: `::` alone or `.. qmp-example::`. */
 const LITERAL_START = /^(\.\. +qmp-example)? *::$/;
@@ -239,7 +241,7 @@ export class DocReader {
             line = this.line();
           }
           while (line !== null && (m = this.description(line))) {
-            doc.newDescription(lx.info(), m[1], 'feature');
+            doc.newDescription(lx.info(), m[1]!, 'feature');
             const text = line.slice(m[0].length);
             if (text) doc.appendLine(text);
             line = this.indented(doc);
@@ -250,14 +252,14 @@ export class DocReader {
         } else if ((m = this.description(line))) {
           if (noMoreArgs) throw lx.error(`description of '@${m[1]}:' follows a section`);
           while (line !== null && (m = this.description(line))) {
-            doc.newDescription(lx.info(), m[1], 'member');
+            doc.newDescription(lx.info(), m[1]!, 'member');
             const text = line.slice(m[0].length);
             if (text) doc.appendLine(text);
             line = this.indented(doc);
           }
           noMoreArgs = true;
         } else if ((m = TAGGED.exec(line))) {
-          const tag = m[1];
+          const tag = m[1]!;
           // Sections with two colons are rST markup, not tags (the regex leaves them alone).
           const retired = retiredTagMessage(tag);
           // 'Errors:' is no tag in QEMU 7.2: two paragraphs could start with it.
@@ -316,7 +318,7 @@ export class DocReader {
    */
   private description(line: string): RegExpExecArray | null {
     const m = AT_NAME_COLON.exec(line);
-    return m && !this.strict && m[1].includes(' ') ? null : m;
+    return m && !this.strict && m[1]!.includes(' ') ? null : m;
   }
 
   /**

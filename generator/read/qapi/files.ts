@@ -81,7 +81,7 @@ function invalidUtf8Location(bytes: Buffer, file: string): SourceInfo {
   let line = 1;
   let i = 0;
   while (i < bytes.length) {
-    const b = bytes[i];
+    const b = bytes.readUInt8(i);
     let n = 0;
     if (b < 0x80) n = 1;
     else if (b >= 0xc2 && b <= 0xdf) n = 2;
@@ -89,7 +89,7 @@ function invalidUtf8Location(bytes: Buffer, file: string): SourceInfo {
     else if (b >= 0xf0 && b <= 0xf4) n = 4;
     if (n === 0 || i + n > bytes.length) break;
     let ok = true;
-    for (let k = 1; k < n; k++) if ((bytes[i + k] & 0xc0) !== 0x80) ok = false;
+    for (let k = 1; k < n; k++) if ((bytes.readUInt8(i + k) & 0xc0) !== 0x80) ok = false;
     if (!ok) break;
     if (b === 0x0a) line++;
     i += n;
