@@ -8,11 +8,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { QapiError } from '../generator/diagnostics.js';
-
-/** A subcommand module: adds itself to the program; its action sets the exit code. */
-export interface SubcommandModule {
-  register(program: Command, setExit: (code: number) => void): void;
-}
+import type { SubcommandModule } from './subcommand.js';
 
 /** Registered subcommands, by name, in help order. Add yours here. */
 const subcommands: Readonly<Record<string, () => Promise<SubcommandModule>>> = {

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { captureIntrospection, formatCapturedSchema, writeCapture } from '../../tools/capture.js';
-import type { SubcommandModule } from '../main.js';
+import type { SubcommandModule } from '../subcommand.js';
 
 interface CaptureCliOptions {
   readonly output?: string;

@@ -6,7 +6,7 @@
  * (`--warnings` lists them, `--strict` makes the first an error).
  */
 import type { Command } from 'commander';
-import type { SubcommandModule } from '../main.js';
+import type { SubcommandModule } from '../subcommand.js';
 
 interface CheckCliOptions {
   readonly strict?: boolean;

@@ -4,7 +4,7 @@
  * `--fail-on` turns the verdict into the exit status for CI.
  */
 import { Option, type Command } from 'commander';
-import type { SubcommandModule } from '../main.js';
+import type { SubcommandModule } from '../subcommand.js';
 
 interface DiffCliOptions {
   readonly format: 'text' | 'markdown' | 'json';

@@ -3,7 +3,7 @@
  * exactly as QEMU's tests/qapi-schema/test-qapi.py prints it or as JSON.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { SubcommandModule } from '../main.js';
+import type { SubcommandModule } from '../subcommand.js';
 
 const FORMATS = ['qapi-test', 'json'] as const;
 type DumpFormat = (typeof FORMATS)[number];

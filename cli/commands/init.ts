@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { SubcommandModule } from '../main.js';
+import type { SubcommandModule } from '../subcommand.js';
 import type { NameFilter } from '../../generator/emit/select.js';
 import { CONFIG_FILE_NAME } from './generate.js';
 import { addSelectionOptions, selectionFrom, type SelectionCliOptions } from './selection.js';

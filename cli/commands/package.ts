@@ -5,7 +5,7 @@
  * bundling the runtime.
  */
 import { Option, type Command } from 'commander';
-import type { SubcommandModule } from '../main.js';
+import type { SubcommandModule } from '../subcommand.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
 interface PackageCliOptions extends SelectionCliOptions {

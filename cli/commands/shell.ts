@@ -3,7 +3,7 @@
  * schema-aware QMP shell. Registration only; the shell itself is imported when run.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { SubcommandModule } from '../main.js';
+import type { SubcommandModule } from '../subcommand.js';
 
 function positiveInt(text: string): number {
   const n = Number(text);

@@ -5,7 +5,7 @@
  * it supports), and what that QEMU has that the bindings lack (listed, not problems). The bindings' schema comes from the `qmp-schema.json` that `generate` writes.
  */
 import { Option, type Command } from 'commander';
-import type { SubcommandModule } from '../main.js';
+import type { SubcommandModule } from '../subcommand.js';
 
 interface VerifyCliOptions {
   readonly bindings: string;
