@@ -169,7 +169,7 @@ export function toError(value: unknown): Error {
  * `instanceof`, which fails across two copies of the runtime (every SDK that `qmp-ts package`
  * bundles carries its own copy).
  */
-function hasErrorName(value: unknown, name: string): boolean {
+export function hasErrorName(value: unknown, name: string): boolean {
   return value instanceof Error && value.name === name;
 }
 

@@ -3,6 +3,7 @@
  * error strict validation throws. Small and free of the validator itself, so the client's
  * core (message-checks.ts) can report precision loss and throw without loading validate.ts.
  */
+import { hasErrorName } from './errors.js';
 
 export type ValidationIssueKind =
   | 'unknown-member'
@@ -102,5 +103,5 @@ export function formatPath(root: string, segs: readonly (string | number)[]): st
 
 /** Name-based guard: true across copies of the runtime, where `instanceof` is not. */
 export function isQmpValidationError(e: unknown): e is QmpValidationError {
-  return e instanceof Error && e.name === 'QmpValidationError';
+  return hasErrorName(e, 'QmpValidationError');
 }

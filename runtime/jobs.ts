@@ -18,7 +18,7 @@
  */
 import type { QmpClient } from './client.js';
 import type { QmpEventMessage } from './events.js';
-import { QmpError, reasonText } from './errors.js';
+import { QmpError, hasErrorName, reasonText } from './errors.js';
 
 /** The states of QEMU's job state machine (`JobStatus`). */
 export type JobStatus =
@@ -89,7 +89,7 @@ export class JobError extends Error {
 
 /** Name-based guard: true across copies of the runtime, where `instanceof` is not. */
 export function isJobError(error: unknown): error is JobError {
-  return error instanceof Error && error.name === 'JobError';
+  return hasErrorName(error, 'JobError');
 }
 
 /** A running job: awaitable for its final info, and steerable while it runs. */

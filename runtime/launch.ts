@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { QmpClient, type ClientOptions } from './client.js';
+import { hasErrorName } from './errors.js';
 import { connectWhenListening } from './transport.js';
 
 /** Which program is launched; it decides the monitor arguments and agent mode. */
@@ -246,5 +247,5 @@ function delay(ms: number): Promise<void> {
 
 /** Name-based guard: true across copies of the runtime, where `instanceof` is not. */
 export function isQmpLaunchError(e: unknown): e is QmpLaunchError {
-  return e instanceof Error && e.name === 'QmpLaunchError';
+  return hasErrorName(e, 'QmpLaunchError');
 }

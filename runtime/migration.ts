@@ -5,7 +5,7 @@
  */
 import type { QmpClient } from './client.js';
 import type { QmpEventMessage } from './events.js';
-import { reasonText, toError } from './errors.js';
+import { hasErrorName, reasonText, toError } from './errors.js';
 
 /** `query-migrate`'s answer (QEMU's `MigrationInfo`), unknown members kept. */
 export interface MigrationInfo {
@@ -55,7 +55,7 @@ export class MigrationError extends Error {
 
 /** Name-based guard: true across copies of the runtime, where `instanceof` is not. */
 export function isMigrationError(error: unknown): error is MigrationError {
-  return error instanceof Error && error.name === 'MigrationError';
+  return hasErrorName(error, 'MigrationError');
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
