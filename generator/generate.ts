@@ -89,7 +89,8 @@ async function readTarget(target: TargetInput): Promise<Schema> {
   return loadSchema(target.schema);
 }
 
-function emitOptions(target: TargetSettings): EmitOptions {
+/** The emitter's options for a target (watch mode's warm pipeline emits with the same). */
+export function emitOptions(target: TargetSettings): EmitOptions {
   return {
     ...(target.runtime !== undefined ? { runtime: target.runtime } : {}),
     ...(target.layout !== undefined ? { layout: target.layout } : {}),

@@ -16,6 +16,9 @@ import type { GenerateTarget } from '../generator/config.js';
 import { diffSchemas, summaryLine, SEVERITIES, type SchemaChange } from './diff/index.js';
 import type { Schema } from '../generator/model/types.js';
 import { displayPath } from '../generator/display-path.js';
+import type { TargetResult } from '../generator/generate.js';
+import { OutputMemory } from './watch/output.js';
+import { WarmTarget } from './watch/pipeline.js';
 
 export interface WatchOptions {
   /** The targets; called at the start and again on every change (re-reading the config). */
@@ -24,7 +27,7 @@ export interface WatchOptions {
   readonly configFile?: string;
   /** Where the progress lines go (default: stderr). */
   readonly log?: (line: string) => void;
-  /** Quiet period after a change before regenerating, ms (default 20: the events of one save arrive within a few ms). */
+  /** Quiet period after a change before regenerating, ms (default 10: the events of one save arrive within a few ms; later ones start another cycle). */
   readonly debounceMs?: number;
   /** Ends the watch. */
   readonly signal?: AbortSignal;
@@ -65,9 +68,11 @@ function errorText(e: unknown): string {
 /** Watches and regenerates until `signal` aborts. Resolves then. */
 export async function watchGenerate(options: WatchOptions): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const debounceMs = options.debounceMs ?? 20;
+  const debounceMs = options.debounceMs ?? 10;
   const [{ loadTarget, generateFromModel }] = await Promise.all([import('../generator/generate.js')]);
   const previous = new Map<string, Schema>();
+  const memory = new OutputMemory();
+  const warm = new Map<string, WarmTarget>(); // output directory -> its warm pipeline
   const watched = new Map<string, FSWatcher>(); // directory -> watcher
   let files = new Set<string>(); // absolute paths that trigger a cycle
   let pending = new Set<string>();
@@ -106,6 +111,19 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
     }
   };
 
+  /** Prettier targets go through `generate`'s formatting pass (it reuses formatting by file header). */
+  const generateTarget = async (target: GenerateTarget, schema: Schema): Promise<TargetResult> => {
+    const out = path.resolve(target.output);
+    if (target.format === 'prettier') {
+      memory.forget(out);
+      warm.delete(out);
+      return generateFromModel(schema, target, { workers: options.workers ?? 0 });
+    }
+    let w = warm.get(out);
+    if (!w) warm.set(out, (w = new WarmTarget(memory)));
+    return w.generate(target, schema);
+  };
+
   const cycle = async (trigger: readonly string[]): Promise<void> => {
     const number = ++cycleNo;
     if (trigger.length) log(`[watch] changed: ${trigger.map((f) => displayPath(f)).join(', ')}`);
@@ -133,7 +151,7 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
       try {
         const schema = await loadTarget(target);
         for (const f of schema.source.files) nextFiles.add(path.resolve(f));
-        const result = await generateFromModel(schema, target, { workers: options.workers ?? 0 });
+        const result = await generateTarget(target, schema);
         const d = last ? diffSchemas(last, schema) : undefined;
         previous.set(target.output, schema);
         const summary = d ? `schema: ${summaryLine(d)}` : `schema: ${schema.commands.size} commands, ${schema.events.size} events`;

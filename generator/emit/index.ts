@@ -12,7 +12,7 @@
 import { posix } from 'node:path';
 import type { StatementStructures } from './structures.js';
 import { printFile } from './print.js';
-import type { Schema } from '../model/types.js';
+import type { Definition, Schema } from '../model/types.js';
 import { DEFAULT_FIXED_NAMES, nameSchema, type FixedNames, type NamedType } from '../names/index.js';
 import { DEFAULT_RUNTIME_SPECIFIER } from '@qmp-ts/runtime/internal';
 import { clientFile, commandsFile, eventsFile } from './api.js';
@@ -81,6 +81,15 @@ function moduleFileNames(types: readonly NamedType[]): Map<string | undefined, s
 }
 
 /**
+ * Lets a caller that kept an earlier run's output skip printing a file: called before each
+ * file with the definitions whose documentation the file carries (everything else in it
+ * comes from the schema's shape: names, kinds, members, types, features, conditions); a
+ * returned text is used as the file's text. `qmp-ts generate --watch` returns the earlier
+ * text when the shape is unchanged and none of `documents` had its docs edited.
+ */
+export type ReuseText = (path: string, documents: readonly Definition[]) => string | undefined;
+
+/**
  * Emits every file. `onFile` sees each file as soon as it is printed, so formatting can
  * start while the rest is still being emitted.
  */
@@ -88,6 +97,7 @@ export function emitBindings(
   schema: Schema,
   options: EmitOptions = {},
   onFile?: (file: EmittedFile) => void,
+  reuse?: ReuseText,
 ): EmittedFile[] {
   const fixed: FixedNames = { ...DEFAULT_FIXED_NAMES, ...options.names };
   const selection = select(schema, options.commands, options.events);
@@ -111,27 +121,31 @@ export function emitBindings(
     list.push(t);
   }
   const files: EmittedFile[] = [];
-  const emit = (path: string, build: (scope: FileScope) => (StatementStructures | string)[]): void => {
-    const scope = new FileScope(path, names, layout);
-    const body = build(scope);
-    const file = { path, text: printFile([...scope.imports(), ...body]) };
+  const add = (path: string, documents: readonly Definition[], text: () => string): void => {
+    const file = { path, text: reuse?.(path, documents) ?? text() };
     files.push(file);
     onFile?.(file);
   };
-  for (const [path, types] of byFile) emit(path, (scope) => types.flatMap((t) => typeDecls(scope, t)));
-  if (byFile.size === 0) emit('types.ts', () => ['export {};']);
+  const emit = (path: string, documents: readonly Definition[], build: (scope: FileScope) => (StatementStructures | string)[]): void =>
+    add(path, documents, () => {
+      const scope = new FileScope(path, names, layout);
+      const body = build(scope);
+      return printFile([...scope.imports(), ...body]);
+    });
+  for (const [path, types] of byFile) emit(path, types, (scope) => types.flatMap((t) => typeDecls(scope, t)));
+  if (byFile.size === 0) emit('types.ts', [], () => ['export {};']);
 
-  emit('commands.ts', (scope) => commandsFile(scope, selection.commands));
-  emit('events.ts', (scope) => eventsFile(scope, selection.events));
+  emit('commands.ts', selection.commands, (scope) => commandsFile(scope, selection.commands));
+  emit('events.ts', selection.events, (scope) => eventsFile(scope, selection.events));
   const validators = options.validators ?? true;
   if (validators) {
     // Plain text (a JSON string and one import), so not built from structures.
-    const table = buildValidatorTable(schema, { commands: validatedCommands(schema, selection.commands), events: selection.events });
-    const file = { path: 'validators.ts', text: validatorTableModule(table, { runtimeImport: layout.runtimeFrom('validators.ts'), exportName: VALIDATOR_TABLE_EXPORT }) };
-    files.push(file);
-    onFile?.(file);
+    add('validators.ts', [], () => {
+      const table = buildValidatorTable(schema, { commands: validatedCommands(schema, selection.commands), events: selection.events });
+      return validatorTableModule(table, { runtimeImport: layout.runtimeFrom('validators.ts'), exportName: VALIDATOR_TABLE_EXPORT });
+    });
   }
-  emit('client.ts', (scope) =>
+  emit('client.ts', selection.commands, (scope) =>
     clientFile(scope, selection.commands, {
       commands: './commands.js', events: './events.js',
       ...(validators ? { validators: { module: './validators.js', table: VALIDATOR_TABLE_EXPORT } } : {}),
@@ -139,7 +153,7 @@ export function emitBindings(
     }),
   );
   if (validators && (options.testing ?? true)) {
-    emit(TESTING_FILE, (scope) => testingFile(scope, { commands: './commands.js', events: './events.js', validators: './validators.js', table: VALIDATOR_TABLE_EXPORT }));
+    emit(TESTING_FILE, [], (scope) => testingFile(scope, { commands: './commands.js', events: './events.js', validators: './validators.js', table: VALIDATOR_TABLE_EXPORT }));
   }
   const reexports = files.map((f) => f.path).filter((p) => p !== TESTING_FILE).map((p) => `export * from '${relativeSpecifier('index.ts', p)}';`);
   const index = { path: 'index.ts', text: reexports.join('\n') + '\n' };

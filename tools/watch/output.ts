@@ -1,0 +1,69 @@
+/**
+ * Watch mode's writer: remembers what it wrote to each output directory, so a cycle
+ * compares the new files with that in memory instead of reading them back, and writes
+ * only the files whose bytes changed, each atomically (a temporary file renamed over the
+ * old one: a reader sees the old file or the new one, never a half-written one).
+ *
+ * The first write to a directory compares with what is on disk, as `generate` does. Stale
+ * generated files (recognised by their header) are removed when the set of files produced
+ * changes, and on the first write.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { listGenerated, readIfExists, type OutputFile, type WriteResult } from '../../generator/write.js';
+
+let tmpCounter = 0;
+
+/** Writes `content` to `file` through a temporary file in the same directory. */
+export function writeFileAtomic(file: string, content: string): void {
+  const tmp = join(dirname(file), `.${process.pid}.${++tmpCounter}.qmp-ts.tmp`);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export class OutputMemory {
+  /** Directory -> relative path -> the content last written there (or found up to date). */
+  private readonly written = new Map<string, Map<string, string>>();
+
+  /** Forgets a directory (its next write compares with the disk again). */
+  forget(dir: string): void {
+    this.written.delete(resolve(dir));
+  }
+
+  /**
+   * Writes the files of `dir` whose bytes differ from what is there; removes generated
+   * files no longer produced (as `writeOutput` does).
+   */
+  write(dir: string, files: readonly OutputFile[]): WriteResult {
+    const key = resolve(dir);
+    const known = this.written.get(key);
+    const memory = new Map<string, string>();
+    const changed: string[] = [];
+    let unchanged = 0;
+    for (const f of files) {
+      const target = join(dir, ...f.path.split('/'));
+      const before = known ? known.get(f.path) : readIfExists(target);
+      memory.set(f.path, f.content);
+      if (before === f.content) {
+        unchanged++;
+        continue;
+      }
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileAtomic(target, f.content);
+      changed.push(f.path);
+    }
+    let removed: string[] = [];
+    const sameSet = known !== undefined && known.size === memory.size && [...memory.keys()].every((p) => known.has(p));
+    if (!sameSet) {
+      removed = listGenerated(dir).filter((p) => !memory.has(p));
+      for (const p of removed) rmSync(join(dir, ...p.split('/')));
+    }
+    this.written.set(key, memory);
+    return { changed, removed, unchanged };
+  }
+}
