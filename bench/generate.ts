@@ -9,8 +9,10 @@
  *   medians (goal: at most 0.5);
  * - `generate --check` on up-to-date output, and warm (same output again, nothing written);
  * - peak memory of the cold run (maximum resident set size, all threads; goal 150 MB);
- * - watch latency: `generate --watch` on a copy of the schema, one doc line edited: time
- *   until the changed files are written (goal 100 ms), and that only they were rewritten;
+ * - watch latency: `generate --watch` on a copy of the schema, one doc line edited: the time
+ *   from writing the schema file until the last output file whose content the edit changes
+ *   is seen with its new content (through a watch on the output directories; goal 100 ms),
+ *   median over several edits of a warm watcher, and that only those files were rewritten;
  * - `tsc --noEmit --strict` over the output;
  * - a consumer importing the generated client and calling three commands, bundled with
  *   esbuild (minified): with the default validator table, with `--no-validators`, and the
@@ -24,9 +26,10 @@
  * and check only). Targets: type-check < 5 s, bundle (up front, default typed client) < 30 KB.
  *
  *   QAPI_GEN=/path/to/qemu/scripts/qapi-gen.py npx tsx bench/generate.ts [RUNS]
+ *   npx tsx bench/generate.ts --watch-only [EDITS]     (the watch latency alone)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
@@ -38,7 +41,9 @@ const schema = resolve(process.env['BENCH_SCHEMA'] ?? join(repo, 'vendor/qemu/qe
 const qapiGen = process.env['QAPI_GEN'];
 const work = join(repo, 'tmp', 'bench-generate');
 const out = join(work, 'gen');
-const runs = Number(process.argv[2] ?? 5);
+const watchOnly = process.argv.includes('--watch-only');
+const countArg = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const runs = Number(countArg ?? 5);
 const haveTime = existsSync('/usr/bin/time');
 
 interface Run {
@@ -81,6 +86,15 @@ if (!existsSync(join(repo, 'dist/cli/main.js'))) {
 mkdirSync(work, { recursive: true });
 const cli = join(repo, 'bin/qmp-ts.js');
 const generateArgs = [cli, 'generate', '--schema', schema, '--out', out, '--runtime', '../../../runtime/index.js'];
+
+if (watchOnly) {
+  console.log(`qmp-ts generate --watch latency: ${schema}`);
+  const loadStart = loadavg()[0]!;
+  const result = await watchLatency(Number(countArg ?? 8));
+  if (result) printWatch(result);
+  console.log(`\nload average (1 min) at the start: ${loadStart.toFixed(2)}, at the end: ${loadavg()[0]!.toFixed(2)}, on ${availableParallelism()} CPUs`);
+  process.exit(0);
+}
 
 console.log(`qmp-ts generate benchmark: ${schema}`);
 console.log(`median of ${runs} runs, whole processes${haveTime ? '' : ' (no /usr/bin/time: no memory figures)'}\n`);
@@ -218,12 +232,7 @@ if (coldCpu !== undefined) console.log(`  cold, CPU time (all threads)   ${fmtS(
 console.log(`  --check (up to date)           ${fmtS(checkS)}${qemuS !== undefined ? `   ${(checkS / qemuS).toFixed(2)}x qapi-gen.py   goal <= 0.50x: ${verdict(checkS / qemuS <= 0.5)}` : ''}`);
 console.log(`  warm (nothing changed)         ${fmtS(warmS)}   (${(warmS / check).toFixed(1)}x check)`);
 if (peak !== undefined) console.log(`  peak memory (max RSS, cold)    ${peak.toFixed(0)} MB   goal <= 150 MB: ${verdict(peak <= 150)}   (--check: ${peakOf(checkRuns)?.toFixed(0)} MB)`);
-if (watchResult) {
-  const { ms, written, changed } = watchResult;
-  const onlyChanged = written.join() === changed.join();
-  console.log(`  watch: doc line edited -> written   ${median(ms).toFixed(0)} ms (runs: ${ms.map((m) => m.toFixed(0)).join(' ')})   goal <= 100 ms: ${verdict(median(ms) <= 100)}`);
-  console.log(`  watch: files rewritten          ${written.join(', ')}   only those whose content changed: ${verdict(onlyChanged)}${onlyChanged ? '' : ` (changed: ${changed.join(', ')})`}`);
-}
+if (watchResult) printWatch(watchResult);
 console.log(`  tsc --noEmit --strict output   ${fmtS(tscS)}   target < 5.00 s: ${verdict(tscS < 5)}${tscCpu !== undefined ? `   (CPU ${fmtS(tscCpu)})` : ''}`);
 const line = (label: string, b: BundleSize, target: boolean, extra = ''): void => {
   console.log(`  ${label.padEnd(31)}${kb(b.upFront)} up front (entry chunk ${kb(b.entry)}), all ${b.chunks} chunks ${kb(b.total)}${target ? `   target < 30 KB: ${verdict(b.upFront < 30 * 1024)}` : ''}${extra}`);
@@ -240,30 +249,51 @@ console.log(`  typed client (validators on)   ${kb(typed.single)} (${kb(typed.si
 console.log(`  untyped QmpClient baseline     ${kb(raw.single)} (${kb(raw.singleGzip)} gzip)`);
 console.log(`\nload average (1 min) at the start: ${loadBefore.toFixed(2)}, at the end: ${loadavg()[0]!.toFixed(2)}, on ${availableParallelism()} CPUs`);
 
+function printWatch({ first, ms, cycleMs, written, changed }: WatchLatency): void {
+  const onlyChanged = written.join() === changed.join();
+  console.log(`  watch: doc line edited -> on disk   ${median(ms).toFixed(0)} ms median of ${ms.length} edits (runs: ${ms.map((m) => m.toFixed(0)).join(' ')}; first edit ${first.toFixed(0)} ms)   goal <= 100 ms: ${verdict(median(ms) <= 100)}`);
+  console.log(`  watch: edit -> cycle reported   ${median(cycleMs).toFixed(0)} ms median (the watcher logs after writing and diffing)`);
+  console.log(`  watch: files rewritten          ${written.join(', ')}   only those whose content changed: ${verdict(onlyChanged)}${onlyChanged ? '' : ` (changed: ${changed.join(', ')})`}`);
+}
+
 /** Relative path -> [mtime, content] of every file under `dir`. */
 function snapshot(dir: string): Map<string, [number, string]> {
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile());
   return new Map(files.sort().map((f) => [f, [statSync(join(dir, f)).mtimeMs, readFileSync(join(dir, f), 'utf8')]]));
 }
 
+interface WatchLatency {
+  /** The first edit (the watcher's code not yet warm), ms. */
+  readonly first: number;
+  /** The later edits: from writing the schema file to the last changed output file seen with its new content, ms. */
+  readonly ms: number[];
+  /** The later edits: from writing the schema file to the watcher's log line for the cycle, ms. */
+  readonly cycleMs: number[];
+  readonly written: string[];
+  readonly changed: string[];
+}
+
 /**
  * `generate --watch` on a copy of the schema's directory; `rounds` times, one documentation
- * line (`# @member: text`) of an included file is edited: the time from the write until the
- * watcher reports the cycle (it logs after writing), and which files were rewritten (mtime)
+ * line (`# @member: text`) of an included file is edited. The output directories are watched
+ * from here: each event reads the file it names, and the time it first holds new content is
+ * noted. After the watcher reports the cycle, the files whose content changed are known; the
+ * latency is the time the last of them was seen new. Also: which files were rewritten (mtime)
  * versus which changed (content), in the last round.
  */
-async function watchLatency(rounds = 5): Promise<{ ms: number[]; written: string[]; changed: string[] } | undefined> {
+async function watchLatency(rounds = 8): Promise<WatchLatency | undefined> {
   const copy = join(work, 'watch-schema');
   const watchOut = join(work, 'watch-out');
   rmSync(copy, { recursive: true, force: true });
   rmSync(watchOut, { recursive: true, force: true });
   cpSync(dirname(schema), copy, { recursive: true });
   const docLine = /^# @[\w-]+: \S.*$/m;
-  const edited = readdirSync(copy).map((f) => join(copy, f)).find((f) => f !== join(copy, basename(schema)) && docLine.test(readFileSync(f, 'utf8')));
+  const edited = readdirSync(copy).sort().map((f) => join(copy, f)).find((f) => f !== join(copy, basename(schema)) && docLine.test(readFileSync(f, 'utf8')));
   if (!edited) {
     console.log('  watch: no documented member found to edit; skipped');
     return undefined;
   }
+  console.log(`  watch: editing a doc line of ${basename(edited)}`);
   const original = readFileSync(edited, 'utf8');
   const child = spawn(process.execPath, [cli, 'generate', '--watch', '--schema', join(copy, basename(schema)), '--out', watchOut, '--runtime', '../../../runtime/index.js'], { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
   let pendingLine: ((line: string, at: number) => void) | undefined;
@@ -288,24 +318,52 @@ async function watchLatency(rounds = 5): Promise<{ ms: number[]; written: string
         resolveLine(at);
       };
     });
+  // Output file (relative) -> when it was first seen with content other than `before`'s.
+  let before = new Map<string, [number, string]>();
+  let seenNew = new Map<string, number>();
+  const watchers: FSWatcher[] = [];
+  const onEvent = (sub: string, name: string | null): void => {
+    const at = performance.now();
+    if (name === null) return;
+    const rel = sub === '' ? name : `${sub}/${name}`;
+    if (seenNew.has(rel)) return;
+    let text: string;
+    try {
+      text = readFileSync(join(watchOut, rel), 'utf8');
+    } catch {
+      return; // not (or no longer) a file
+    }
+    if (text !== before.get(rel)?.[1]) seenNew.set(rel, at);
+  };
   try {
     await waitFor(/^\[watch\] watching/);
+    for (const sub of ['', 'types']) {
+      if (existsSync(join(watchOut, sub))) watchers.push(watch(join(watchOut, sub), (_e, name) => onEvent(sub, name)));
+    }
     const ms: number[] = [];
+    const cycleMs: number[] = [];
     let written: string[] = [];
     let changed: string[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const before = snapshot(watchOut);
-      await new Promise((r) => setTimeout(r, 50)); // mtimes of this round differ from the last
+      before = snapshot(watchOut);
+      seenNew = new Map();
+      await new Promise((r) => setTimeout(r, 100)); // mtimes of this round differ from the last
       const reported = waitFor(/^\[watch\] .*: \d+ written/);
       const t0 = performance.now();
       writeFileSync(edited, original.replace(docLine, (l) => `${l} Edited ${round}.`));
-      ms.push((await reported) - t0);
+      const logged = await reported;
+      await new Promise((r) => setTimeout(r, 20)); // events still in flight
       const after = snapshot(watchOut);
       written = [...after.keys()].filter((f) => before.get(f)?.[0] !== after.get(f)![0]);
       changed = [...after.keys()].filter((f) => before.get(f)?.[1] !== after.get(f)![1]);
+      // A changed file the output watch missed counts at the log line (after it was written).
+      const seen = Math.max(...changed.map((f) => seenNew.get(f) ?? logged));
+      ms.push(seen - t0);
+      cycleMs.push(logged - t0);
     }
-    return { ms, written, changed };
+    return { first: ms[0]!, ms: ms.slice(1), cycleMs: cycleMs.slice(1), written, changed };
   } finally {
+    for (const w of watchers) w.close();
     child.kill('SIGINT');
     await new Promise((r) => child.once('exit', r));
   }

@@ -19,7 +19,7 @@ import type { Schema } from './model/types.js';
 import { readIntrospection, type IntrospectionWarning } from './read/introspection.js';
 import type { ReadLimits } from './read/limits.js';
 import type { ParsedSchema } from './read/parsed.js';
-import { readQapiSchema } from './read/qapi/index.js';
+import { readQapiSchema, type FileParser } from './read/qapi/index.js';
 
 export interface LoadOptions {
   /**
@@ -35,6 +35,8 @@ export interface LoadOptions {
   readonly cwd?: string;
   /** Bounds on file size, include count and depth, nesting, YAML aliases (generator/read/limits.ts). */
   readonly limits?: Partial<ReadLimits>;
+  /** QAPI source / YAML: picks each file's parser (default: by extension; see readQapiSchema). */
+  readonly parsers?: (fname: string) => FileParser;
 }
 
 /** A non-fatal finding: a QapiError that strict mode would throw, or an introspection oddity. */
@@ -138,6 +140,6 @@ function readSource(file: string, options: LoadOptions): ParsedSchema {
       ...(sink && { onDocStyleFinding: sink }),
       ...(options.cwd !== undefined && { cwd: options.cwd }),
       ...(options.limits && { limits: options.limits }),
-    }),
+    }, options.parsers),
   );
 }

@@ -18,7 +18,8 @@ import type { Schema } from '../generator/model/types.js';
 import { displayPath } from '../generator/display-path.js';
 import type { TargetResult } from '../generator/generate.js';
 import { OutputMemory } from './watch/output.js';
-import { WarmTarget } from './watch/pipeline.js';
+import { WarmTarget, type WarmResult } from './watch/pipeline.js';
+import { ParseCache } from './watch/parse-cache.js';
 
 export interface WatchOptions {
   /** The targets; called at the start and again on every change (re-reading the config). */
@@ -42,6 +43,8 @@ export interface WatchCycle {
   /** The files whose change triggered it (empty for the first cycle). */
   readonly trigger: readonly string[];
   readonly targets: readonly TargetOutcome[];
+  /** Schema files lexed and parsed in this cycle (the others' parses were reused). */
+  readonly parsed: readonly string[];
   /** Set when the targets themselves (the config) could not be read. */
   readonly error?: string;
 }
@@ -54,6 +57,8 @@ export type TargetOutcome =
       readonly written: readonly string[];
       /** With `format: 'prettier'`: files whose formatted body was reused (their generated text did not change). */
       readonly reused: number;
+      /** Files not emitted again: only documentation changed, and none that they carry. */
+      readonly kept: number;
       readonly summary: string;
       readonly changes: readonly SchemaChange[];
     }
@@ -69,10 +74,14 @@ function errorText(e: unknown): string {
 export async function watchGenerate(options: WatchOptions): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const debounceMs = options.debounceMs ?? 10;
-  const [{ loadTarget, generateFromModel }] = await Promise.all([import('../generator/generate.js')]);
+  const [{ loadTarget, generateFromModel }, { loadSchema }] = await Promise.all([import('../generator/generate.js'), import('../generator/load.js')]);
   const previous = new Map<string, Schema>();
   const memory = new OutputMemory();
   const warm = new Map<string, WarmTarget>(); // output directory -> its warm pipeline
+  const parses = new ParseCache();
+  // A schema file (QAPI source or YAML) is read through the parse cache: only edited files are parsed again.
+  const load = (target: GenerateTarget): Promise<Schema> | Schema =>
+    'schema' in target && target.docs === undefined ? loadSchema(target.schema, { parsers: parses.parserFor }) : loadTarget(target);
   const watched = new Map<string, FSWatcher>(); // directory -> watcher
   let files = new Set<string>(); // absolute paths that trigger a cycle
   let pending = new Set<string>();
@@ -112,7 +121,7 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
   };
 
   /** Prettier targets go through `generate`'s formatting pass (it reuses formatting by file header). */
-  const generateTarget = async (target: GenerateTarget, schema: Schema): Promise<TargetResult> => {
+  const generateTarget = async (target: GenerateTarget, schema: Schema): Promise<TargetResult | WarmResult> => {
     const out = path.resolve(target.output);
     if (target.format === 'prettier') {
       memory.forget(out);
@@ -135,7 +144,7 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
       log(`[watch] error in the configuration, keeping the last good output:\n${errorText(e)}`);
       for (const f of files) nextFiles.add(f); // keep watching what we had
       rewatch(nextFiles);
-      options.onCycle?.({ number, trigger, targets: [], error: errorText(e) });
+      options.onCycle?.({ number, trigger, targets: [], parsed: parses.takeParsed(), error: errorText(e) });
       return;
     }
     const outcomes: TargetOutcome[] = [];
@@ -149,7 +158,7 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
       for (const f of last?.source.files ?? []) nextFiles.add(path.resolve(f));
       if ('fromQemu' in target && last && !configChanged) continue; // a live QEMU's schema does not change with files on disk
       try {
-        const schema = await loadTarget(target);
+        const schema = await load(target);
         for (const f of schema.source.files) nextFiles.add(path.resolve(f));
         const result = await generateTarget(target, schema);
         const d = last ? diffSchemas(last, schema) : undefined;
@@ -161,14 +170,14 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
         const changes = d ? [...d.changes].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)) : [];
         for (const c of changes.slice(0, BRIEF_LINES)) log(`  ${c.severity}: ${c.path}: ${c.message}`);
         if (changes.length > BRIEF_LINES) log(`  ... and ${changes.length - BRIEF_LINES} more (qmp-ts diff for all)`);
-        outcomes.push({ output: target.output, ok: true, written: result.changed, reused: result.reused, summary, changes });
+        outcomes.push({ output: target.output, ok: true, written: result.changed, reused: result.reused, kept: 'kept' in result ? result.kept : 0, summary, changes });
       } catch (e) {
         log(`[watch] ${out}: schema error, keeping the last good output:\n${errorText(e)}`);
         outcomes.push({ output: target.output, ok: false, error: errorText(e) });
       }
     }
     rewatch(nextFiles);
-    options.onCycle?.({ number, trigger, targets: outcomes });
+    options.onCycle?.({ number, trigger, targets: outcomes, parsed: parses.takeParsed() });
   };
 
   function kick(): void {

@@ -32,7 +32,10 @@ interface LastRun {
   readonly schema: Schema;
   /** Emitted text (without header) by path. */
   readonly texts: ReadonlyMap<string, string>;
+  /** File content (with header) by path: the same string for a kept text, so comparing it is instant. */
+  readonly contents: ReadonlyMap<string, string>;
   readonly record: BindingsRecord;
+  readonly recordText: string;
 }
 
 export interface WarmResult extends TargetResult {
@@ -64,19 +67,33 @@ export class WarmTarget {
         : undefined;
     const version = ownVersion();
     const emitted = withStackGuard(schema.source.files[0] ?? target.output, () => emitBindings(schema, emitOptions(target), undefined, reuse));
-    const record: BindingsRecord =
-      last && delta?.sameShape
-        ? { ...last.record, source: { ...last.record.source, hash: schema.source.hash } }
-        : bindingsRecord(schema, target.output, `qmp-ts ${version}`, { commands: compileFilter(target.commands), events: compileFilter(target.events) });
+    let record: BindingsRecord;
+    let recordText: string;
+    if (last && delta?.sameShape) {
+      // The record has no documentation: only the source hash is new. In its text the
+      // source (and so the hash) comes before the schema entries.
+      const hash = (h: string): string => `"hash": ${JSON.stringify(h)}`;
+      record = { ...last.record, source: { ...last.record.source, hash: schema.source.hash } };
+      recordText = last.recordText.replace(hash(last.record.source.hash), hash(schema.source.hash));
+    } else {
+      const keep = { commands: compileFilter(target.commands), events: compileFilter(target.events) };
+      record = bindingsRecord(schema, target.output, `qmp-ts ${version}`, keep);
+      recordText = formatRecord(record);
+    }
     const head = header(version);
-    const files = [...emitted.map((f) => ({ path: f.path, content: head + f.text })), { path: RECORD_FILE, content: formatRecord(record) }];
+    const contents = new Map<string, string>();
+    for (const f of emitted) {
+      const kept = last && last.texts.get(f.path) === f.text ? last.contents.get(f.path) : undefined;
+      contents.set(f.path, kept ?? head + f.text);
+    }
+    const files = [...[...contents].map(([path, content]) => ({ path, content })), { path: RECORD_FILE, content: recordText }];
     const result = this.memory.write(target.output, files);
     let jsonChanged: string[] = [];
     if (target.jsonSchema !== undefined) {
       const { jsonSchemaFiles } = await import('../jsonschema/files.js');
       jsonChanged = this.memory.write(target.jsonSchema, jsonSchemaFiles(schema)).changed.map((f) => join(relative(target.output, target.jsonSchema!), f));
     }
-    this.last = { settings, schema, texts: new Map(emitted.map((f) => [f.path, f.text])), record };
+    this.last = { settings, schema, texts: new Map(emitted.map((f) => [f.path, f.text])), contents, record, recordText };
     return {
       ...result,
       changed: [...result.changed, ...jsonChanged],

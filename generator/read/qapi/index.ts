@@ -8,17 +8,19 @@
  */
 import type { ParsedSchema } from '../parsed.js';
 import { parseYamlFile } from '../yaml.js';
-import { byExtension, ReadContext, type ReadOptions } from './context.js';
+import { byExtension, ReadContext, type FileParser, type ReadOptions } from './context.js';
 import { parseQapiFile } from './parser.js';
 
-export type { ReadOptions } from './context.js';
+export type { FileParser, ReadOptions } from './context.js';
 
-const parserFor = byExtension(parseQapiFile, parseYamlFile);
+/** The parser of each file: YAML for `.yaml` / `.yml` names, QAPI source otherwise. */
+export const parserFor: (fname: string) => FileParser = byExtension(parseQapiFile, parseYamlFile);
 
 /**
- * Read a QAPI schema file and its includes.
+ * Read a QAPI schema file and its includes. `parsers` picks each file's parser (watch mode
+ * passes one that reuses the parse of files whose text did not change).
  * @throws QapiError for any unreadable file or syntax error, with QEMU's location and text.
  */
-export function readQapiSchema(file: string, options: ReadOptions = {}): ParsedSchema {
-  return new ReadContext(options.cwd ?? process.cwd(), options, parserFor).readRoot(file);
+export function readQapiSchema(file: string, options: ReadOptions = {}, parsers: (fname: string) => FileParser = parserFor): ParsedSchema {
+  return new ReadContext(options.cwd ?? process.cwd(), options, parsers).readRoot(file);
 }
