@@ -236,6 +236,7 @@ describe('generate --watch on a real schema', () => {
           // A doc edit keeps the files that carry none of the edited docs; a new member emits all.
           if (e.kind === 'doc') {
             expect(outcome.kept).toBeGreaterThan(0);
+            expect(outcome.summary).toBe('schema: no changes');
             sawDocsOnly = true;
           } else {
             expect(outcome.kept).toBe(0);

@@ -2,10 +2,19 @@
  * `qmp-ts generate --watch`: regenerate when a schema file (includes too) or the config
  * changes. Each cycle reloads the targets (so config edits apply), rereads each schema,
  * prints what changed in the schema in brief (the `diff` summary and its first lines), and
- * rewrites only the files whose bytes change (no file names the input's hash, so an edit
- * touches only the files whose text it changes; with `format: 'prettier'`, the formatting
- * of files whose unformatted text is unchanged is reused). A schema error prints the
- * located message and leaves the last good output in place.
+ * rewrites only the files whose bytes change. The process stays warm between cycles:
+ *
+ * - only schema files whose text changed are lexed and parsed again (watch/parse-cache.ts);
+ * - the schema is checked and modelled whole, then compared with the last model: when only
+ *   documentation changed, only the files carrying the edited definitions' docs are emitted
+ *   again (watch/model-delta.ts, watch/pipeline.ts);
+ * - files are compared with what was last written, in memory, and written atomically
+ *   (watch/output.ts). With `format: 'prettier'`, `generate`'s own pass runs instead (it
+ *   reuses the formatting of files whose unformatted text is unchanged).
+ *
+ * A schema error prints the located message and leaves the last good output in place; the
+ * next edit regenerates. Events are coalesced for `debounceMs`; events during a cycle start
+ * another one when it ends, so no edit is missed.
  *
  * Directories are watched rather than files: editors often save by writing a new file and
  * renaming it over the old one, which ends a watch on the file itself.
@@ -161,9 +170,11 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
         const schema = await load(target);
         for (const f of schema.source.files) nextFiles.add(path.resolve(f));
         const result = await generateTarget(target, schema);
-        const d = last ? diffSchemas(last, schema) : undefined;
+        // Same shape (only docs changed): `diff` reads no docs, so it would find nothing.
+        const docsOnly = 'delta' in result && result.delta?.sameShape === true;
+        const d = last && !docsOnly ? diffSchemas(last, schema) : undefined;
         previous.set(target.output, schema);
-        const summary = d ? `schema: ${summaryLine(d)}` : `schema: ${schema.commands.size} commands, ${schema.events.size} events`;
+        const summary = last ? `schema: ${d ? summaryLine(d) : 'no changes'}` : `schema: ${schema.commands.size} commands, ${schema.events.size} events`;
         log(
           `[watch] ${out}: ${result.changed.length} written${result.reused ? ` (${result.reused} with reused formatting)` : ''}, ${result.unchanged} unchanged${result.removed.length ? `, ${result.removed.length} removed` : ''}; ${summary}`,
         );
