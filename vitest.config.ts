@@ -8,23 +8,42 @@ const runtimeSource = (file: string): string => fileURLToPath(new URL(`./runtime
  * (packing, installing, cloning). The rest is the unit suite.
  */
 const needsSystem = [
-  'test/capture.test.ts',
-  'test/e2e-bindings.test.ts',
-  'test/probe.test.ts',
-  'test/runtime-agent.test.ts',
-  'test/runtime-qemu.test.ts',
-  'test/shell-peers.test.ts',
-  'test/shell-pty.test.ts',
-  'test/validate-qemu.test.ts',
-  'test/verify.test.ts',
-  'test/package.test.ts',
-  'test/adopt-clone.test.ts',
-  'test/adopt-install.test.ts',
-  'test/fake-qemu.test.ts',
-  'test/jobs-qemu.test.ts',
-  'test/launch.test.ts',
-  'test/shell-jobs.test.ts',
+  'test/tools/capture.test.ts',
+  'test/generator/e2e-bindings.test.ts',
+  'test/runtime/probe.test.ts',
+  'test/runtime/agent.test.ts',
+  'test/runtime/client-qemu.test.ts',
+  'test/tools/shell/peers.test.ts',
+  'test/tools/shell/pty.test.ts',
+  'test/runtime/validate-qemu.test.ts',
+  'test/tools/diff/verify.test.ts',
+  'test/tools/package/package.test.ts',
+  'test/repo/adopt-clone.test.ts',
+  'test/repo/adopt-install.test.ts',
+  'test/runtime/fake-server.test.ts',
+  'test/runtime/jobs-qemu.test.ts',
+  'test/runtime/launch.test.ts',
+  'test/tools/shell/jobs.test.ts',
   'test/fixtures/downstream/vm-ops.test.ts',
+];
+
+/**
+ * Tests that need only Node but take long: they run the TypeScript compiler over generated
+ * bindings, or property suites over whole real schemas. With `needsSystem`, what is left is
+ * the unit suite (`npm run test:unit`), the quick loop while editing.
+ */
+const slowInProcess = [
+  'test/types/typecheck.test.ts',
+  'test/types/declarations.test.ts',
+  'test/generator/generate.test.ts',
+  'test/generator/generate-docs.test.ts',
+  'test/generator/emit/bigint.test.ts',
+  'test/generator/emit/trust-bindings.test.ts',
+  'test/generator/emit/doc-inert.test.ts',
+  'test/generator/check/fuzz.test.ts',
+  'test/tools/jsonschema/export.test.ts',
+  'test/tools/watch/incremental.test.ts',
+  'test/repo/readme-snippets.test.ts',
 ];
 
 export default defineConfig({
@@ -39,9 +58,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // `vitest run` runs both; `npm run test:unit` only the first.
+    // `vitest run` runs all three; `npm run test:unit` only the first.
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: needsSystem } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...needsSystem, ...slowInProcess] } },
+      { extends: true, test: { name: 'integration', include: slowInProcess } },
       { extends: true, test: { name: 'system', include: needsSystem } },
     ],
   },
