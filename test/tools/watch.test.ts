@@ -69,11 +69,15 @@ describe('generate --watch', () => {
       writeFileSync(sub, SUB);
       const fourth = await w.next();
       expect(fourth.targets[0]).toMatchObject({ ok: true, summary: 'schema: 2 breaking' });
-      // The main file is watched too.
+      // The main file is watched too. An output file removed meanwhile is written again,
+      // though its content does not change.
+      const events = readFileSync(path.join(out, 'events.ts'), 'utf8');
+      rmSync(path.join(out, 'events.ts'));
       writeFileSync(main, MAIN.replace("{ 'command': 'ping' }", "{ 'command': 'ping', 'data': { '*count': 'int' } }"));
       const fifth = await w.next();
       expect(fifth.trigger).toEqual([main]);
       expect(fifth.targets[0]).toMatchObject({ ok: true, summary: 'schema: 1 compatible' });
+      expect(readFileSync(path.join(out, 'events.ts'), 'utf8')).toBe(events);
     } finally {
       await w.stop();
     }

@@ -4,11 +4,13 @@
  * only the files whose bytes changed, each atomically (a temporary file renamed over the
  * old one: a reader sees the old file or the new one, never a half-written one).
  *
- * The first write to a directory compares with what is on disk, as `generate` does. Stale
- * generated files (recognised by their header) are removed when the set of files produced
- * changes, and on the first write.
+ * The first write to a directory compares with what is on disk, as `generate` does; later, a
+ * file whose size or modification time is no longer what this process left (edited or
+ * removed by someone else) is compared with the disk again. Stale generated files
+ * (recognised by their header) are removed when the set of files produced changes, and on
+ * the first write.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { listGenerated, readIfExists, type OutputFile, type WriteResult } from '../../generator/write.js';
 
@@ -26,9 +28,20 @@ export function writeFileAtomic(file: string, content: string): void {
   }
 }
 
+/** A file as this process left it. */
+interface Known {
+  readonly content: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+function statOf(file: string): { size: number; mtimeMs: number } | undefined {
+  return statSync(file, { throwIfNoEntry: false });
+}
+
 export class OutputMemory {
-  /** Directory -> relative path -> the content last written there (or found up to date). */
-  private readonly written = new Map<string, Map<string, string>>();
+  /** Directory -> relative path -> the file as last written there (or found up to date). */
+  private readonly written = new Map<string, Map<string, Known>>();
 
   /** Forgets a directory (its next write compares with the disk again). */
   forget(dir: string): void {
@@ -42,20 +55,23 @@ export class OutputMemory {
   write(dir: string, files: readonly OutputFile[]): WriteResult {
     const key = resolve(dir);
     const known = this.written.get(key);
-    const memory = new Map<string, string>();
+    const memory = new Map<string, Known>();
     const changed: string[] = [];
     let unchanged = 0;
     for (const f of files) {
       const target = join(dir, ...f.path.split('/'));
-      const before = known ? known.get(f.path) : readIfExists(target);
-      memory.set(f.path, f.content);
-      if (before === f.content) {
-        unchanged++;
-        continue;
+      const last = known?.get(f.path);
+      let stat = statOf(target);
+      // On disk: as this process left it when size and time say so, else read it.
+      const onDisk = last && stat && stat.size === last.size && stat.mtimeMs === last.mtimeMs ? last.content : stat && readIfExists(target);
+      if (onDisk === f.content) unchanged++;
+      else {
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileAtomic(target, f.content);
+        changed.push(f.path);
+        stat = statOf(target);
       }
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileAtomic(target, f.content);
-      changed.push(f.path);
+      memory.set(f.path, { content: f.content, size: stat?.size ?? -1, mtimeMs: stat?.mtimeMs ?? -1 });
     }
     let removed: string[] = [];
     const sameSet = known !== undefined && known.size === memory.size && [...memory.keys()].every((p) => known.has(p));
