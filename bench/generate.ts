@@ -249,8 +249,9 @@ console.log(`  typed client (validators on)   ${kb(typed.single)} (${kb(typed.si
 console.log(`  untyped QmpClient baseline     ${kb(raw.single)} (${kb(raw.singleGzip)} gzip)`);
 console.log(`\nload average (1 min) at the start: ${loadBefore.toFixed(2)}, at the end: ${loadavg()[0]!.toFixed(2)}, on ${availableParallelism()} CPUs`);
 
-function printWatch({ first, ms, cycleMs, cpuMs, written, changed }: WatchLatency): void {
+function printWatch({ file, first, ms, cycleMs, cpuMs, written, changed }: WatchLatency): void {
   const onlyChanged = written.join() === changed.join();
+  console.log(`  watch: one doc line of ${file} edited, ${ms.length + 1} times in a row`);
   console.log(`  watch: doc line edited -> on disk   ${median(ms).toFixed(0)} ms median of ${ms.length} edits (runs: ${ms.map((m) => m.toFixed(0)).join(' ')}; first edit ${first.toFixed(0)} ms)   goal <= 100 ms: ${verdict(median(ms) <= 100)}`);
   console.log(`  watch: edit -> cycle reported   ${median(cycleMs).toFixed(0)} ms median (the watcher logs after writing and diffing)`);
   if (cpuMs.length > 0) console.log(`  watch: watcher CPU per edit     ${median(cpuMs).toFixed(0)} ms median (whole cycle, diff included; runs: ${cpuMs.map((m) => m.toFixed(0)).join(' ')})`);
@@ -275,6 +276,8 @@ function cpuTicks(pid: number | undefined): number | undefined {
 }
 
 interface WatchLatency {
+  /** The schema file edited. */
+  readonly file: string;
   /** The first edit (the watcher's code not yet warm), ms. */
   readonly first: number;
   /** The later edits: from writing the schema file to the last changed output file seen with its new content, ms. */
@@ -307,7 +310,6 @@ async function watchLatency(rounds = 8): Promise<WatchLatency | undefined> {
     console.log('  watch: no documented member found to edit; skipped');
     return undefined;
   }
-  console.log(`  watch: editing a doc line of ${basename(edited)}`);
   const original = readFileSync(edited, 'utf8');
   const child = spawn(process.execPath, [cli, 'generate', '--watch', '--schema', join(copy, basename(schema)), '--out', watchOut, '--runtime', '../../../runtime/index.js'], { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
   let pendingLine: ((line: string, at: number) => void) | undefined;
@@ -380,7 +382,7 @@ async function watchLatency(rounds = 8): Promise<WatchLatency | undefined> {
       ms.push(seen - t0);
       cycleMs.push(logged - t0);
     }
-    return { first: ms[0]!, ms: ms.slice(1), cycleMs: cycleMs.slice(1), cpuMs: cpuMs.slice(1), written, changed };
+    return { file: basename(edited), first: ms[0]!, ms: ms.slice(1), cycleMs: cycleMs.slice(1), cpuMs: cpuMs.slice(1), written, changed };
   } finally {
     for (const w of watchers) w.close();
     child.kill('SIGINT');
