@@ -17,6 +17,7 @@ import { duplexPair, type Duplex } from 'node:stream';
 import { parseJson, stringifyJson } from './bigint-json.js';
 import { LineSplitter } from './framing.js';
 import { describeIssue } from './issues.js';
+import { reasonText } from './errors.js';
 import type { CommandSpec, CommandSpecs, CommandTable, EmptyObject, JsonValue } from './typed.js';
 import { CommandFlag } from './symbols.js';
 import { Validator, type ValidatorTable } from './validate.js';
@@ -355,7 +356,7 @@ export class FakeQemu<C extends CommandSpecs<C> = UntypedCommands, E = Record<st
         const desc = (error as { desc?: unknown }).desc;
         return { error: { class: errorClass, desc: typeof desc === 'string' ? desc : String((error as Error).message) } };
       }
-      const message = `FakeQemu: the handler of '${command}' threw: ${error instanceof Error ? error.message : String(error)}`;
+      const message = `FakeQemu: the handler of '${command}' threw: ${reasonText(error)}`;
       this.failures.push({ command, kind: 'handler-threw', message });
       return { error: { class: 'GenericError', desc: message } };
     }
