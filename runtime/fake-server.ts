@@ -181,6 +181,19 @@ export class FakeQemu<C extends CommandSpecs<C> = UntypedCommands, E = Record<st
     return this.#replay === undefined ? 0 : this.#replay.steps.length - this.#cursor;
   }
 
+  /** Client connections open now (a test can wait for its client to go away). */
+  get connections(): number {
+    return this.#sessions.size;
+  }
+
+  /**
+   * Ends every open connection, as QEMU quitting or crashing would, after what was already
+   * sent; keeps listening, so a reconnecting client finds the fake again.
+   */
+  disconnect(): void {
+    for (const s of this.#sessions) s.end();
+  }
+
   /** A new in-memory connection: pass it as `{ stream: fake.connectStream() }`. */
   connectStream(): Duplex {
     const [mine, theirs] = duplexPair();
