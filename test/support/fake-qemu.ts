@@ -19,18 +19,21 @@ export function startFakeQemu(options: FakeQemuOptions = {}): Promise<FakeQemu> 
 }
 
 /**
- * A fresh FakeQemu for each test of the calling file or `describe` block. The test sets
- * handlers with `fake.handle()`; after it, the clients it pushed to `clients` and the fake
- * are closed, and `fake.failures` must be empty.
+ * A fresh FakeQemu (of `schema`, QEMU 7.2's by default) for each test of the calling file or
+ * `describe` block. The test sets handlers with `fake.handle()`; after it, the clients it
+ * pushed to `clients` and the fake are closed, and `fake.failures` must be empty.
  */
-export function fakeQemuPerTest<C extends { close(): Promise<unknown> }>(options: FakeQemuOptions = {}): {
+export function fakeQemuPerTest<C extends { close(): Promise<unknown> }>(
+  options: FakeQemuOptions = {},
+  schema: FakeSchema<UntypedCommands> = QEMU_72_SCHEMA,
+): {
   readonly fake: FakeQemu;
   readonly clients: C[];
 } {
   let current: FakeQemu | undefined;
   const clients: C[] = [];
   beforeEach(async () => {
-    current = await startFakeQemu(options);
+    current = await new FakeQemu(schema, options).listen();
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
