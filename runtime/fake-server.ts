@@ -503,8 +503,9 @@ class Session {
     if (this.#stream.writable) this.#stream.write(stringifyJson(message) + '\r\n');
   }
 
+  /** Ends the connection after what was sent (as QEMU closes its socket); an in-memory peer need not end its side. */
   end(): void {
-    this.#stream.end();
+    this.#stream.end(() => this.#stream.destroy());
   }
 
   destroy(): void {
