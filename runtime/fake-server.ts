@@ -58,8 +58,8 @@ export type FakeHandlers<C extends CommandSpecs<C>> = { readonly [K in keyof C]?
 /** Commands of a schema the fake knows only at run time. */
 export type UntypedCommands = Record<string, { args: Record<string, JsonValue> | undefined; returns: unknown; allowOob: boolean; successResponse: boolean }>;
 
-/** Event data a fake can emit: none for events without data. */
-type EmitParams<D> = [D] extends [undefined] ? [data?: undefined] : [data: D];
+/** Event data a fake can emit: none for events without data (and, untyped, wherever data may be left out). */
+type EmitParams<D> = undefined extends D ? [data?: D] : [data: D];
 
 export interface FakeQemuOptions<C extends CommandSpecs<C> = UntypedCommands> {
   readonly handlers?: FakeHandlers<C>;
