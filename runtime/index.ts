@@ -5,17 +5,9 @@
  * @qmp-ts/runtime: a dependency-free client for QEMU's machine protocol (QMP), for QEMU,
  * qemu-storage-daemon and the QEMU guest agent.
  */
-export {
-  QmpClient,
-  type ClientOptions,
-  type ClientState,
-  type CloseInfo,
-  type ExecuteOptions,
-  type LogHook,
-  type QmpGreeting,
-  type QmpVersion,
-  type ReconnectOptions,
-} from './client.js';
+export { QmpClient, type CloseInfo, type QmpGreeting, type QmpVersion } from './client.js';
+export type { ClientOptions, ClientState, ExecuteOptions, LogHook } from './client-options.js';
+export type { ReconnectOptions } from './reconnect.js';
 export {
   ConnectionClosedError,
   EventListenerError,
