@@ -64,7 +64,6 @@ export {
   type PrecisionLoss,
 } from './bigint-json.js';
 export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo, type ProbePath, type ProbeMatch, type SchemaInfo } from './probe.js';
-export { LineSplitter, type LineSink, type LineSplitterOptions } from './framing.js';
 export type { ConnectTarget, StreamFactory } from './transport.js';
 export * from './typed.js';
 export { runJob, JobError, isJobError, type JobInfo, type JobProgress, type JobRun, type JobStatus, type JobVerbs, type RunJobOptions } from './jobs.js';
