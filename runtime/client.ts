@@ -18,6 +18,10 @@
  * guess. This client always sends an id with well-formed JSON, so such a reply means
  * something outside the client's control happened; the affected command still ends by its
  * timeout, its AbortSignal, or the connection closing.
+ *
+ * This module keeps the state machine, the handshake and the dispatch of what arrives; its
+ * parts are the commands in flight (pending-commands.ts), write batching (write-batcher.ts),
+ * guest agent resync (agent-sync.ts) and reconnecting (reconnect.ts).
  */
 import type { Duplex } from 'node:stream';
 import { AgentSync } from './agent-sync.js';

@@ -17,6 +17,8 @@ export class WriteBatcher {
   #batching = false;
   #batch: string[] = [];
   #callbacks: WriteCallback[] = [];
+  /** `flush`, bound once for process.nextTick. */
+  readonly #flushLater = (): void => this.flush();
 
   constructor(socket: () => Duplex | undefined) {
     this.#socket = socket;
@@ -26,7 +28,7 @@ export class WriteBatcher {
   write(text: string, callback?: WriteCallback): void {
     if (!this.#batching) {
       this.#batching = true;
-      process.nextTick(this.flush);
+      process.nextTick(this.#flushLater);
       this.#socket()!.write(text, callback);
       return;
     }
@@ -41,7 +43,7 @@ export class WriteBatcher {
   }
 
   /** Writes what was batched, as one string. */
-  readonly flush = (): void => {
+  flush(): void {
     this.#batching = false;
     if (this.#batch.length === 0) return;
     const text = this.#batch.length === 1 ? this.#batch[0]! : this.#batch.join('');
@@ -57,7 +59,7 @@ export class WriteBatcher {
       return;
     }
     socket.write(text, done);
-  };
+  }
 
   /** Drops what was batched (it must not reach the next connection); its callbacks get `error`. */
   discard(error: Error): void {
