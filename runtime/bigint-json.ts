@@ -17,7 +17,7 @@
 import type { JsonCodec } from './json.js';
 import { formatPath } from './issues.js';
 import { MAYBE_UNSAFE, type PrecisionLoss } from './precision.js';
-import type { TypeDesc, ValidatorTable } from './validate.js';
+import type { TypeDesc, ValidatorTable } from './validator-table.js';
 
 export type IntegerMode = 'number' | 'bigint';
 export type { PrecisionLoss };

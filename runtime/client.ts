@@ -18,8 +18,14 @@
  * guess. This client always sends an id with well-formed JSON, so such a reply means
  * something outside the client's control happened; the affected command still ends by its
  * timeout, its AbortSignal, or the connection closing.
+ *
+ * This module keeps the state machine, the handshake and the dispatch of what arrives; its
+ * parts are the commands in flight (pending-commands.ts), write batching (write-batcher.ts),
+ * guest agent resync (agent-sync.ts) and reconnecting (reconnect.ts).
  */
 import type { Duplex } from 'node:stream';
+import { AgentSync } from './agent-sync.js';
+import type { ClientOptions, ClientState, ExecuteOptions, LogHook } from './client-options.js';
 import {
   ConnectionClosedError,
   QmpError,
@@ -39,11 +45,12 @@ import {
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './framing.js';
 import type { SchemaProbe } from './probe.js';
 import type { JsonCodec } from './json.js';
-import { MessageChecks, type ValidationOptions } from './message-checks.js';
+import { MessageChecks } from './message-checks.js';
+import { PendingCommands } from './pending-commands.js';
+import { Reconnector } from './reconnect.js';
 import { Transcript } from './transcript.js';
 import { canReopen, describeTarget, openTransport, type ConnectTarget } from './transport.js';
-
-export type ClientState = 'connecting' | 'negotiating' | 'ready' | 'closing' | 'closed';
+import { WriteBatcher } from './write-batcher.js';
 
 export interface QmpVersion {
   qemu: { major: number; minor: number; micro: number };
@@ -57,71 +64,6 @@ export interface QmpGreeting {
   [key: string]: unknown;
 }
 
-export interface ReconnectOptions {
-  /** Delay before the first attempt, ms (default 100). */
-  initialDelay?: number;
-  /** Upper bound of the delay, ms (default 5000). */
-  maxDelay?: number;
-  /** Growth of the delay per failed attempt (default 2). */
-  factor?: number;
-  /** Give up (and close for good) after this many failed attempts in a row (default: never). */
-  maxAttempts?: number;
-}
-
-/** One message in or out. `raw` is the line as sent or received (no line terminator). */
-export type LogHook = (direction: 'in' | 'out', message: unknown, raw: string) => void;
-
-/** Validation and 64-bit integer options (`validate`, `validator`, `onValidationIssue`, `integers`) come from ValidationOptions. */
-export interface ClientOptions extends ValidationOptions {
-  /** Guest agent mode: no greeting or negotiation; `guest-sync-delimited` resynchronisation. */
-  agent?: boolean;
-  /** Capabilities to enable when the server offers them (default `['oob']`). */
-  capabilities?: readonly string[];
-  /** Default time limit for each command, ms (default: none). */
-  timeout?: number;
-  /**
-   * Time limit for connecting (then QmpConnectionError, code `ETIMEDOUT`), and again for the
-   * greeting and negotiation or agent sync (then QmpTimeoutError), ms (default 10000).
-   */
-  connectTimeout?: number;
-  /** Events buffered per `events()` iterator whose consumer is behind (default 10000). */
-  eventBufferLimit?: number;
-  /** Called with every message received and sent. */
-  log?: LogHook;
-  /**
-   * Appends the session to this file as JSON lines (runtime/transcript.ts, the shell's
-   * `--transcript` format), for `FakeQemu.replay`. The file is closed when the client closes.
-   */
-  record?: string;
-  /**
-   * Problems that do not belong to one command: unexpected input (QmpProtocolError), an
-   * event consumer overflowing (EventOverflowError), a listener throwing
-   * (EventListenerError), a failed reconnect attempt. Default: `process.emitWarning`.
-   */
-  onError?: (error: Error) => void;
-  /** Called on every state change. */
-  onStateChange?: (state: ClientState) => void;
-  /** Reconnect with backoff when the peer goes away (default off). */
-  reconnect?: boolean | ReconnectOptions;
-  /** JSON codec (default: JSON.parse / JSON.stringify, with the `integers` handling of message-checks.ts). */
-  json?: JsonCodec;
-  /**
-   * Longest line accepted from the server, bytes (default 256 MiB). A longer line fails the
-   * connection with a `line-too-long` QmpProtocolError: it could be any pending command's reply.
-   */
-  maxLineBytes?: number;
-}
-
-export interface ExecuteOptions {
-  /** Time limit, ms; overrides the client's `timeout`. */
-  timeout?: number | undefined;
-  signal?: AbortSignal | undefined;
-  /** Send as `exec-oob` (requires the `oob` capability to have been negotiated). */
-  oob?: boolean;
-  /** The command sends no reply on success (`success-response: false`): resolve once written. */
-  noReply?: boolean;
-}
-
 export interface CloseInfo {
   /** True when the peer closed (or the connection failed), false when `close()` was called. */
   byPeer: boolean;
@@ -129,67 +71,48 @@ export interface CloseInfo {
   error?: Error | undefined;
 }
 
-interface Pending {
-  readonly command: string;
-  readonly id: number;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-}
-
-interface AgentSync {
-  readonly id: number;
-  sawSentinel: boolean;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
-}
-
-/** How many ids of abandoned (timed-out, aborted, no-reply) commands are remembered. */
-const REMEMBERED_IDS = 4096;
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
 
 export class QmpClient {
+  /** Settles when the client is closed for good. Never rejects. */
+  readonly closed: Promise<CloseInfo>;
   readonly #target: ConnectTarget;
   readonly #options: ClientOptions;
   readonly #json: JsonCodec;
   /** Validators and 64-bit integer handling (message-checks.ts). */
   readonly #checks: MessageChecks;
   readonly #log: LogHook | undefined;
-  readonly #agent: boolean;
+  /** The session transcript (`record`), closed with the client. */
+  readonly #recording: Transcript | undefined;
   readonly #hub: EventHub;
   readonly #splitter: LineSplitter;
+  readonly #writer: WriteBatcher;
+  readonly #pending: PendingCommands;
+  /** Guest agent mode only. */
+  readonly #agentSync: AgentSync | undefined;
+  /** Only when `reconnect` is on and the target can be opened again. */
+  readonly #reconnector: Reconnector | undefined;
+  #resolveClosed!: (info: CloseInfo) => void;
 
   #state: ClientState = 'connecting';
   #stateListeners: ((state: ClientState) => void)[] = [];
   #socket: Duplex | undefined;
   /** Incremented per connection, so late callbacks of an old socket are ignored. */
   #generation = 0;
-  #nextId = 0;
-  #pending = new Map<number, Pending>();
-  /** Ids whose replies are no longer awaited (timed out or aborted): dropped quietly. */
-  #abandoned = new Map<number, string>();
-  /** Ids of `noReply` commands: an error reply to one is reported. */
-  #noReply = new Map<number, string>();
   #greeting: QmpGreeting | undefined;
+  /** Set while the greeting is awaited: the greeting's arrival, and the handshake's failure. */
   #awaitingGreeting: ((greeting: QmpGreeting) => void) | undefined;
+  #failHandshake: ((error: Error) => void) | undefined;
   #capabilities: readonly string[] = [];
   #oob = false;
-  #sync: AgentSync | undefined;
-  #needsSync = false;
   /** While set, new commands wait for it (reconnecting, or agent resync). */
   #gate: Promise<void> | undefined;
   #everReady = false;
   #userClosing = false;
   #closePromise: Promise<void> | undefined;
-  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #wakeReconnect: (() => void) | undefined;
   #closeInfo: CloseInfo | undefined;
-  #recording: Transcript | undefined;
-  #resolveClosed!: (info: CloseInfo) => void;
-  /** Settles when the client is closed for good. Never rejects. */
-  readonly closed: Promise<CloseInfo>;
+  /** `client.schema`, fetched on first use; forgotten on reconnect or when the fetch fails. */
+  #schemaProbe: Promise<SchemaProbe> | undefined;
 
   private constructor(target: ConnectTarget, options: ClientOptions, checks: MessageChecks) {
     this.#target = target;
@@ -204,16 +127,35 @@ export class QmpClient {
       this.#log = log === undefined ? record : (direction, message, raw) => (record(direction, message, raw), log(direction, message, raw));
       this.#recording = transcript;
     }
-    this.#agent = options.agent ?? false;
+    const agent = options.agent ?? false;
     this.#hub = new EventHub((error) => this.#report(error), options.eventBufferLimit);
     this.#splitter = new LineSplitter(
       {
         line: (text) => this.#onLine(text),
-        sentinel: () => this.#onSentinel(),
+        sentinel: () => this.#agentSync?.sentinel(),
         discarded: (bytes, reason) => this.#onDiscarded(bytes, reason),
       },
-      { sentinel: this.#agent, maxLineBytes: options.maxLineBytes },
+      { sentinel: agent, maxLineBytes: options.maxLineBytes },
     );
+    this.#writer = new WriteBatcher(() => this.#socket);
+    // A timed-out command may still be running in the agent: its late output precedes any new reply.
+    this.#pending = new PendingCommands(agent ? () => this.#agentSync?.markNeeded() : undefined);
+    this.#agentSync = agent
+      ? new AgentSync({ json: this.#json, log: this.#log, writer: this.#writer, pending: this.#pending, writable: () => this.#writable() })
+      : undefined;
+    const reconnect = options.reconnect;
+    this.#reconnector = reconnect !== undefined && reconnect !== false && canReopen(target)
+      ? new Reconnector(typeof reconnect === 'object' ? reconnect : {}, {
+          open: () => this.#open(),
+          stopped: () => this.#userClosing,
+          attemptFailed: (attempt, error) => {
+            this.#detach()?.destroy();
+            this.#report(new ConnectionClosedError(`reconnect attempt ${attempt} to ${describeTarget(this.#target)} failed: ${error.message}`, { cause: error }));
+            this.#setState('connecting');
+          },
+          gaveUp: (lastError) => this.#finalClose({ byPeer: true, error: lastError }),
+        })
+      : undefined;
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -254,10 +196,8 @@ export class QmpClient {
 
   /** True in guest agent mode. */
   get agent(): boolean {
-    return this.#agent;
+    return this.#agentSync !== undefined;
   }
-
-  #schemaProbe: Promise<SchemaProbe> | undefined;
 
   /**
    * The peer's schema (`query-qmp-schema`) for feature probing, e.g.
@@ -284,6 +224,11 @@ export class QmpClient {
     return this.#hub.consumerCount;
   }
 
+  /** How the client closed, once it has. */
+  get closeInfo(): CloseInfo | undefined {
+    return this.#closeInfo;
+  }
+
   /** Subscribes to state changes; returns the unsubscribe function. */
   onStateChange(listener: (state: ClientState) => void): () => void {
     this.#stateListeners = [...this.#stateListeners, listener];
@@ -302,7 +247,7 @@ export class QmpClient {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.#state === 'ready' && this.#gate === undefined && !this.#needsSync) {
+    if (this.#state === 'ready' && this.#gate === undefined && this.#agentSync?.needed !== true) {
       return this.#send(command, args, options);
     }
     return this.#executeLater(command, args, options);
@@ -338,8 +283,7 @@ export class QmpClient {
   close(): Promise<void> {
     if (this.#closePromise !== undefined) return this.#closePromise;
     this.#userClosing = true;
-    if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
-    this.#wakeReconnect?.();
+    this.#reconnector?.cancel();
     if (this.#state === 'closed') {
       this.#closePromise = Promise.resolve();
       return this.#closePromise;
@@ -357,7 +301,7 @@ export class QmpClient {
     return this.#closePromise;
   }
 
-  // ---- connection setup -------------------------------------------------------------
+  // ---- connection setup and handshake -----------------------------------------------
 
   async #open(): Promise<void> {
     const timeout = this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
@@ -369,8 +313,8 @@ export class QmpClient {
     }
     this.#attach(socket);
     this.#setState('negotiating');
-    if (this.#agent) {
-      await this.#agentSync(timeout);
+    if (this.#agentSync !== undefined) {
+      await this.#agentSync.run(timeout);
     } else {
       await this.#negotiate(timeout);
     }
@@ -432,47 +376,6 @@ export class QmpClient {
     });
   }
 
-  #failHandshake: ((error: Error) => void) | undefined;
-
-  /**
-   * Guest agent resynchronisation: send 0xFF (resets the agent's JSON parser), then
-   * `guest-sync-delimited` with a random id; the agent answers 0xFF followed by the id.
-   * Everything before that sentinel is stale or the agent's error reply to the 0xFF.
-   */
-  #agentSync(timeout: number): Promise<void> {
-    const id = 1 + Math.floor(Math.random() * 0x7ffffffe);
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#sync = undefined;
-        reject(new QmpTimeoutError('guest-sync-delimited', timeout));
-      }, timeout);
-      this.#sync = {
-        id,
-        sawSentinel: false,
-        resolve: () => {
-          clearTimeout(timer);
-          this.#sync = undefined;
-          this.#needsSync = false;
-          resolve();
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          this.#sync = undefined;
-          reject(error);
-        },
-      };
-      const message = { execute: 'guest-sync-delimited', arguments: { id } };
-      const line = this.#json.stringify(message);
-      this.#log?.('out', message, line);
-      if (!this.#writable()) {
-        this.#sync.reject(new ConnectionClosedError('connection closed before guest-sync-delimited'));
-        return;
-      }
-      this.#writeBytes(SENTINEL_BYTE);
-      this.#write(line + '\n');
-    });
-  }
-
   // ---- sending ----------------------------------------------------------------------
 
   async #executeLater(command: string, args: Record<string, unknown> | undefined, options: ExecuteOptions | undefined): Promise<unknown> {
@@ -482,8 +385,8 @@ export class QmpClient {
       if (this.#state === 'closing' || this.#state === 'closed' || this.#userClosing) {
         throw new ConnectionClosedError(`${command}: the connection is closed`, { command });
       }
-      if (this.#state === 'ready' && this.#needsSync && this.#gate === undefined) {
-        const resync = this.#resync();
+      if (this.#state === 'ready' && this.#agentSync?.needed === true && this.#gate === undefined) {
+        const resync = this.#resync(this.#agentSync);
         // Waiters see the failure through waitGate; with none left (they all timed out),
         // a failed resync must not surface as an unhandled rejection.
         resync.catch(() => {});
@@ -508,56 +411,13 @@ export class QmpClient {
     });
   }
 
-  /**
-   * Replies to commands still in flight come before the sentinel, so they are let in first,
-   * but for at most `connectTimeout`: a command sent without a timeout must not hold the
-   * resync, and every later command, forever. The agent runs commands one at a time, so one
-   * still running then would also hold up the sync reply; it is given up on like a timed-out
-   * command (rejects with QmpTimeoutError, its late reply is dropped).
-   */
-  async #resync(): Promise<void> {
-    const limit = this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+  /** The agent resync between commands (agent-sync.ts), bounded by `connectTimeout`; holds the gate. */
+  async #resync(agentSync: AgentSync): Promise<void> {
     try {
-      if (!(await this.#waitIdle(limit))) {
-        for (const p of [...this.#pending.values()]) {
-          this.#abandon(p, new QmpTimeoutError(`${p.command} (still in flight when the guest agent needed a resync)`, limit), false);
-        }
-      }
-      if (this.#state !== 'ready') return;
-      await this.#agentSync(limit);
+      await agentSync.resync(this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT, () => this.#state === 'ready');
     } finally {
       this.#gate = undefined;
     }
-  }
-
-  #idleWaiters: (() => void)[] = [];
-
-  /** True once no command is pending, false if some still are after `ms`. */
-  async #waitIdle(ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    while (this.#pending.size > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          this.#idleWaiters = this.#idleWaiters.filter((w) => w !== done);
-          resolve();
-        }, left);
-        this.#idleWaiters.push(done);
-      });
-    }
-    return true;
-  }
-
-  #notifyIdle(): void {
-    if (this.#pending.size > 0 || this.#idleWaiters.length === 0) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
   }
 
   #send(command: string, args: Record<string, unknown> | undefined, options: ExecuteOptions | undefined): Promise<unknown> {
@@ -566,7 +426,7 @@ export class QmpClient {
       return Promise.reject(
         new QmpUsageError(
           `${command}: cannot send out-of-band: the 'oob' capability was not negotiated` +
-            (this.#agent ? ' (the guest agent has no out-of-band execution)' : ` (enabled: [${this.#capabilities.join(', ')}])`),
+            (this.agent ? ' (the guest agent has no out-of-band execution)' : ` (enabled: [${this.#capabilities.join(', ')}])`),
         ),
       );
     }
@@ -575,7 +435,7 @@ export class QmpClient {
     if (!this.#writable()) {
       return Promise.reject(new ConnectionClosedError(`${command}: the connection is closed`, { command }));
     }
-    const id = ++this.#nextId;
+    const id = this.#pending.nextId();
     // The envelope is written here; only the arguments go through the codec (the command
     // name and the numeric id look the same in every codec). Saves an object and a walk per
     // command, which shows in pipelined throughput.
@@ -591,28 +451,17 @@ export class QmpClient {
       this.#log('out', message, line);
     }
     if (options?.noReply === true) {
-      remember(this.#noReply, id, command);
+      this.#pending.addNoReply(id, command);
       return new Promise((resolve, reject) => {
-        this.#write(line + '\n', (error) => {
+        this.#writer.write(line + '\n', (error) => {
           if (error) reject(new ConnectionClosedError(`${command}: write failed`, { command, cause: error }));
           else resolve(undefined);
         });
       });
     }
-    const timeout = options?.timeout ?? this.#options.timeout;
-    return new Promise((resolve, reject) => {
-      const pending: Pending = { command, id, resolve, reject, timer: undefined, signal: undefined, onAbort: undefined };
-      this.#pending.set(id, pending);
-      if (timeout !== undefined) {
-        pending.timer = setTimeout(() => this.#abandon(pending, new QmpTimeoutError(command, timeout), true), timeout);
-      }
-      if (signal !== undefined) {
-        pending.signal = signal;
-        pending.onAbort = () => this.#abandon(pending, signal.reason, false);
-        signal.addEventListener('abort', pending.onAbort, { once: true });
-      }
-      this.#write(line + '\n');
-    });
+    const reply = this.#pending.add(id, command, options?.timeout ?? this.#options.timeout, signal);
+    this.#writer.write(line + '\n');
+    return reply;
   }
 
   #writable(): boolean {
@@ -620,67 +469,7 @@ export class QmpClient {
     return s !== undefined && s.writable && !s.destroyed;
   }
 
-  /**
-   * The first write of a tick goes out at once (no added latency for a lone command); later
-   * writes in the same tick are joined and written as one string on the next tick, so 1,000
-   * pipelined commands cost two socket writes instead of 1,000.
-   */
-  #write(line: string, callback?: (error?: Error | null) => void): void {
-    if (!this.#batching) {
-      this.#batching = true;
-      process.nextTick(this.#flush);
-      this.#socket!.write(line, callback);
-      return;
-    }
-    this.#batch.push(line);
-    if (callback !== undefined) this.#batchCallbacks.push(callback);
-  }
-
-  #batching = false;
-  #batch: string[] = [];
-  #batchCallbacks: ((error?: Error | null) => void)[] = [];
-
-  readonly #flush = (): void => {
-    this.#batching = false;
-    if (this.#batch.length === 0) return;
-    const text = this.#batch.length === 1 ? this.#batch[0]! : this.#batch.join('');
-    const callbacks = this.#batchCallbacks;
-    this.#batch = [];
-    this.#batchCallbacks = [];
-    const socket = this.#socket;
-    const done = callbacks.length === 0 ? undefined : (error?: Error | null) => {
-      for (const cb of callbacks) cb(error);
-    };
-    if (socket === undefined || !socket.writable) {
-      done?.(new ConnectionClosedError('the connection closed before the write'));
-      return;
-    }
-    socket.write(text, done);
-  };
-
-  /** Raw bytes (the agent's 0xFF), after anything batched so far. */
-  #writeBytes(bytes: Buffer): void {
-    this.#flush();
-    this.#socket!.write(bytes);
-  }
-
-  #settle(p: Pending): void {
-    this.#pending.delete(p.id);
-    if (p.timer !== undefined) clearTimeout(p.timer);
-    if (p.onAbort !== undefined) p.signal!.removeEventListener('abort', p.onAbort);
-    if (this.#pending.size === 0 && this.#idleWaiters.length > 0) queueMicrotask(() => this.#notifyIdle());
-  }
-
-  #abandon(p: Pending, error: unknown, timedOut: boolean): void {
-    if (this.#pending.get(p.id) !== p) return;
-    this.#settle(p);
-    remember(this.#abandoned, p.id, p.command);
-    // The agent may still be busy with it and its late output precedes any new reply.
-    if (timedOut && this.#agent) this.#needsSync = true;
-    p.reject(error);
-  }
-
-  // ---- receiving --------------------------------------------------------------------
+  // ---- receiving and dispatch -------------------------------------------------------
 
   #onLine(text: string): void {
     let message: unknown;
@@ -709,56 +498,37 @@ export class QmpClient {
     }
   }
 
-  /**
-   * During agent sync, stale output and the agent's reply to our 0xFF are expected: they are
-   * dropped quietly (the log hook still sees them). Our sentinel must be followed directly by
-   * our sync reply, so anything else after a sentinel means that sentinel was a stale one.
-   */
+  /** True while an agent sync runs: unexpected input is then stale output, dropped unreported. */
   #quiet(): boolean {
-    if (this.#sync === undefined) return false;
-    this.#sync.sawSentinel = false;
-    return true;
+    return this.#agentSync?.swallowsStray() ?? false;
   }
 
   #onReply(m: Record<string, unknown>, text: string): void {
     const id = m['id'];
     if (id === undefined) {
-      const sync = this.#sync;
-      if (sync !== undefined) {
-        if (sync.sawSentinel && m['return'] === sync.id) {
-          sync.resolve();
-          return;
-        }
-        // A stale sync reply (an earlier client's) or the agent's error reply to our 0xFF:
-        // expected noise; keep looking for our own sentinel.
-        sync.sawSentinel = false;
-        return;
-      }
+      if (this.#agentSync?.replyWithoutId(m) === true) return;
       this.#report(new QmpProtocolError('reply-without-id', describeErrorMember(m['error']), text, m));
       return;
     }
-    const pending = typeof id === 'number' ? this.#pending.get(id) : undefined;
-    if (pending !== undefined) {
-      this.#settle(pending);
-      if ('error' in m) pending.reject(new QmpError(pending.command, id, errorMember(m['error'])));
+    const owner = typeof id === 'number' ? this.#pending.claim(id) : undefined;
+    if (owner?.kind === 'pending') {
+      if ('error' in m) owner.reject(new QmpError(owner.command, owner.id, errorMember(m['error'])));
       else {
         let value: unknown;
         try {
-          value = this.#checks.incomingReturn(pending.command, m['return']);
+          value = this.#checks.incomingReturn(owner.command, m['return']);
         } catch (error) {
-          pending.reject(error);
+          owner.reject(error);
           return;
         }
-        pending.resolve(value);
+        owner.resolve(value);
       }
       return;
     }
-    if (typeof id === 'number' && this.#abandoned.delete(id)) return;
-    if (typeof id === 'number' && this.#noReply.has(id)) {
-      const command = this.#noReply.get(id)!;
-      this.#noReply.delete(id);
+    if (owner?.kind === 'abandoned') return;
+    if (owner?.kind === 'no-reply') {
       if ('error' in m) {
-        const err = new QmpError(command, id, errorMember(m['error']));
+        const err = new QmpError(owner.command, owner.id, errorMember(m['error']));
         this.#report(new QmpProtocolError('no-reply-command-failed', err.message, text, m));
       }
       return;
@@ -768,22 +538,18 @@ export class QmpClient {
   }
 
   #onGreeting(greeting: QmpGreeting, text: string): void {
-    if (!this.#agent && this.#awaitingGreeting !== undefined) {
+    if (!this.agent && this.#awaitingGreeting !== undefined) {
       this.#greeting = greeting;
       this.#awaitingGreeting(greeting);
       return;
     }
-    this.#report(new QmpProtocolError('unexpected-greeting', this.#agent ? 'a greeting in agent mode' : 'a second greeting', text, greeting));
-  }
-
-  #onSentinel(): void {
-    if (this.#sync !== undefined) this.#sync.sawSentinel = true;
+    this.#report(new QmpProtocolError('unexpected-greeting', this.agent ? 'a greeting in agent mode' : 'a second greeting', text, greeting));
   }
 
   #onDiscarded(bytes: number, reason: 'sentinel' | 'too-long'): void {
     // During agent sync everything before our sentinel is stale output, dropped quietly;
     // the sync's own deadline bounds it.
-    if (this.#sync !== undefined) return;
+    if (this.#agentSync?.active === true) return;
     if (reason === 'sentinel') {
       this.#report(new QmpProtocolError('discarded-input', `dropped ${bytes} bytes before a 0xFF sentinel`, ''));
       return;
@@ -814,7 +580,7 @@ export class QmpClient {
     }
   }
 
-  // ---- closing and reconnecting -----------------------------------------------------
+  // ---- state, closing and reconnecting ----------------------------------------------
 
   #onTransportEnded(generation: number, failure: Error | undefined): void {
     if (generation !== this.#generation) return;
@@ -831,8 +597,8 @@ export class QmpClient {
     this.#teardown(error);
     if (this.#userClosing || this.#state === 'closing' || this.#state === 'closed') return;
     if (this.#state !== 'ready') return; // #open() is running; it fails through #teardown
-    if (this.#reconnectEnabled() && this.#everReady) {
-      this.#startReconnect(failure);
+    if (this.#reconnector !== undefined && this.#everReady) {
+      this.#startReconnect(this.#reconnector, failure);
       return;
     }
     this.#finalClose({ byPeer: true, error: failure });
@@ -841,23 +607,11 @@ export class QmpClient {
   /** Fails everything waiting on the current connection. */
   #teardown(error: Error): void {
     // Lines batched for this connection must not reach the next one.
-    const callbacks = this.#batchCallbacks;
-    this.#batch = [];
-    this.#batchCallbacks = [];
-    for (const cb of callbacks) cb(error);
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const p of pending) {
-      if (p.timer !== undefined) clearTimeout(p.timer);
-      if (p.onAbort !== undefined) p.signal!.removeEventListener('abort', p.onAbort);
-      p.reject(new ConnectionClosedError(`${p.command}: ${error.message}`, { command: p.command, cause: error }));
-    }
-    this.#notifyIdle();
-    this.#abandoned.clear();
-    this.#noReply.clear();
+    this.#writer.discard(error);
+    this.#pending.rejectAll(error);
     this.#failHandshake?.(error);
     this.#failHandshake = undefined;
-    this.#sync?.reject(error);
+    this.#agentSync?.fail(error);
   }
 
   /**
@@ -882,45 +636,11 @@ export class QmpClient {
     this.#resolveClosed(info);
   }
 
-  #reconnectEnabled(): boolean {
-    return this.#options.reconnect !== undefined && this.#options.reconnect !== false && canReopen(this.#target);
-  }
-
-  #startReconnect(failure: Error | undefined): void {
-    const opts = typeof this.#options.reconnect === 'object' ? this.#options.reconnect : {};
-    const initial = opts.initialDelay ?? 100;
-    const max = opts.maxDelay ?? 5000;
-    const factor = opts.factor ?? 2;
-    const maxAttempts = opts.maxAttempts ?? Infinity;
+  /** Reconnects (reconnect.ts); new commands wait for it behind the gate. */
+  #startReconnect(reconnector: Reconnector, failure: Error | undefined): void {
     this.#schemaProbe = undefined; // the peer may come back as another (restarted, upgraded) QEMU
     this.#setState('connecting');
-    const loop = async (): Promise<void> => {
-      let delay = initial;
-      let lastError: Error | undefined = failure;
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        await new Promise<void>((resolve) => {
-          this.#wakeReconnect = resolve;
-          this.#reconnectTimer = setTimeout(resolve, delay);
-        });
-        this.#wakeReconnect = undefined;
-        this.#reconnectTimer = undefined;
-        if (this.#userClosing) return;
-        try {
-          await this.#open();
-          return;
-        } catch (error) {
-          lastError = toError(error);
-          if (this.#userClosing) return;
-          this.#detach()?.destroy();
-          this.#report(new ConnectionClosedError(`reconnect attempt ${attempt} to ${describeTarget(this.#target)} failed: ${lastError.message}`, { cause: lastError }));
-          this.#setState('connecting');
-          delay = Math.min(delay * factor, max);
-        }
-      }
-      this.#finalClose({ byPeer: true, error: lastError });
-    };
-    const done = loop();
-    this.#gate = done.finally(() => {
+    this.#gate = reconnector.run(failure).finally(() => {
       this.#gate = undefined;
     });
     this.#gate.catch(() => {});
@@ -937,18 +657,6 @@ export class QmpClient {
       }
     }
   }
-
-  /** How the client closed, once it has. */
-  get closeInfo(): CloseInfo | undefined {
-    return this.#closeInfo;
-  }
-}
-
-const SENTINEL_BYTE = Buffer.from([0xff]);
-
-function remember(map: Map<number, string>, id: number, command: string): void {
-  map.set(id, command);
-  if (map.size > REMEMBERED_IDS) map.delete(map.keys().next().value!);
 }
 
 function errorMember(value: unknown): Record<string, unknown> {

@@ -3,7 +3,7 @@
  * unstable input, hide deprecated output. The special features come from the validator
  * table's `features` entry.
  */
-import type { TypeDesc, ValidatorTable } from './validate.js';
+import type { TypeDesc, ValidatorTable } from './validator-table.js';
 import type { InputPolicy } from './fake-input.js';
 
 /** QEMU's `-compat` option; members left out mean `accept` (QEMU's default). */

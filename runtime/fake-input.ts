@@ -17,7 +17,7 @@
  * for list elements.
  */
 import { INT_RANGES } from './int-ranges.js';
-import type { MemberDesc, TypeDesc, ValidatorTable } from './validate.js';
+import type { MemberDesc, TypeDesc, ValidatorTable } from './validator-table.js';
 
 /** Which special features make input fail (QEMU's `-compat deprecated-input=reject,unstable-input=reject`). */
 export interface InputPolicy {

@@ -5,17 +5,9 @@
  * @qmp-ts/runtime: a dependency-free client for QEMU's machine protocol (QMP), for QEMU,
  * qemu-storage-daemon and the QEMU guest agent.
  */
-export {
-  QmpClient,
-  type ClientOptions,
-  type ClientState,
-  type CloseInfo,
-  type ExecuteOptions,
-  type LogHook,
-  type QmpGreeting,
-  type QmpVersion,
-  type ReconnectOptions,
-} from './client.js';
+export { QmpClient, type CloseInfo, type QmpGreeting, type QmpVersion } from './client.js';
+export type { ClientOptions, ClientState, ExecuteOptions, LogHook } from './client-options.js';
+export type { ReconnectOptions } from './reconnect.js';
 export {
   ConnectionClosedError,
   EventListenerError,
@@ -72,7 +64,6 @@ export {
   type PrecisionLoss,
 } from './bigint-json.js';
 export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo, type ProbePath, type ProbeMatch, type SchemaInfo } from './probe.js';
-export { LineSplitter, type LineSink, type LineSplitterOptions } from './framing.js';
 export type { ConnectTarget, StreamFactory } from './transport.js';
 export * from './typed.js';
 export { runJob, JobError, isJobError, type JobInfo, type JobProgress, type JobRun, type JobStatus, type JobVerbs, type RunJobOptions } from './jobs.js';

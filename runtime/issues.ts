@@ -34,6 +34,13 @@ export interface ValidationIssue {
   readonly count?: number;
 }
 
+/** What validating one value found. */
+export interface ValidationResult {
+  /** False when any issue has severity `error`. */
+  readonly ok: boolean;
+  readonly issues: readonly ValidationIssue[];
+}
+
 /** Outgoing arguments failed strict validation; nothing was sent. */
 export class QmpValidationError extends Error {
   override readonly name = 'QmpValidationError';

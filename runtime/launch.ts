@@ -13,7 +13,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { QmpClient, type ClientOptions } from './client.js';
+import { QmpClient } from './client.js';
+import type { ClientOptions } from './client-options.js';
 import { hasErrorName, reasonText } from './errors.js';
 import { connectWhenListening } from './transport.js';
 

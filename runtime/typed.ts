@@ -9,7 +9,8 @@
  * sugar over {@link TypedQmpClient.execute}. Nothing here checks values at run time: the
  * client receives leniently, the types make sending strict.
  */
-import { QmpClient, type ClientOptions, type QmpGreeting } from './client.js';
+import { QmpClient, type QmpGreeting } from './client.js';
+import type { ClientOptions } from './client-options.js';
 import type { EventIteratorOptions, QmpEventMessage, QmpTimestamp, WaitForEventOptions } from './events.js';
 import type { SchemaProbe } from './probe.js';
 import type { ConnectTarget } from './transport.js';

@@ -4,9 +4,9 @@
  * report?"). Member names become constant property loads and leaf checks are inlined, which
  * is what lets V8's inline caches work; a shared interpreter cannot get them.
  *
- * Predicates only say yes or no. On "no" the interpreter runs on the same value and produces
- * the issues, so messages, paths and their order have one source (the interpreter), and the
- * rare failure path costs nothing here.
+ * Predicates only say yes or no. On "no" the interpreter (validate-interpreter.ts) runs on
+ * the same value and produces the issues, so messages, paths and their order have one source
+ * (the interpreter), and the rare failure path costs nothing here.
  *
  * Safety: a predicate accepts only plain data: objects whose prototype is Object.prototype or
  * null while Object.prototype has no enumerable keys (see {@link prototypeTouched}). Values are

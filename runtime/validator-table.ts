@@ -1,9 +1,9 @@
 /**
  * The validator table's format: plain JSON that generator/validation/table.ts writes into
- * generated `validators.ts` and the runtime's validator (validate.ts) and its compiled fast
- * path (validate-jit.ts) read. Types only: both sides import it, neither imports the other.
+ * generated `validators.ts` and the runtime's validator reads (validate.ts; its interpreter,
+ * validate-interpreter.ts, and compiled fast path, validate-jit.ts). Types only: both sides
+ * import it, neither imports the other. Its shape check is beside it (validator-table-check.ts).
  */
-
 
 /** Built-in QAPI types the table refers to by name. */
 export type BuiltinTypeName =
