@@ -5,10 +5,26 @@
  * 1,000.
  */
 import type { Duplex } from 'node:stream';
-import { ConnectionClosedError } from './errors.js';
+import { ConnectionClosedError, toError } from './errors.js';
 
 /** Told once the text is written (or failed to be). */
 export type WriteCallback = (error?: Error | null) => void;
+
+/**
+ * A stream whose write throws (instead of calling back with an error) is broken: it is
+ * destroyed with that error, so the client fails the connection as for any socket error
+ * (every command in flight rejects, a reconnect follows if configured) instead of the throw
+ * escaping from a tick where nobody can catch it.
+ */
+function writeOrFail(socket: Duplex, data: string | Buffer, callback: WriteCallback | undefined): void {
+  try {
+    socket.write(data, callback);
+  } catch (error) {
+    const failure = toError(error);
+    socket.destroy(failure);
+    callback?.(failure);
+  }
+}
 
 export class WriteBatcher {
   /** The socket writes go to now (it changes on reconnect). */
@@ -29,7 +45,7 @@ export class WriteBatcher {
     if (!this.#batching) {
       this.#batching = true;
       process.nextTick(this.#flushLater);
-      this.#socket()!.write(text, callback);
+      writeOrFail(this.#socket()!, text, callback);
       return;
     }
     this.#batch.push(text);
@@ -39,7 +55,7 @@ export class WriteBatcher {
   /** Raw bytes (the agent's 0xFF), after anything batched so far. */
   writeBytes(bytes: Buffer): void {
     this.flush();
-    this.#socket()!.write(bytes);
+    writeOrFail(this.#socket()!, bytes, undefined);
   }
 
   /** Writes what was batched, as one string. */
@@ -58,7 +74,7 @@ export class WriteBatcher {
       done?.(new ConnectionClosedError('the connection closed before the write'));
       return;
     }
-    socket.write(text, done);
+    writeOrFail(socket, text, done);
   }
 
   /** Drops what was batched (it must not reach the next connection); its callbacks get `error`. */

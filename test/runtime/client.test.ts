@@ -740,6 +740,27 @@ describe('transports', () => {
     expect(made).toBe(2);
   });
 
+  it('a stream whose write throws fails the connection: every command in flight rejects with the cause, nothing escapes', async () => {
+    const never = new Promise<{ name: string }>(() => {});
+    fake.handle('query-name', () => never);
+    fake.handle('query-status', () => RUNNING);
+    const stream = fake.connectStream();
+    const client = await QmpClient.connect({ stream });
+    clients.push(client);
+    const inFlight = client.execute('query-name');
+    await receivedAtLeast(fake, 2);
+    stream.write = (() => {
+      throw new Error('disk on fire');
+    }) as typeof stream.write;
+    const failed = client.execute('query-status');
+    const outcomes = await Promise.allSettled([inFlight, failed]);
+    for (const [i, outcome] of outcomes.entries()) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { name: 'ConnectionClosedError', command: ['query-name', 'query-status'][i] } });
+      expect(String((outcome as PromiseRejectedResult).reason.message)).toMatch(/connection to stream failed: disk on fire$/);
+    }
+    await vi.waitFor(() => expect(client.state).toBe('closed'));
+  });
+
   it('talks over any Duplex stream (an in-memory pair)', async () => {
     fake.handle('query-name', () => {
       fake.emit('STOP');
