@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { readConfig } from '../generator/config.js';
-import { JSON_SCHEMA_FILES } from '../tools/jsonschema/files.js';
+import { JSON_SCHEMA_FILES } from '../generator/emit/json-schema/files.js';
 import { repoRoot as repo } from './support/paths.js';
 
 const work = join(repo, 'tmp', `jsonschema-generate-${process.pid}`);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import {
   commandArgumentsDef, commandReturnsDef, eventDataDef, exportJsonSchema, jsonSchemaText, JSON_SCHEMA_DIALECT,
   type JsonSchemaMode,
-} from '../tools/jsonschema/export.js';
+} from '../generator/emit/json-schema/export.js';
 import { loadSchema } from '../generator/load.js';
 import type { Schema } from '../generator/model/types.js';
 import { buildValidatorTable } from '../generator/validation/table.js';

@@ -15,8 +15,8 @@
  */
 import type {
   AlternateType, BuiltinType, Command, Event, Member, Schema, StructType, Type, UnionType,
-} from '../../generator/model/types.js';
-import { isDeprecated } from '../../generator/model/types.js';
+} from '../../model/types.js';
+import { isDeprecated } from '../../model/types.js';
 
 export type JsonSchemaMode = 'strict' | 'lenient';
 
