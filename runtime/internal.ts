@@ -20,5 +20,5 @@ export {
   type SplitName,
 } from './symbols.js';
 export { intRange, type IntRange } from './int-ranges.js';
-export { describeTarget } from './transport.js';
+export { describeTarget } from './target.js';
 export { toError, reasonText } from './errors.js';
