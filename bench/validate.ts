@@ -39,7 +39,7 @@ import type { Schema } from '../generator/model/types.js';
 import { compileValidatorFunctions, functionRuntime, validatorFunctionsSource } from '../generator/validation/functions.js';
 import { buildValidatorTable } from '../generator/validation/table.js';
 import { Validator, type ValidationMode, type ValidatorTable } from '../runtime/validate.js';
-import { generate } from '../test/validate-values.js';
+import { generate } from '../test/support/validate-values.js';
 import { median } from './stats.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

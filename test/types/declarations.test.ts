@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/paths.js';
-import { COMPILERS, STRICTEST_TYPES, compileWith } from './tsc.js';
+import { COMPILERS, STRICTEST_TYPES, compileWith } from '../support/tsc.js';
 
 type Manifest = { exports: Record<string, string | { types: string; default: string }> };
 

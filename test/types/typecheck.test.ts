@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { COMPILERS, STRICTEST, STRICTEST_TYPES, compileWith } from './tsc.js';
+import { COMPILERS, STRICTEST, STRICTEST_TYPES, compileWith } from '../support/tsc.js';
 
 const file = fileURLToPath(new URL('./bindings.types.ts', import.meta.url));
 

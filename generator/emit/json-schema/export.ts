@@ -11,7 +11,7 @@
  * Every named type is a `$defs` entry under its wire name. Commands and events get entries
  * that cannot clash with type names (QAPI names have no `:`):
  * `command:NAME:arguments`, `command:NAME:returns`, `event:NAME:data`.
- * Must agree with runtime/validate.ts on every value (test/jsonschema.test.ts checks it with ajv).
+ * Must agree with runtime/validate.ts on every value (test/generator/emit/json-schema/export.test.ts checks it with ajv).
  */
 import type {
   AlternateType, BuiltinType, Command, Event, Member, Schema, StructType, Type, UnionType,
