@@ -27,6 +27,24 @@ const needsSystem = [
   'test/fixtures/downstream/vm-ops.test.ts',
 ];
 
+/**
+ * Tests that need only Node but take long: they run the TypeScript compiler over generated
+ * bindings, or property suites over whole real schemas. With `needsSystem`, what is left is
+ * the unit suite (`npm run test:unit`), the quick loop while editing.
+ */
+const slowInProcess = [
+  'test/types/typecheck.test.ts',
+  'test/types/declarations.test.ts',
+  'test/generator/generate.test.ts',
+  'test/generator/generate-docs.test.ts',
+  'test/generator/emit/bigint.test.ts',
+  'test/generator/emit/trust-bindings.test.ts',
+  'test/generator/emit/doc-inert.test.ts',
+  'test/generator/check/fuzz.test.ts',
+  'test/tools/jsonschema/export.test.ts',
+  'test/repo/readme-snippets.test.ts',
+];
+
 export default defineConfig({
   // Like tsconfig.json's `paths`: tests run the runtime's sources, not its build.
   resolve: {
@@ -39,9 +57,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // `vitest run` runs both; `npm run test:unit` only the first.
+    // `vitest run` runs all three; `npm run test:unit` only the first.
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: needsSystem } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...needsSystem, ...slowInProcess] } },
+      { extends: true, test: { name: 'integration', include: slowInProcess } },
       { extends: true, test: { name: 'system', include: needsSystem } },
     ],
   },

@@ -12,7 +12,7 @@
  * skipped for files whose unformatted text is unchanged). Deterministic: the same input
  * gives the same bytes.
  *
- * Only what a run needs is loaded: prettier (format.ts) only for `format: 'prettier'`.
+ * Only what a run needs is loaded: prettier (prettier.ts) only for `format: 'prettier'`.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
@@ -20,7 +20,7 @@ import type { GenerateTarget, TargetInput, TargetSettings } from './config.js';
 import type { EmittedFile, EmitOptions } from './emit/index.js';
 import type { Schema } from './model/types.js';
 import type { DocCoverage } from './model/docs/attach.js';
-import type { Formatter } from './format.js';
+import type { Formatter } from './prettier.js';
 import { recordFile } from './emit/record.js';
 import { cachedHeader, header, readIfExists, reusableBody, sha256, writeOutput, type OutputFile, type WriteResult } from './write.js';
 import { ownVersion } from './version.js';
@@ -107,7 +107,7 @@ function emitOptions(target: TargetSettings): EmitOptions {
  * reusing an existing file whose cache key matches. `done()` waits for every file.
  */
 async function prettierPass(output: string, formatter: Formatter, version: string) {
-  const { forgetPrettierConfig, formatterIdentity, prettierOptionsFor } = await import('./format.js');
+  const { forgetPrettierConfig, formatterIdentity, prettierOptionsFor } = await import('./prettier.js');
   await forgetPrettierConfig();
   const contents = new Map<string, string>();
   const pending: Promise<void>[] = [];
@@ -203,7 +203,7 @@ export async function generate(
 
 async function formatterFor(targets: readonly TargetSettings[], options: GenerateOptions): Promise<Formatter | undefined> {
   if (!targets.some((t) => t.format === 'prettier')) return undefined;
-  const { startFormatter } = await import('./format.js');
+  const { startFormatter } = await import('./prettier.js');
   return startFormatter(options.workers);
 }
 

@@ -145,7 +145,7 @@ export class EventListenerError extends Error {
   readonly event: string;
 
   constructor(event: string, cause: unknown) {
-    super(`listener for event ${event} threw: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`listener for event ${event} threw: ${reasonText(cause)}`, { cause });
     this.event = event;
   }
 }

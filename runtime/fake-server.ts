@@ -17,6 +17,7 @@ import { duplexPair, type Duplex } from 'node:stream';
 import { parseJson, stringifyJson } from './bigint-json.js';
 import { LineSplitter } from './framing.js';
 import { describeIssue } from './issues.js';
+import { reasonText } from './errors.js';
 import type { CommandSpec, CommandSpecs, CommandTable, EmptyObject, JsonValue } from './typed.js';
 import { CommandFlag } from './symbols.js';
 import { Validator, type ValidatorTable } from './validate.js';
@@ -58,8 +59,8 @@ export type FakeHandlers<C extends CommandSpecs<C>> = { readonly [K in keyof C]?
 /** Commands of a schema the fake knows only at run time. */
 export type UntypedCommands = Record<string, { args: Record<string, JsonValue> | undefined; returns: unknown; allowOob: boolean; successResponse: boolean }>;
 
-/** Event data a fake can emit: none for events without data. */
-type EmitParams<D> = [D] extends [undefined] ? [data?: undefined] : [data: D];
+/** Event data a fake can emit: none for events without data (and, untyped, wherever data may be left out). */
+type EmitParams<D> = undefined extends D ? [data?: D] : [data: D];
 
 export interface FakeQemuOptions<C extends CommandSpecs<C> = UntypedCommands> {
   readonly handlers?: FakeHandlers<C>;
@@ -179,6 +180,19 @@ export class FakeQemu<C extends CommandSpecs<C> = UntypedCommands, E = Record<st
   /** Commands of the recording not replayed yet (0 when not replaying or done). */
   get unplayed(): number {
     return this.#replay === undefined ? 0 : this.#replay.steps.length - this.#cursor;
+  }
+
+  /** Client connections open now (a test can wait for its client to go away). */
+  get connections(): number {
+    return this.#sessions.size;
+  }
+
+  /**
+   * Ends every open connection, as QEMU quitting or crashing would, after what was already
+   * sent; keeps listening, so a reconnecting client finds the fake again.
+   */
+  disconnect(): void {
+    for (const s of this.#sessions) s.end();
   }
 
   /** A new in-memory connection: pass it as `{ stream: fake.connectStream() }`. */
@@ -355,7 +369,7 @@ export class FakeQemu<C extends CommandSpecs<C> = UntypedCommands, E = Record<st
         const desc = (error as { desc?: unknown }).desc;
         return { error: { class: errorClass, desc: typeof desc === 'string' ? desc : String((error as Error).message) } };
       }
-      const message = `FakeQemu: the handler of '${command}' threw: ${error instanceof Error ? error.message : String(error)}`;
+      const message = `FakeQemu: the handler of '${command}' threw: ${reasonText(error)}`;
       this.failures.push({ command, kind: 'handler-threw', message });
       return { error: { class: 'GenericError', desc: message } };
     }
@@ -490,8 +504,9 @@ class Session {
     if (this.#stream.writable) this.#stream.write(stringifyJson(message) + '\r\n');
   }
 
+  /** Ends the connection after what was sent (as QEMU closes its socket); an in-memory peer need not end its side. */
   end(): void {
-    this.#stream.end();
+    this.#stream.end(() => this.#stream.destroy());
   }
 
   destroy(): void {

@@ -12,13 +12,10 @@ export {
   typedClientMembers,
   DEFAULT_RUNTIME_SPECIFIER,
   CommandFlag,
-  camelCase,
-  nameWords,
-  splitDownstream,
   type RuntimeSymbol,
   type RuntimeSymbolName,
-  type SplitName,
 } from './symbols.js';
+export { camelCase, nameWords, splitDownstream, type SplitName } from './wire-names.js';
 export { intRange, type IntRange } from './int-ranges.js';
 export { describeTarget } from './target.js';
 export { toError, reasonText } from './errors.js';

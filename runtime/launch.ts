@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { QmpClient, type ClientOptions } from './client.js';
-import { hasErrorName } from './errors.js';
+import { hasErrorName, reasonText } from './errors.js';
 import { connectWhenListening } from './transport.js';
 
 /** Which program is launched; it decides the monitor arguments and agent mode. */
@@ -195,7 +195,7 @@ export async function launchClient<T extends object>(
       const how = spawnError !== undefined ? `could not be started (${spawnError.message})` : `exited (${describeExit(exit)}) before its QMP monitor was ready`;
       return fail(`launch: ${options.binary} ${how}`);
     }
-    return fail(`launch: ${options.binary}: QMP monitor not ready after ${timeout} ms: ${error instanceof Error ? error.message : String(error)}`, error);
+    return fail(`launch: ${options.binary}: QMP monitor not ready after ${timeout} ms: ${reasonText(error)}`, error);
   }
 
   const client = wrap(raw);

@@ -10,6 +10,7 @@
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parseJson, stringifyJson } from './bigint-json.js';
+import { reasonText } from './errors.js';
 
 export type TranscriptEntry =
   | { readonly dir: 'send' | 'recv'; readonly message: unknown }
@@ -63,7 +64,7 @@ export function readTranscript(file: string): TranscriptMessage[] {
     try {
       entry = parseJson(text, { integers: 'bigint' });
     } catch (error) {
-      throw new Error(`${where}: not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`${where}: not JSON: ${reasonText(error)}`);
     }
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new Error(`${where}: not a JSON object`);
     const { dir, message } = entry as { dir?: unknown; message?: unknown };

@@ -5,7 +5,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { QmpConnectionError, QmpTimeoutError } from './errors.js';
+import { QmpConnectionError, QmpTimeoutError, reasonText } from './errors.js';
 import { describeTarget, type ConnectTarget, type StreamFactory } from './target.js';
 
 export { describeTarget, type ConnectTarget, type StreamFactory } from './target.js';
@@ -31,7 +31,7 @@ export async function openTransport(target: ConnectTarget, timeout: number): Pro
       });
     }
     const code = errorCode(error);
-    const reason = REASONS[code] ?? (error instanceof Error ? error.message : String(error));
+    const reason = REASONS[code] ?? reasonText(error);
     throw new QmpConnectionError(describeTarget(target), code, reason, { cause: error });
   }
 }

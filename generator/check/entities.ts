@@ -9,7 +9,7 @@
 import { QapiError, type SourceInfo } from '../diagnostics.js';
 import type { Condition, JsonType } from '../model/types.js';
 import type { ParsedDoc } from '../read/parsed.js';
-import { cName } from './names.js';
+import { cName } from './naming-rules.js';
 
 /** What entities need from the schema while checking. */
 export interface SchemaContext {

@@ -15,7 +15,7 @@ import {
   checkDefnNameStr,
   checkNameIsStr,
   checkNameLower,
-} from './names.js';
+} from './naming-rules.js';
 import { rejectPre62Syntax } from './pre-6.2.js';
 import type { CheckPragmas } from './pragmas.js';
 

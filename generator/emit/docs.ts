@@ -23,11 +23,11 @@ export function dedentContinuation(text: string): string {
 }
 
 /** A condition the way QEMU's documentation prints it: `CONFIG_A and (CONFIG_B or not CONFIG_C)`. */
-export function conditionText(c: Condition, nested = false): string {
+export function conditionProse(c: Condition, nested = false): string {
   if (typeof c === 'string') return c;
-  if ('not' in c) return `not ${conditionText(c.not, true)}`;
+  if ('not' in c) return `not ${conditionProse(c.not, true)}`;
   const [list, op] = 'all' in c ? [c.all, ' and '] : [c.any, ' or '];
-  const s = list.map((x) => conditionText(x, true)).join(op);
+  const s = list.map((x) => conditionProse(x, true)).join(op);
   return nested && list.length > 1 ? `(${s})` : s;
 }
 
@@ -89,10 +89,10 @@ export function jsDoc(input: DocInput): string | undefined {
   const features = input.features ?? [];
   for (const f of input.summary !== undefined ? [] : features) {
     if (f.name === 'deprecated' || f.name === 'unstable') continue;
-    const cond = f.condition !== undefined ? ` (only if ${commentText(conditionText(f.condition))})` : '';
+    const cond = f.condition !== undefined ? ` (only if ${commentText(conditionProse(f.condition))})` : '';
     paragraphs.push(`Feature \`${commentText(f.name)}\`${cond}${f.doc ? `: ${featureText(f, '')}` : ''}`);
   }
-  if (input.condition !== undefined) paragraphs.push(`Available only if: ${commentText(conditionText(input.condition))}`);
+  if (input.condition !== undefined) paragraphs.push(`Available only if: ${commentText(conditionProse(input.condition))}`);
 
   if (doc && typeof doc !== 'string') {
     const returns = doc.returns ?? doc.sections.find((s) => s.kind === 'returns')?.text;

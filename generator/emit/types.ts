@@ -11,7 +11,7 @@ import type { InterfaceDeclarationStructure, PropertySignatureStructure, Stateme
 import type { AlternateType, EnumType, Member, StructType, UnionType } from '../model/types.js';
 import type { NamedType } from '../names/index.js';
 import { OBJECT_INTERFACE_MEMBERS, propertyKey, stringLiteral } from '../names/index.js';
-import { conditionText, dedentContinuation, docs, generatorDocs } from './docs.js';
+import { conditionProse, dedentContinuation, docs, generatorDocs } from './docs.js';
 import type { FileScope } from './scope.js';
 
 export function memberSignature(scope: FileScope, m: Member): PropertySignatureStructure {
@@ -42,7 +42,7 @@ function enumDecls(scope: FileScope, t: EnumType): StatementStructures[] {
     .map((v) => {
       const marks = [
         ...v.features.map((f) => (f.name === 'deprecated' ? 'deprecated' : f.name === 'unstable' ? 'experimental' : `feature ${f.name}`)),
-        ...(v.condition !== undefined ? [`only if ${conditionText(v.condition)}`] : []),
+        ...(v.condition !== undefined ? [`only if ${conditionProse(v.condition)}`] : []),
       ];
       // raw text: the note is made inert once, by jsDoc
       const text = v.doc?.trim() ? dedentContinuation(v.doc.trim()).replace(/\n/g, '\n  ') : '';
@@ -109,7 +109,7 @@ function unionDecl(scope: FileScope, t: UnionType): StatementStructures {
 function branchConditions(t: UnionType): string[] {
   const lines = t.branches
     .filter((b) => b.condition !== undefined)
-    .map((b) => `- ${stringLiteral(b.value)}: only if ${conditionText(b.condition!)}`);
+    .map((b) => `- ${stringLiteral(b.value)}: only if ${conditionProse(b.condition!)}`);
   return lines.length > 0 ? [`Conditional branches:\n${lines.join('\n')}`] : [];
 }
 

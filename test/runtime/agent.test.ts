@@ -2,6 +2,7 @@
  * Guest agent mode against a fake agent: no greeting, guest-sync-delimited with the 0xFF
  * sentinel on connect and after a timeout, commands without a reply.
  */
+// Scripted fake throughout: qemu-ga's protocol (no greeting, 0xFF resync bytes, stale output) is not FakeQemu's.
 import { describe, expect, it } from 'vitest';
 import { QmpClient, QmpProtocolError, QmpTimeoutError, QmpUsageError, type ClientOptions } from '../../runtime/index.js';
 import { fakeServerPerTest, type FakePeer, type Message } from '../support/fake-qmp.js';

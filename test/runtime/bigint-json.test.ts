@@ -1,15 +1,15 @@
 /**
  * Lossless 64-bit integers: the parser and serialiser, the schema-directed bigint conversion,
- * and the client against a fake server sending 18446744073709551615 in a `size` member.
+ * and the client against FakeQemu sending 18446744073709551615 in a `size` member.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildValidatorTable } from '../../generator/validation/table.js';
 import { parseJson, stringifyJson, toBigIntMembers, type PrecisionLoss } from '../../runtime/bigint-json.js';
 import { parseReportingLoss } from '../../runtime/precision.js';
-import { QmpClient, type ClientOptions } from '../../runtime/index.js';
+import { CommandFlag, FakeQemu, QmpClient, defineCommands, type ClientOptions, type UntypedCommands } from '../../runtime/index.js';
 import type { ValidationIssue } from '../../runtime/validate.js';
-import { fakeServerPerTest } from '../support/fake-qmp.js';
+import { fakeQemuPerTest } from '../support/fake-qemu.js';
 import { buildModel } from '../support/validate-model.js';
 
 const U64_MAX = '18446744073709551615';
@@ -158,51 +158,43 @@ describe('toBigIntMembers (opt-in mode: every 64-bit member is a bigint)', () =>
   });
 });
 
-describe('client against a fake server sending 18446744073709551615 in a size member', () => {
-  const fake = fakeServerPerTest<QmpClient>();
-  const clients = fake.clients;
+describe('client against FakeQemu sending 18446744073709551615 in a size member', () => {
+  const IMAGE = { filename: 'disk.img', size: 18446744073709551615n, 'actual-size': 1048576 };
+  const THRESHOLD = { 'node-name': 'n', 'amount-exceeded': 18446744073709551615n, 'write-threshold': 1 };
+  /** The schema above, served by FakeQemu: it writes bigint values as exact digits. */
+  const commands = defineCommands<UntypedCommands>([['qmp_capabilities', CommandFlag.Args], ['query-image', CommandFlag.Args], ['query-devices', 0], ['query-alt', 0]]);
+  const perTest = fakeQemuPerTest<QmpClient>({ handlers: { 'query-image': () => IMAGE } }, { table, commands });
+  let fake: FakeQemu;
+  beforeEach(() => {
+    fake = perTest.fake;
+  });
 
-  async function connect(options: ClientOptions) {
-    const pending = QmpClient.connect({ path: fake.server.path }, options);
-    const peer = await fake.server.accept();
-    await peer.negotiate();
-    const client = await pending;
-    clients.push(client);
-    return { client, peer };
+  async function connect(options: ClientOptions): Promise<QmpClient> {
+    const client = await QmpClient.connect({ path: fake.path! }, options);
+    perTest.clients.push(client);
+    return client;
   }
-
-  const replyLine = (id: unknown): string =>
-    `{"return": {"filename": "disk.img", "size": ${U64_MAX}, "actual-size": 1048576}, "id": ${JSON.stringify(id)}}\n`;
 
   it('opt-in mode: the exact bigint, and every 64-bit member a bigint', async () => {
     const issues: ValidationIssue[] = [];
-    const { client, peer } = await connect({ validator: table, integers: 'bigint', onValidationIssue: (i) => issues.push(i) });
-    const result = client.execute('query-image', { limit: 2n ** 64n - 1n });
-    const request = await peer.next();
-    expect(request['arguments']).toEqual({ limit: 18446744073709551615 }); // the peer's JSON.parse rounds; the wire text is exact:
-    peer.sendRaw(replyLine(request['id']));
-    const value = (await result) as Record<string, unknown>;
+    const client = await connect({ validator: table, integers: 'bigint', onValidationIssue: (i) => issues.push(i) });
+    const value = (await client.execute('query-image', { limit: 2n ** 64n - 1n })) as Record<string, unknown>;
+    expect(fake.received[1]).toEqual({ execute: 'query-image', arguments: { limit: 18446744073709551615n } });
     expect(value).toEqual({ filename: 'disk.img', size: 18446744073709551615n, 'actual-size': 1048576n });
     expect(issues).toEqual([]);
   });
 
   it('opt-in mode sends bigint arguments as exact digits', async () => {
     const lines: string[] = [];
-    const { client, peer } = await connect({ validator: table, integers: 'bigint', log: (dir, _m, raw) => { if (dir === 'out') lines.push(raw); } });
-    const result = client.execute('query-image', { limit: 2n ** 64n - 1n });
-    const request = await peer.next();
+    const client = await connect({ validator: table, integers: 'bigint', log: (dir, _m, raw) => { if (dir === 'out') lines.push(raw); } });
+    await client.execute('query-image', { limit: 2n ** 64n - 1n });
     expect(lines.at(-1)).toContain(`"limit":${U64_MAX}`);
-    peer.sendRaw(replyLine(request['id']));
-    await result;
   });
 
   it('default mode: a precision report through the hook, with the path', async () => {
     const issues: ValidationIssue[] = [];
-    const { client, peer } = await connect({ validator: table, onValidationIssue: (i) => issues.push(i) });
-    const result = client.execute('query-image');
-    const request = await peer.next();
-    peer.sendRaw(replyLine(request['id']));
-    const value = (await result) as Record<string, unknown>;
+    const client = await connect({ validator: table, onValidationIssue: (i) => issues.push(i) });
+    const value = (await client.execute('query-image')) as Record<string, unknown>;
     expect(value['size']).toBe(18446744073709551616);
     expect(issues).toEqual([
       expect.objectContaining({ kind: 'precision-loss', path: 'return.size', found: `${U64_MAX}, read as 18446744073709551616` }),
@@ -211,17 +203,17 @@ describe('client against a fake server sending 18446744073709551615 in a size me
 
   it('default mode without a validator table still reports, also in events', async () => {
     const issues: ValidationIssue[] = [];
-    const { client, peer } = await connect({ onValidationIssue: (i) => issues.push(i) });
+    const client = await connect({ onValidationIssue: (i) => issues.push(i) });
     const got = client.waitForEvent('BLOCK_WRITE_THRESHOLD');
-    peer.sendRaw(`{"event": "BLOCK_WRITE_THRESHOLD", "data": {"node-name": "n", "amount-exceeded": ${U64_MAX}, "write-threshold": 1}, "timestamp": {"seconds": 1, "microseconds": 2}}\n`);
+    fake.emit('BLOCK_WRITE_THRESHOLD', THRESHOLD);
     await got;
     expect(issues.map((i) => [i.kind, i.path])).toEqual([['precision-loss', 'data.amount-exceeded']]);
   });
 
   it('opt-in mode converts event data too', async () => {
-    const { client, peer } = await connect({ validator: table, integers: 'bigint' });
+    const client = await connect({ validator: table, integers: 'bigint' });
     const got = client.waitForEvent('BLOCK_WRITE_THRESHOLD');
-    peer.sendRaw(`{"event": "BLOCK_WRITE_THRESHOLD", "data": {"node-name": "n", "amount-exceeded": ${U64_MAX}, "write-threshold": 1}, "timestamp": {"seconds": 1, "microseconds": 2}}\n`);
+    fake.emit('BLOCK_WRITE_THRESHOLD', THRESHOLD);
     const event = await got;
     expect(event.data).toEqual({ 'node-name': 'n', 'amount-exceeded': 18446744073709551615n, 'write-threshold': 1n });
   });

@@ -2,6 +2,7 @@
  * Property-based: random and mutated byte streams as the server's side. Whatever arrives,
  * the client never throws an uncaught exception, never hangs, and every command settles.
  */
+// Scripted fake throughout: the server's side is fuzzed bytes, which FakeQemu never sends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Duplex, PassThrough } from 'node:stream';

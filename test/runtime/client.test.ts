@@ -1,9 +1,9 @@
 /**
- * The QMP client against a scripted fake server over a real Unix socket (and TCP, TLS and an
- * in-memory Duplex pair).
+ * The QMP client against FakeQemu over a real Unix socket (and TCP and in-memory streams),
+ * and, where a test needs bytes or protocol breaches FakeQemu never produces, against the
+ * scripted fake (TLS too); each such test says why at its top.
  */
-import { describe, expect, it } from 'vitest';
-import { PassThrough, Duplex } from 'node:stream';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   ConnectionClosedError,
   EventOverflowError,
+  FakeQemu,
   QmpClient,
   QmpConnectionError,
   QmpError,
@@ -21,22 +22,43 @@ import {
   type ClientState,
   type QmpEventMessage,
 } from '../../runtime/index.js';
-import { fakeServerPerTest, FakePeer, GREETING, startFakeServer, type Message } from '../support/fake-qmp.js';
+import { fakeQemuPerTest, held, receivedAtLeast, startFakeQemu } from '../support/fake-qemu.js';
+import { fakeServerPerTest, GREETING, startFakeServer, type Message } from '../support/fake-qmp.js';
 
-const fake = fakeServerPerTest<QmpClient>();
-const clients = fake.clients;
+const perTest = fakeQemuPerTest<QmpClient>();
+const clients = perTest.clients;
+let fake: FakeQemu;
+beforeEach(() => {
+  fake = perTest.fake;
+});
+const scripted = fakeServerPerTest<QmpClient>();
 
-async function connected(options: ClientOptions = {}, greeting: unknown = GREETING) {
+/** A client connected to this test's FakeQemu, and the errors it reported. */
+async function connected(options: ClientOptions = {}) {
   const errors: Error[] = [];
-  const pending = QmpClient.connect({ path: fake.server.path }, { onError: (e) => errors.push(e), ...options });
-  const peer = await fake.server.accept();
+  const client = await QmpClient.connect({ path: fake.path! }, { onError: (e) => errors.push(e), ...options });
+  clients.push(client);
+  return { client, errors };
+}
+
+/** A client connected to the scripted fake, the peer playing the server, and what the client reported. */
+async function connectedScripted(options: ClientOptions = {}, greeting: unknown = GREETING) {
+  const errors: Error[] = [];
+  const pending = QmpClient.connect({ path: scripted.server.path }, { onError: (e) => errors.push(e), ...options });
+  const peer = await scripted.server.accept();
   const negotiation = await peer.negotiate(greeting);
   const client = await pending;
-  clients.push(client);
+  scripted.clients.push(client);
   return { client, peer, errors, negotiation };
 }
 
+/** What FakeQemu 7.2 greets with. */
+const FAKE_GREETING = { QMP: { version: { qemu: { micro: 0, minor: 2, major: 7 }, package: 'qmp-ts FakeQemu' }, capabilities: ['oob'] } };
+const RUNNING = { running: true, singlestep: false, status: 'running' };
+
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+const never = <T>(): Promise<T> => new Promise<T>(() => {});
+const untilState = (client: QmpClient, state: ClientState) => new Promise<void>((r) => client.onStateChange((s) => s === state && r()));
 
 function shuffle<T>(items: T[]): T[] {
   const a = [...items];
@@ -50,18 +72,20 @@ function shuffle<T>(items: T[]): T[] {
 describe('greeting and negotiation', () => {
   it('reads the greeting and enables oob when the server offers it', async () => {
     const states: ClientState[] = [];
-    const { client, negotiation } = await connected({ onStateChange: (s) => states.push(s) });
-    expect(negotiation).toMatchObject({ execute: 'qmp_capabilities', arguments: { enable: ['oob'] } });
-    expect(typeof negotiation['id']).toBe('number');
-    expect(client.greeting).toEqual(GREETING);
+    const sent: unknown[] = [];
+    const { client } = await connected({ onStateChange: (s) => states.push(s), log: (dir, m) => void (dir === 'out' && sent.push(m)) });
+    expect(fake.received).toEqual([{ execute: 'qmp_capabilities', arguments: { enable: ['oob'] } }]);
+    expect(typeof (sent[0] as Message)['id']).toBe('number');
+    expect(client.greeting).toEqual(FAKE_GREETING);
     expect(client.capabilities).toEqual(['oob']);
     expect(client.state).toBe('ready');
     expect(states).toEqual(['negotiating', 'ready']);
   });
 
   it('sends qmp_capabilities without arguments when nothing wanted is offered', async () => {
+    // Scripted fake: a greeting with a member QEMU never sends (kept by the client).
     const greeting = { QMP: { version: GREETING.QMP.version, capabilities: [] }, extra: 1 };
-    const { client, negotiation, peer } = await connected({}, greeting);
+    const { client, negotiation, peer } = await connectedScripted({}, greeting);
     expect(negotiation).not.toHaveProperty('arguments');
     expect(client.capabilities).toEqual([]);
     expect(client.greeting).toEqual(greeting);
@@ -75,20 +99,22 @@ describe('greeting and negotiation', () => {
   });
 
   it('enables only the requested capabilities that are offered', async () => {
+    // Scripted fake: a capability QEMU 7.2 does not know (FakeQemu, like QEMU, refuses to enable it).
     const greeting = { QMP: { version: GREETING.QMP.version, capabilities: ['oob', 'future-cap'] } };
-    const { client, negotiation } = await connected({ capabilities: ['future-cap', 'not-offered'] }, greeting);
+    const { client, negotiation } = await connectedScripted({ capabilities: ['future-cap', 'not-offered'] }, greeting);
     expect(negotiation['arguments']).toEqual({ enable: ['future-cap'] });
     expect(client.capabilities).toEqual(['future-cap']);
     await expect(client.execute('x', undefined, { oob: true })).rejects.toThrow(/'oob' capability was not negotiated/);
   });
 
   it('fails connect with QmpTimeoutError when no greeting comes, and with the negotiation error', async () => {
-    const p = QmpClient.connect({ path: fake.server.path }, { connectTimeout: 100 });
-    await fake.server.accept();
+    // Scripted fake: no greeting at all, and qmp_capabilities refused.
+    const p = QmpClient.connect({ path: scripted.server.path }, { connectTimeout: 100 });
+    await scripted.server.accept();
     await expect(p).rejects.toBeInstanceOf(QmpTimeoutError);
 
-    const q = QmpClient.connect({ path: fake.server.path }, { onError: () => {} });
-    const peer = await fake.server.accept();
+    const q = QmpClient.connect({ path: scripted.server.path }, { onError: () => {} });
+    const peer = await scripted.server.accept();
     peer.send(GREETING);
     const req = await peer.next();
     peer.fail(req, 'GenericError', 'no caps today');
@@ -96,8 +122,9 @@ describe('greeting and negotiation', () => {
   });
 
   it('fails connect with ConnectionClosedError when the server closes during negotiation', async () => {
-    const p = QmpClient.connect({ path: fake.server.path });
-    const peer = await fake.server.accept();
+    // Scripted fake: the connection drops between the greeting and the negotiation reply.
+    const p = QmpClient.connect({ path: scripted.server.path });
+    const peer = await scripted.server.accept();
     peer.send(GREETING);
     await peer.next();
     peer.end();
@@ -105,13 +132,14 @@ describe('greeting and negotiation', () => {
   });
 
   it('fails connect when nothing listens', async () => {
-    await expect(QmpClient.connect({ path: `${fake.server.path}.missing` })).rejects.toThrow(/ENOENT/);
+    await expect(QmpClient.connect({ path: `${fake.path!}.missing` })).rejects.toThrow(/ENOENT/);
   });
 });
 
 describe('commands', () => {
   it('sends execute with arguments and a unique id, and resolves with the return value', async () => {
-    const { client, peer } = await connected();
+    // Scripted fake: replies in the reverse order, one with a member QEMU 7.2 does not have.
+    const { client, peer } = await connectedScripted();
     const a = client.execute('query-block', { flat: true });
     const b = client.execute('query-status');
     const [ra, rb] = await peer.take(2);
@@ -125,7 +153,8 @@ describe('commands', () => {
   });
 
   it('turns an error reply into QmpError with class, desc, command and id', async () => {
-    const { client, peer } = await connected();
+    // Scripted fake: the error carries a member QEMU never sends (kept in `data`).
+    const { client, peer } = await connectedScripted();
     const p = client.execute('device_del', { id: 'nope' });
     const req = await peer.next();
     peer.send({ error: { class: 'DeviceNotFound', desc: "Device 'nope' not found", extra: 'kept' }, id: req['id'] });
@@ -140,7 +169,8 @@ describe('commands', () => {
   });
 
   it('matches 1,000 pipelined commands answered in shuffled order', async () => {
-    const { client, peer } = await connected();
+    // Scripted fake: the test chooses the order of the replies.
+    const { client, peer } = await connectedScripted();
     const promises = Array.from({ length: 1000 }, (_, i) => client.execute('echo', { i }));
     const requests = await peer.take(1000);
     expect(new Set(requests.map((r) => r['id'])).size).toBe(1000);
@@ -151,33 +181,32 @@ describe('commands', () => {
   });
 
   it('sends exec-oob in the spec form and lets its reply overtake an in-band one', async () => {
-    const { client, peer } = await connected();
+    const status = held<unknown>();
+    fake.handle('query-status', () => status.promise);
+    // The in-band reply is released only once the out-of-band one has gone out.
+    fake.handle('migrate-pause', () => void setImmediate(() => status.release(RUNNING)));
+    const { client } = await connected();
     const order: string[] = [];
     const slow = client.execute('query-status').then(() => order.push('in-band'));
     const fast = client.execute('migrate-pause', undefined, { oob: true }).then(() => order.push('oob'));
-    const [inBand, oob] = await peer.take(2);
-    expect(oob).toEqual({ 'exec-oob': 'migrate-pause', id: oob!['id'] });
-    expect(inBand).toMatchObject({ execute: 'query-status' });
-    peer.reply(oob!);
-    await fast;
-    peer.reply(inBand!);
-    await slow;
+    await Promise.all([slow, fast]);
+    // exec-oob without `execute` or `arguments` (FakeQemu refuses any other member).
+    expect(fake.received.slice(1)).toEqual([{ execute: 'query-status' }, { execute: 'migrate-pause', oob: true }]);
     expect(order).toEqual(['oob', 'in-band']);
   });
 
   it('receives a 16 MB reply', async () => {
-    const { client, peer } = await connected();
-    const p = client.execute('query-qmp-schema');
-    const req = await peer.next();
     const big = 'y'.repeat(16 * 1024 * 1024);
-    peer.reply(req, [{ name: big }]);
-    const result = (await p) as { name: string }[];
+    fake.handle('query-qmp-schema', () => [{ name: big, 'meta-type': 'builtin', 'json-type': 'string' }]);
+    const { client } = await connected();
+    const result = (await client.execute('query-qmp-schema')) as { name: string }[];
     expect(result[0]!.name.length).toBe(big.length);
   });
 
   it('works when every byte arrives on its own', async () => {
-    const p = QmpClient.connect({ path: fake.server.path });
-    const peer = await fake.server.accept();
+    // Scripted fake: the bytes are sent one at a time.
+    const p = QmpClient.connect({ path: scripted.server.path });
+    const peer = await scripted.server.accept();
     const dribble = async (text: string) => {
       for (const b of Buffer.from(text)) {
         peer.sendRaw(Buffer.from([b]));
@@ -188,7 +217,7 @@ describe('commands', () => {
     const neg = await peer.next();
     await dribble(JSON.stringify({ return: {}, id: neg['id'] }) + '\r\n');
     const client = await p;
-    clients.push(client);
+    scripted.clients.push(client);
     const seen: QmpEventMessage[] = [];
     client.on('*', (e) => seen.push(e));
     const r = client.execute('query-name');
@@ -203,17 +232,20 @@ describe('commands', () => {
     const onUnhandled = (r: unknown) => unhandled.push(r);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const { client, peer } = await connected();
+      // The first command never gets an answer, so the other nine wait behind it.
+      fake.handle('query-status', never);
+      const { client } = await connected();
       const settled: unknown[] = [];
-      const promises = Array.from({ length: 10 }, (_, i) => client.execute(`cmd-${i}`).catch((e: unknown) => settled.push(e)));
-      await peer.take(10);
+      const names = ['query-status', 'query-name', 'query-uuid', 'query-kvm', 'query-version', 'query-commands', 'query-block', 'query-chardev', 'query-mice', 'query-iothreads'];
+      const promises = names.map((name) => client.execute(name).catch((e: unknown) => settled.push(e)));
+      expect((await receivedAtLeast(fake, 11)).slice(1).map((r) => r.execute)).toEqual(names);
       const closedAt = Date.now();
-      peer.destroy();
+      fake.disconnect();
       await Promise.all(promises);
       expect(Date.now() - closedAt).toBeLessThan(100);
       expect(settled).toHaveLength(10);
       for (const e of settled) expect(e).toBeInstanceOf(ConnectionClosedError);
-      expect((settled[3] as ConnectionClosedError).command).toBe('cmd-3');
+      expect((settled[3] as ConnectionClosedError).command).toBe('query-kvm');
       expect(await client.closed).toMatchObject({ byPeer: true });
       expect(client.state).toBe('closed');
       await expect(client.execute('after')).rejects.toBeInstanceOf(ConnectionClosedError);
@@ -225,63 +257,64 @@ describe('commands', () => {
   });
 
   it('times out a command at once, discards its late reply quietly, and keeps working', async () => {
-    const { client, peer, errors } = await connected();
+    const late = held<unknown>();
+    fake.handle('query-name', () => late.promise);
+    fake.handle('query-uuid', () => ({ UUID: 'ok' }));
+    const { client, errors } = await connected();
     const started = Date.now();
-    const p = client.execute('slow', undefined, { timeout: 50 });
-    const req = await peer.next();
+    const p = client.execute('query-name', undefined, { timeout: 50 });
     const e = await p.catch((x: unknown) => x);
     expect(e).toBeInstanceOf(QmpTimeoutError);
-    expect((e as QmpTimeoutError).operation).toBe('slow');
+    expect((e as QmpTimeoutError).operation).toBe('query-name');
     expect(Date.now() - started).toBeLessThan(1000);
     expect(client.pendingCount).toBe(0);
-    peer.reply(req, 'late');
-    const q = client.execute('fast');
-    peer.reply(await peer.next(), 'ok');
-    expect(await q).toBe('ok');
+    late.release({ name: 'late' }); // goes out before the next reply: in-band commands run in order
+    const q = client.execute('query-uuid');
+    expect(await q).toEqual({ UUID: 'ok' });
     expect(errors).toEqual([]);
   });
 
   it('uses the client-wide default timeout', async () => {
-    const { client, peer } = await connected({ timeout: 30 });
-    const p = client.execute('slow');
-    await peer.next();
-    await expect(p).rejects.toBeInstanceOf(QmpTimeoutError);
+    fake.handle('query-status', never);
+    const { client } = await connected({ timeout: 30 });
+    await expect(client.execute('query-status')).rejects.toBeInstanceOf(QmpTimeoutError);
+    expect((await receivedAtLeast(fake, 2)).map((r) => r.execute)).toEqual(['qmp_capabilities', 'query-status']);
   });
 
   it('honours AbortSignal before sending (nothing sent) and while waiting (late reply discarded)', async () => {
-    const { client, peer, errors } = await connected();
+    const late = held<unknown>();
+    fake.handle('query-name', () => late.promise);
+    fake.handle('query-uuid', () => ({ UUID: '2' }));
+    const { client, errors } = await connected();
     const early = new AbortController();
     early.abort(new Error('changed my mind'));
-    await expect(client.execute('never', undefined, { signal: early.signal })).rejects.toThrow('changed my mind');
+    await expect(client.execute('query-kvm', undefined, { signal: early.signal })).rejects.toThrow('changed my mind');
 
     const ctl = new AbortController();
-    const p = client.execute('waiting', undefined, { signal: ctl.signal });
-    const req = await peer.next();
-    expect(req['execute']).toBe('waiting');
+    const p = client.execute('query-name', undefined, { signal: ctl.signal });
+    await receivedAtLeast(fake, 2);
     ctl.abort();
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
-    peer.reply(req, 'late');
-    const q = client.execute('next');
-    peer.reply(await peer.next(), 2);
-    expect(await q).toBe(2);
-    expect(peer.received.some((m) => m['execute'] === 'never')).toBe(false);
+    late.release({ name: 'late' });
+    const q = client.execute('query-uuid');
+    expect(await q).toEqual({ UUID: '2' });
+    expect(fake.received.map((r) => r.execute)).toEqual(['qmp_capabilities', 'query-name', 'query-uuid']);
     expect(errors).toEqual([]);
   });
 
   it('rejects an unserialisable argument before sending and stays usable', async () => {
-    const { client, peer } = await connected();
+    fake.handle('query-status', () => RUNNING);
+    const { client } = await connected();
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
-    await expect(client.execute('bad', cyclic)).rejects.toThrow(/circular/i);
-    const q = client.execute('good');
-    const req = await peer.next();
-    expect(req['execute']).toBe('good');
-    peer.reply(req);
-    await q;
+    await expect(client.execute('qom-list', cyclic)).rejects.toThrow(/circular/i);
+    await expect(client.execute('query-status')).resolves.toEqual(RUNNING);
+    expect(fake.received.map((r) => r.execute)).toEqual(['qmp_capabilities', 'query-status']);
   });
 
   it('reports a reply without id and does not settle any command with it', async () => {
-    const { client, peer, errors } = await connected();
+    // Scripted fake: an error without id while a command waits (QEMU sends one only for unparsable input).
+    const { client, peer, errors } = await connectedScripted();
     const p = client.execute('query-status');
     const req = await peer.next();
     peer.send({ error: { class: 'GenericError', desc: 'JSON parse error, expecting value' } });
@@ -296,7 +329,8 @@ describe('commands', () => {
   });
 
   it('reports invalid JSON, non-objects, unknown message kinds and unknown ids without throwing', async () => {
-    const { client, peer, errors } = await connected();
+    // Scripted fake: malformed JSON and messages that are not QMP.
+    const { client, peer, errors } = await connectedScripted();
     peer.sendRaw('{"return": \r\n[1,2]\r\n{"something":"new"}\r\n{"return":{},"id":"not-ours"}\r\n');
     const p = client.execute('still-fine');
     peer.reply(await peer.next(), 1);
@@ -306,7 +340,8 @@ describe('commands', () => {
   });
 
   it('reports a second greeting', async () => {
-    const { peer, errors } = await connected();
+    // Scripted fake: a greeting after negotiation.
+    const { peer, errors } = await connectedScripted();
     peer.send(GREETING);
     await tick(20);
     expect(errors.map((e) => (e as QmpProtocolError).kind)).toEqual(['unexpected-greeting']);
@@ -314,11 +349,11 @@ describe('commands', () => {
 
   it('fails the connection on a line longer than maxLineBytes: no command is left pending', async () => {
     // No timeout anywhere: only the client's handling of the dropped line can end these.
-    const { client, peer, errors } = await connected({ maxLineBytes: 1000 });
-    const huge = client.execute('huge');
-    const other = client.execute('other');
-    const [req] = await peer.take(2);
-    peer.reply(req!, 'z'.repeat(5000));
+    fake.handle('human-monitor-command', () => 'z'.repeat(5000));
+    fake.handle('query-status', () => RUNNING);
+    const { client, errors } = await connected({ maxLineBytes: 1000 });
+    const huge = client.execute('human-monitor-command', { 'command-line': 'info version' });
+    const other = client.execute('query-status');
     for (const outcome of await Promise.allSettled([huge, other])) {
       const error = outcome.status === 'rejected' ? (outcome.reason as Error) : undefined;
       expect(error).toBeInstanceOf(ConnectionClosedError);
@@ -336,7 +371,8 @@ describe('commands', () => {
   });
 
   it('cuts off a peer that never ends its line once it passes maxLineBytes', async () => {
-    const { client, peer, errors } = await connected({ maxLineBytes: 1000 });
+    // Scripted fake: a line that never ends.
+    const { client, peer, errors } = await connectedScripted({ maxLineBytes: 1000 });
     const p = client.execute('query-status');
     await peer.next();
     const started = Date.now();
@@ -351,8 +387,9 @@ describe('commands', () => {
   });
 
   it('calls the log hook for every message in and out, with the raw line', async () => {
+    // Scripted fake: a line that is not JSON.
     const log: [string, unknown, string][] = [];
-    const { client, peer } = await connected({ log: (d, m, raw) => log.push([d, m, raw]) });
+    const { client, peer } = await connectedScripted({ log: (d, m, raw) => log.push([d, m, raw]) });
     const p = client.execute('query-status');
     const req = await peer.next();
     peer.event('STOP');
@@ -369,18 +406,17 @@ describe('commands', () => {
 
 describe('events', () => {
   it('delivers an event that arrives between a command and its reply, before the reply', async () => {
-    const { client, peer } = await connected();
+    fake.handle('stop', () => fake.emit('STOP'));
+    const { client } = await connected();
     const order: string[] = [];
     client.on('STOP', (e) => order.push(`event ${e.event}`));
-    const p = client.execute('stop').then(() => order.push('reply'));
-    const req = await peer.next();
-    peer.sendRaw(`{"timestamp":{"seconds":5,"microseconds":6},"event":"STOP"}\r\n{"return":{},"id":${req['id']}}\r\n`);
-    await p;
+    await client.execute('stop').then(() => order.push('reply'));
     expect(order).toEqual(['event STOP', 'reply']);
   });
 
   it('delivers every event in order to every consumer, keeping unknown keys and unknown events', async () => {
-    const { client, peer } = await connected();
+    // Scripted fake: events and members not in the schema (FakeQemu sends only valid events).
+    const { client, peer } = await connectedScripted();
     const all: string[] = [];
     const stops: string[] = [];
     client.on('*', (e) => all.push(e.event));
@@ -405,7 +441,7 @@ describe('events', () => {
   });
 
   it('unsubscribes listeners and iterators without leaking consumers', async () => {
-    const { client, peer } = await connected();
+    const { client } = await connected();
     const base = client.eventConsumerCount;
     const seen: string[] = [];
     const off = client.on('STOP', (e) => seen.push(e.event));
@@ -413,7 +449,7 @@ describe('events', () => {
     const it = client.events('STOP');
     const w = client.waitForEvent('STOP');
     expect(client.eventConsumerCount).toBe(base + 4);
-    peer.event('STOP');
+    fake.emit('STOP');
     await w;
     expect((await it.next()).value?.event).toBe('STOP');
     off();
@@ -421,21 +457,21 @@ describe('events', () => {
     offAll();
     await it.return!();
     expect(client.eventConsumerCount).toBe(base);
-    peer.event('STOP');
+    fake.emit('STOP');
     const p = client.waitForEvent('STOP');
-    peer.event('STOP');
+    fake.emit('STOP');
     await p;
     expect(seen).toEqual(['STOP', '*STOP']);
     expect(client.eventConsumerCount).toBe(base);
   });
 
   it('ends an iterator when its AbortSignal fires, releasing its subscription', async () => {
-    const { client, peer } = await connected();
+    const { client } = await connected();
     const base = client.eventConsumerCount;
     const ctl = new AbortController();
     const it = client.events('STOP', { signal: ctl.signal });
     expect(client.eventConsumerCount).toBe(base + 1);
-    peer.event('STOP');
+    fake.emit('STOP');
     expect((await it.next()).value?.event).toBe('STOP');
     const waiting = it.next();
     ctl.abort();
@@ -444,19 +480,19 @@ describe('events', () => {
   });
 
   it('waitForEvent armed before the command catches an event sent before the reply', async () => {
-    const { client, peer } = await connected();
+    const completed = (device: string) => ({ type: 'mirror', device, len: 1, offset: 1, speed: 0 });
+    fake.handle('block-job-complete', () => {
+      fake.emit('BLOCK_JOB_COMPLETED', completed('other'));
+      fake.emit('BLOCK_JOB_COMPLETED', completed('job1'));
+    });
+    const { client } = await connected();
     const wait = client.waitForEvent('BLOCK_JOB_COMPLETED', (e) => e.data?.['device'] === 'job1');
-    const p = client.execute('block-job-complete', { device: 'job1' });
-    const req = await peer.next();
-    peer.event('BLOCK_JOB_COMPLETED', { device: 'other' });
-    peer.event('BLOCK_JOB_COMPLETED', { device: 'job1' });
-    peer.reply(req);
-    await p;
-    expect((await wait).data).toEqual({ device: 'job1' });
+    await client.execute('block-job-complete', { device: 'job1' });
+    expect((await wait).data).toEqual(completed('job1'));
   });
 
   it('waitForEvent times out, honours its signal, and surfaces a throwing predicate', async () => {
-    const { client, peer } = await connected();
+    const { client } = await connected();
     await expect(client.waitForEvent('NEVER', undefined, { timeout: 20 })).rejects.toBeInstanceOf(QmpTimeoutError);
     const ctl = new AbortController();
     const w = client.waitForEvent('NEVER', undefined, { signal: ctl.signal });
@@ -465,31 +501,31 @@ describe('events', () => {
     const bad = client.waitForEvent('STOP', () => {
       throw new Error('predicate broke');
     });
-    peer.event('STOP');
+    fake.emit('STOP');
     await expect(bad).rejects.toThrow('predicate broke');
   });
 
   it('reports a listener that throws and still delivers to the others', async () => {
-    const { client, peer, errors } = await connected();
+    const { client, errors } = await connected();
     client.on('STOP', () => {
       throw new Error('boom');
     });
     const w = client.waitForEvent('STOP');
-    peer.event('STOP');
+    fake.emit('STOP');
     await w;
     expect(errors.map((e) => e.name)).toEqual(['EventListenerError']);
     expect(errors[0]!.message).toContain('boom');
   });
 
   it('buffers up to the bound for a slow iterator, then reports the overflow instead of skipping silently', async () => {
-    const { client, peer, errors } = await connected({ eventBufferLimit: 5 });
+    const { client, errors } = await connected({ eventBufferLimit: 5 });
     const it = client.events();
-    for (let n = 0; n < 12; n++) peer.event('TICK', { n });
-    await client.waitForEvent('TICK', (e) => e.data?.['n'] === 11);
+    for (let n = 0; n < 12; n++) fake.emit('BALLOON_CHANGE', { actual: n });
+    await client.waitForEvent('BALLOON_CHANGE', (e) => e.data?.['actual'] === 11);
     const got: number[] = [];
     const failure = await (async () => {
       try {
-        for await (const e of it) got.push(e.data?.['n'] as number);
+        for await (const e of it) got.push(e.data?.['actual'] as number);
       } catch (e) {
         return e;
       }
@@ -502,16 +538,16 @@ describe('events', () => {
   });
 
   it('when the peer closes: buffered events still delivered, iterators end, waiters reject', async () => {
-    const { client, peer } = await connected();
+    const { client } = await connected();
     const it = client.events();
     const waiter = client.waitForEvent('NEVER');
-    peer.event('A');
-    peer.event('B');
-    peer.end();
+    fake.emit('STOP');
+    fake.emit('RESUME');
+    fake.disconnect();
     await client.closed;
     const names: string[] = [];
     for await (const e of it) names.push(e.event);
-    expect(names).toEqual(['A', 'B']);
+    expect(names).toEqual(['STOP', 'RESUME']);
     await expect(waiter).rejects.toBeInstanceOf(ConnectionClosedError);
     await expect(client.waitForEvent('X')).rejects.toBeInstanceOf(ConnectionClosedError);
     expect((await client.events().next()).done).toBe(true);
@@ -520,11 +556,12 @@ describe('events', () => {
 
 describe('lifecycle', () => {
   it('goes through the states, closes idempotently, rejects pending and later commands', async () => {
+    fake.handle('query-status', never);
     const states: ClientState[] = [];
-    const { client, peer } = await connected({ onStateChange: (s) => states.push(s) });
+    const { client } = await connected({ onStateChange: (s) => states.push(s) });
     const it = client.events();
-    const p = client.execute('pending');
-    await peer.next();
+    const p = client.execute('query-status');
+    await receivedAtLeast(fake, 2);
     const c1 = client.close();
     const c2 = client.close();
     expect(c1).toBe(c2);
@@ -535,11 +572,13 @@ describe('lifecycle', () => {
     expect(await client.closed).toEqual({ byPeer: false });
     expect((await it.next()).done).toBe(true);
     await expect(client.execute('later')).rejects.toBeInstanceOf(ConnectionClosedError);
-    await peer.closed;
+    // The server side of the connection is gone too.
+    await vi.waitFor(() => expect(fake.connections).toBe(0));
   });
 
   it('reports nothing after close(): not half a line, not replies to the commands it failed', async () => {
-    const { client, peer, errors } = await connected();
+    // Scripted fake: half a line before the close, the rest after it.
+    const { client, peer, errors } = await connectedScripted();
     const p = client.execute('query-block');
     const rejected = expect(p).rejects.toBeInstanceOf(ConnectionClosedError);
     const req = await peer.next();
@@ -558,9 +597,10 @@ describe('lifecycle', () => {
   });
 
   it('reports nothing when the connect timeout ends a connection with half a greeting buffered', async () => {
+    // Scripted fake: half a greeting.
     const errors: Error[] = [];
-    const p = QmpClient.connect({ path: fake.server.path }, { connectTimeout: 150, onError: (e) => errors.push(e) });
-    const peer = await fake.server.accept();
+    const p = QmpClient.connect({ path: scripted.server.path }, { connectTimeout: 150, onError: (e) => errors.push(e) });
+    const peer = await scripted.server.accept();
     peer.sendRaw('{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "maj');
     await expect(p).rejects.toMatchObject({ name: 'QmpTimeoutError', operation: 'greeting' });
     await peer.closed;
@@ -569,8 +609,9 @@ describe('lifecycle', () => {
   });
 
   it('reconnects with backoff when enabled, and commands issued meanwhile wait for it', async () => {
+    // Scripted fake: one reconnect attempt is accepted and dropped at once, before any greeting.
     const states: ClientState[] = [];
-    const { client, peer, errors } = await connected({ reconnect: { initialDelay: 10, maxDelay: 40 }, onStateChange: (s) => states.push(s) });
+    const { client, peer, errors } = await connectedScripted({ reconnect: { initialDelay: 10, maxDelay: 40 }, onStateChange: (s) => states.push(s) });
     const events: string[] = [];
     client.on('*', (e) => events.push(e.event));
     const inFlight = client.execute('lost');
@@ -580,9 +621,9 @@ describe('lifecycle', () => {
     await expect(inFlight).rejects.toBeInstanceOf(ConnectionClosedError);
     const during = client.execute('query-status');
     // First attempt: refuse by closing immediately; second attempt succeeds.
-    const refused = await fake.server.accept();
+    const refused = await scripted.server.accept();
     refused.destroy();
-    const peer2 = await fake.server.accept();
+    const peer2 = await scripted.server.accept();
     await peer2.negotiate();
     const req = await peer2.next();
     expect(req['execute']).toBe('query-status');
@@ -598,11 +639,10 @@ describe('lifecycle', () => {
   });
 
   it('gives up after maxAttempts and closes for good', async () => {
-    const { client, peer, errors } = await connected({ reconnect: { initialDelay: 5, maxAttempts: 2 } });
+    const { client, errors } = await connected({ reconnect: { initialDelay: 5, maxAttempts: 2 } });
     const it = client.events();
-    const path = fake.server.path;
-    await fake.server.close();
-    peer.destroy();
+    const path = fake.path!;
+    await fake.close(); // drops the connection and removes the socket
     const info = await client.closed;
     expect(info.byPeer).toBe(true);
     expect(client.state).toBe('closed');
@@ -617,9 +657,10 @@ describe('lifecycle', () => {
   });
 
   it('close() during a reconnect wait ends it', async () => {
-    const { client, peer } = await connected({ reconnect: { initialDelay: 10_000 } });
-    peer.destroy();
-    await new Promise<void>((r) => client.onStateChange((s) => s === 'connecting' && r()));
+    const { client } = await connected({ reconnect: { initialDelay: 10_000 } });
+    const connecting = untilState(client, 'connecting');
+    fake.disconnect();
+    await connecting;
     const waiting = client.execute('x');
     await client.close();
     await expect(waiting).rejects.toBeInstanceOf(ConnectionClosedError);
@@ -629,22 +670,19 @@ describe('lifecycle', () => {
 
 describe('transports', () => {
   it('talks over TCP', async () => {
-    const tcp = await startFakeServer({ tcp: true });
+    const tcp = await startFakeQemu({ listen: { host: '127.0.0.1', port: 0 }, handlers: { 'query-status': () => RUNNING } });
     try {
-      const p = QmpClient.connect({ host: '127.0.0.1', port: tcp.port! });
-      const peer = await tcp.accept();
-      await peer.negotiate();
-      const client = await p;
-      const r = client.execute('query-status');
-      peer.reply(await peer.next(), { status: 'running' });
-      expect(await r).toEqual({ status: 'running' });
+      const client = await QmpClient.connect({ host: '127.0.0.1', port: tcp.port! });
+      expect(await client.execute('query-status')).toEqual(RUNNING);
       await client.close();
+      expect(tcp.failures).toEqual([]);
     } finally {
       await tcp.close();
     }
   });
 
   it('talks over TLS (self-signed certificate made with openssl, verified by the client)', async (ctx) => {
+    // Scripted fake: FakeQemu does not speak TLS.
     const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });
     if (openssl.status !== 0) {
       if (process.env.CI === 'true') throw new Error('openssl is required under CI for the TLS test');
@@ -685,42 +723,31 @@ describe('transports', () => {
   });
 
   it('reconnects a stream target given as a factory', async () => {
-    const peers: FakePeer[] = [];
+    fake.handle('query-status', () => RUNNING);
+    let made = 0;
     const factory = () => {
-      const toServer = new PassThrough();
-      const toClient = new PassThrough();
-      peers.push(new FakePeer(Duplex.from({ readable: toServer, writable: toClient }) as never));
-      const peer = peers.at(-1)!;
-      void peer.negotiate();
-      return Duplex.from({ readable: toClient, writable: toServer });
+      made++;
+      return fake.connectStream();
     };
     const client = await QmpClient.connect({ stream: factory }, { reconnect: { initialDelay: 5 } });
     clients.push(client);
-    peers[0]!.destroy();
-    await new Promise<void>((r) => client.onStateChange((s) => s === 'connecting' && r()));
+    const connecting = untilState(client, 'connecting');
+    fake.disconnect();
+    await connecting;
     const p = client.execute('query-status');
-    await new Promise<void>((r) => client.onStateChange((s) => s === 'ready' && r()));
-    const req = await peers[1]!.next();
-    peers[1]!.reply(req, 'again');
-    expect(await p).toBe('again');
-    expect(peers).toHaveLength(2);
+    await untilState(client, 'ready');
+    expect(await p).toEqual(RUNNING);
+    expect(made).toBe(2);
   });
 
   it('talks over any Duplex stream (an in-memory pair)', async () => {
-    const toServer = new PassThrough();
-    const toClient = new PassThrough();
-    const clientSide = Duplex.from({ readable: toClient, writable: toServer });
-    const serverSide = Duplex.from({ readable: toServer, writable: toClient });
-    const peer = new FakePeer(serverSide as never);
-    const p = QmpClient.connect({ stream: clientSide });
-    await peer.negotiate();
-    const client = await p;
+    fake.handle('query-name', () => {
+      fake.emit('STOP');
+      return { name: 'vm' };
+    });
+    const client = await QmpClient.connect({ stream: fake.connectStream() });
     const it = client.events();
-    const r = client.execute('query-name');
-    const req = await peer.next();
-    peer.event('STOP');
-    peer.reply(req, { name: 'vm' });
-    expect(await r).toEqual({ name: 'vm' });
+    expect(await client.execute('query-name')).toEqual({ name: 'vm' });
     expect((await it.next()).value?.event).toBe('STOP');
     await client.close();
     expect(client.state).toBe('closed');

@@ -8,7 +8,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { QemuApi, type QueryStatusResult } from '../../generated/qemu-7.2/index.js';
 import { FakeQemu } from '../../generated/qemu-7.2/testing.js';
 import { QmpClient, QmpError, QmpErrorReply, launch, type Launched } from '../../runtime/index.js';
@@ -260,6 +260,25 @@ describe('FakeQemu handlers', () => {
     await slow;
     expect(order).toEqual(['migrate-pause', 'query-status']);
     await vm.close();
+  });
+
+  it('disconnect() ends every connection after what was already sent, and keeps listening for a reconnect', async () => {
+    await using fake = await FakeQemu.start({ handlers: { 'query-status': () => RUNNING } });
+    const vm = await QemuApi.connect({ path: fake.path! }, { reconnect: { initialDelay: 5 } });
+    const other = await QemuApi.connect({ stream: fake.connectStream() });
+    expect(fake.connections).toBe(2);
+    const stops = other.raw.events('STOP');
+    fake.emit('STOP');
+    fake.disconnect();
+    expect(await other.raw.closed).toMatchObject({ byPeer: true });
+    expect((await stops.next()).value?.event).toBe('STOP');
+    // The reconnecting client finds the fake again.
+    await vi.waitFor(() => expect(fake.received.filter((r) => r.execute === 'qmp_capabilities')).toHaveLength(3));
+    expect(await vm.queryStatus()).toEqual(RUNNING);
+    await vi.waitFor(() => expect(fake.connections).toBe(1));
+    await vm.close();
+    await vi.waitFor(() => expect(fake.connections).toBe(0));
+    expect(fake.failures).toEqual([]);
   });
 
   it('speaks over TCP and in-memory streams too', async () => {

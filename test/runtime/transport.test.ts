@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QmpClient, QmpConnectionError, QmpTimeoutError, type ClientOptions } from '../../runtime/index.js';
 import type { ConnectTarget } from '../../runtime/transport.js';
 import { repoRoot } from '../support/paths.js';
-import { startFakeServer } from '../support/fake-qmp.js';
+import { startFakeQemu } from '../support/fake-qemu.js';
 
 let dir: string;
 beforeEach(() => {
@@ -72,11 +72,12 @@ describe('QmpConnectionError', () => {
   });
 
   it('a socket file the user may not write to: EACCES', async () => {
-    const fake = await startFakeServer();
+    const fake = await startFakeQemu();
+    const socket = fake.path!;
     try {
       // Root may connect to any socket: the attempt runs as `nobody` then.
-      chmodSync(join(fake.path, '..'), 0o755);
-      chmodSync(fake.path, 0o000);
+      chmodSync(join(socket, '..'), 0o755);
+      chmodSync(socket, 0o000);
       const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
       // One self-contained file in a folder anyone may read: the checkout itself may sit in a
       // folder `nobody` cannot enter (a clone under a private temporary folder, root's home).
@@ -85,7 +86,7 @@ describe('QmpConnectionError', () => {
       const probeFile = join(probeDir, 'connect-probe.mjs');
       buildSync({ entryPoints: [join(repoRoot, 'test/support/connect-probe.ts')], bundle: true, platform: 'node', format: 'esm', outfile: probeFile, logLevel: 'silent' });
       chmodSync(probeFile, 0o644);
-      const probe = spawnSync(process.execPath, [probeFile, fake.path], {
+      const probe = spawnSync(process.execPath, [probeFile, socket], {
         cwd: probeDir,
         encoding: 'utf8',
         env: { ...process.env, HOME: dir },
@@ -97,9 +98,9 @@ describe('QmpConnectionError', () => {
       expect(JSON.parse(probe.stdout)).toEqual({
         name: 'QmpConnectionError',
         code: 'EACCES',
-        target: `unix:${fake.path}`,
-        message: `can't connect to unix:${fake.path}: permission denied (EACCES)`,
-        cause: `connect EACCES ${fake.path}`,
+        target: `unix:${socket}`,
+        message: `can't connect to unix:${socket}: permission denied (EACCES)`,
+        cause: `connect EACCES ${socket}`,
       });
     } finally {
       await fake.close();

@@ -1,7 +1,11 @@
 /**
- * A scriptable fake QMP server on a real Unix socket (or TCP/TLS) for the runtime's tests.
- * Each accepted connection is handed to the test as a FakePeer, which can send greetings,
- * replies, events or raw bytes, and read what the client sent, one message at a time.
+ * A scriptable fake QMP server on a real Unix socket (or TCP/TLS), only for tests that need
+ * byte-level or protocol-breaking control: raw or partial bytes, malformed JSON, oversize or
+ * endless lines, replies in an order the test chooses, a missing or wrong greeting, TLS,
+ * the guest agent's 0xFF resync, fuzzed streams, replies and events that break the schema.
+ * Everything else plays the server with FakeQemu (test/support/fake-qemu.ts). Each accepted
+ * connection is handed to the test as a FakePeer, which can send greetings, replies, events
+ * or raw bytes, and read what the client sent, one message at a time.
  */
 import { afterEach, beforeEach } from 'vitest';
 import { createServer, type Server, type Socket } from 'node:net';

@@ -115,12 +115,12 @@ function worse(a: Severity, b: Severity): Severity {
 }
 
 /** A stable text for a condition, for equality and messages. */
-export function conditionText(c: Condition | undefined): string {
+export function conditionKey(c: Condition | undefined): string {
   if (c === undefined) return '';
   if (typeof c === 'string') return c;
-  if ('all' in c) return `all(${c.all.map(conditionText).join(', ')})`;
-  if ('any' in c) return `any(${c.any.map(conditionText).join(', ')})`;
-  return `not(${conditionText(c.not)})`;
+  if ('all' in c) return `all(${c.all.map(conditionKey).join(', ')})`;
+  if ('any' in c) return `any(${c.any.map(conditionKey).join(', ')})`;
+  return `not(${conditionKey(c.not)})`;
 }
 
 export interface DiffOptions {
@@ -619,8 +619,8 @@ class Differ {
 
   private compareCondition(s: Site, rel: string, o: Condition | undefined, n: Condition | undefined): void {
     if (!this.conditions) return;
-    const a = conditionText(o);
-    const b = conditionText(n);
+    const a = conditionKey(o);
+    const b = conditionKey(n);
     if (a === b) return;
     const action: ChangeAction = a === '' ? 'added' : b === '' ? 'removed' : 'changed';
     const message =

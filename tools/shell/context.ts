@@ -1,6 +1,6 @@
 /** What both fronts (interactive and non-interactive) are given to work with. */
 import type { Readable, Writable } from 'node:stream';
-import type { Colors } from './format.js';
+import type { Colors } from './display.js';
 import type { ShellSession } from './session.js';
 import type { Transcript } from '@qmp-ts/runtime';
 

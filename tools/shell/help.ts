@@ -4,7 +4,7 @@
  */
 import type { Command, Member, Schema, StructType, Type, UnionType } from '../../generator/model/types.js';
 import { isDeprecated, isUnstable } from '../../generator/model/types.js';
-import type { Colors } from './format.js';
+import type { Colors } from './display.js';
 import { describeType, type ShellSchema } from './schema-view.js';
 
 export function helpText(schema: ShellSchema, topic: string | undefined, c: Colors): string {

@@ -8,7 +8,7 @@
 import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from 'node:readline';
 import { complete } from './complete.js';
 import { EXIT_FAILED, EXIT_OK, type ShellContext, type ShellEvent } from './context.js';
-import { formatError, formatEvent, prettyJson } from './format.js';
+import { formatError, formatEvent, prettyJson } from './display.js';
 import { helpText } from './help.js';
 import { startedJobId, watchJob } from './job-progress.js';
 import { appendHistory, HISTORY_SIZE, loadHistory } from './history.js';

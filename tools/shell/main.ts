@@ -11,7 +11,7 @@ import type { Schema } from '../../generator/model/types.js';
 import { runBatch } from './batch.js';
 import { isAgentBinary, launchPeer, learnSchema, loadSchemaFile, parseTarget, ShellSetupError, type LaunchedPeer } from './connect.js';
 import { EXIT_FAILED, type ShellContext, type ShellEvent } from './context.js';
-import { colors } from './format.js';
+import { colors } from './display.js';
 import { defaultHistoryFile } from './history.js';
 import { runInteractive } from './interactive.js';
 import { ShellSession } from './session.js';

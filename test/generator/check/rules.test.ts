@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SourceInfo } from '../../../generator/diagnostics.js';
 import { checkSchema } from '../../../generator/check/schema.js';
-import { cName, checkNameStr } from '../../../generator/check/names.js';
+import { cName, checkNameStr } from '../../../generator/check/naming-rules.js';
 import { loadSchema } from '../../../generator/load.js';
 import { buildModel } from '../../../generator/model/build.js';
 import type { EnumType, StructType } from '../../../generator/model/types.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { emitBindings, type EmittedFile } from '../../../generator/emit/index.js';
-import { conditionText, jsDoc } from '../../../generator/emit/docs.js';
+import { conditionProse, jsDoc } from '../../../generator/emit/docs.js';
 import { commentText, stringLiteral } from '../../../generator/emit/schema-text.js';
 import { loadSchema } from '../../../generator/load.js';
 import { introspectionToModel } from '../../../generator/read/introspection.js';
@@ -141,7 +141,7 @@ describe('doc text helpers', () => {
   });
 
   it('prints conditions as QEMU documents them', () => {
-    expect(conditionText({ all: ['A', { any: ['B', { not: 'C' }] }] })).toBe('A and (B or not C)');
+    expect(conditionProse({ all: ['A', { any: ['B', { not: 'C' }] }] })).toBe('A and (B or not C)');
   });
 });
 

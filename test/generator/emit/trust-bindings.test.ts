@@ -13,7 +13,7 @@ import { generate, type GenerateTarget } from '../../../generator/generate.js';
 import type { ValidationIssue } from '../../../runtime/index.js';
 import { Validator, type ValidatorTable } from '../../../runtime/validate.js';
 import { SLOT_NAMES, qapiSource, yamlSource, type DocSlots } from '../../support/doc-schema.js';
-import { fakeServerPerTest } from '../../support/fake-qmp.js';
+import { fakeQemuPerTest } from '../../support/fake-qemu.js';
 import { repoRoot } from '../../support/paths.js';
 
 const work = join(repoRoot, 'tmp', `trust-bindings-${process.pid}`);
@@ -168,7 +168,7 @@ describe('names that are data', () => {
 });
 
 describe('bindings filtered to a few commands', () => {
-  const fake = fakeServerPerTest<{ close(): Promise<unknown> }>();
+  const perTest = fakeQemuPerTest<{ close(): Promise<unknown> }>({ handlers: { 'query-status': () => ({ status: 'running', singlestep: false, running: true }) } });
   const out = join(work, 'filtered');
 
   it('connect without reporting the qmp_capabilities the client sends itself', async () => {
@@ -185,16 +185,10 @@ describe('bindings filtered to a few commands', () => {
     type Api = { connect(target: { path: string }, o: object): Promise<{ close(): Promise<unknown>; queryStatus(): Promise<unknown> }> };
     const { QmpApi } = (await import(pathToFileURL(join(out, 'index.ts')).href)) as { QmpApi: Api };
     const issues: ValidationIssue[] = [];
-    const pending = QmpApi.connect({ path: fake.server.path }, { onValidationIssue: (i: ValidationIssue) => issues.push(i) });
-    const peer = await fake.server.accept();
-    const handshake = await peer.negotiate();
-    expect(handshake['execute']).toBe('qmp_capabilities');
-    const client = await pending;
-    fake.clients.push(client);
-    const status = client.queryStatus();
-    const req = await peer.next();
-    peer.reply(req, { status: 'running', singlestep: false, running: true });
-    await status;
+    const client = await QmpApi.connect({ path: perTest.fake.path! }, { onValidationIssue: (i: ValidationIssue) => issues.push(i) });
+    perTest.clients.push(client);
+    expect(perTest.fake.received[0]?.execute).toBe('qmp_capabilities');
+    await client.queryStatus();
     expect(issues).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { readIntrospection } from '../../../generator/read/introspection.js';
 import { loadSchema } from '../../../generator/load.js';
 import { complete } from '../../../tools/shell/complete.js';
 import { runBatch } from '../../../tools/shell/batch.js';
-import { colors, formatEvent, prettyJson } from '../../../tools/shell/format.js';
+import { colors, formatEvent, prettyJson } from '../../../tools/shell/display.js';
 import { helpText } from '../../../tools/shell/help.js';
 import { appendHistory, defaultHistoryFile, loadHistory } from '../../../tools/shell/history.js';
 import { parseTarget } from '../../../tools/shell/connect.js';
@@ -114,7 +114,7 @@ describe('help with doc comments', () => {
   });
 });
 
-describe('formatting', () => {
+describe('display', () => {
   it('pretty-prints JSON and colours it only when asked', () => {
     const v = { running: false, status: 'paused', list: [1, 2], nested: { a: null } };
     expect(prettyJson(v, plain)).toBe(JSON.stringify(v, null, 2).replace('[\n    1,\n    2\n  ]', '[1, 2]'));
