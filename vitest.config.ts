@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
 const runtimeSource = (file: string): string => fileURLToPath(new URL(`./runtime/${file}`, import.meta.url));
 
 /**
- * Tests that need more than Node: a real QEMU, a pty or tmux, or npm and the registry
- * (packing, installing, cloning). The rest is the unit suite.
+ * Tests that need more than Node: a real QEMU, a pty or tmux, npm and the registry
+ * (packing, installing, cloning), or the build (`npm run build`). The rest is the unit suite.
  */
 const needsSystem = [
   'test/tools/capture.test.ts',
@@ -20,6 +20,7 @@ const needsSystem = [
   'test/tools/package/package.test.ts',
   'test/repo/adopt-clone.test.ts',
   'test/repo/adopt-install.test.ts',
+  'test/scripts/bundle-cli.test.ts',
   'test/runtime/fake-server.test.ts',
   'test/runtime/jobs-qemu.test.ts',
   'test/runtime/launch.test.ts',

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diffSchemas } from '../tools/diff/index.js';
-import { schemaToIntrospection } from '../tools/diff/snapshot.js';
+import { schemaToIntrospection } from '../generator/emit/record.js';
 import { loadSchema } from '../generator/load.js';
 import { SchemaProbe } from '../runtime/probe.js';
 import { medianTime } from './stats.js';

@@ -7,7 +7,8 @@
  *   `scripts/qapi-gen.py` (e.g. of Debian's qemu source package: `apt-get source qemu`):
  *   `python3 $QAPI_GEN -o DIR -b SCHEMA`, run in turn with ours, and the ratio of the
  *   medians (goal: at most 0.5);
- * - `generate --check` on up-to-date output, and warm (same output again, nothing written);
+ * - `generate --check` on up-to-date output, in the same rounds (its ratio to qapi-gen.py: goal
+ *   at most 0.5), and warm (same output again, nothing written);
  * - peak memory of the cold run (maximum resident set size, all threads; goal 150 MB);
  * - watch latency: `generate --watch` on a copy of the schema, one doc line edited: the time
  *   from writing the schema file until the last output file whose content the edit changes
@@ -43,7 +44,7 @@ const work = join(repo, 'tmp', 'bench-generate');
 const out = join(work, 'gen');
 const watchOnly = process.argv.includes('--watch-only');
 const countArg = process.argv.slice(2).find((a) => !a.startsWith('--'));
-const runs = Number(countArg ?? 5);
+const runs = Number(countArg ?? 7);
 const haveTime = existsSync('/usr/bin/time');
 
 interface Run {
@@ -97,14 +98,14 @@ if (watchOnly) {
 }
 
 console.log(`qmp-ts generate benchmark: ${schema}`);
-console.log(`median of ${runs} runs, whole processes${haveTime ? '' : ' (no /usr/bin/time: no memory figures)'}\n`);
+console.log(`median of ${runs} rounds (cold, qapi-gen.py, --check in turn, after a warm-up round), whole processes${haveTime ? '' : ' (no /usr/bin/time: no memory figures)'}\n`);
 
 const loadBefore = loadavg()[0]!;
 const nodeStart = median(repeat(runs, () => {}, () => timed(process.execPath, ['-e', '0'])).map((r) => r.seconds));
 const check = median(repeat(runs, () => {}, () => timed(process.execPath, [cli, 'check', schema])).map((r) => r.seconds));
 
-// Cold runs of ours and of QEMU's qapi-gen.py in turn (so both see the same machine load),
-// after one warm-up of each.
+// Cold runs, `--check` runs and QEMU's qapi-gen.py in turn (so all see the same machine load:
+// each ratio is of medians over the same rounds), after one warm-up round.
 const qapiOut = join(work, 'qapi-gen');
 const runQapiGen = qapiGen && existsSync(qapiGen) ? (): Run => timed('python3', [qapiGen, '-o', qapiOut, '-b', schema], true) : undefined;
 let qapiSkip = qapiGen === undefined ? 'QAPI_GEN not set (path to a QEMU source tree\'s scripts/qapi-gen.py)' : runQapiGen ? undefined : `${qapiGen} not found`;
@@ -112,18 +113,21 @@ const coldRun = (): Run => {
   rmSync(out, { recursive: true, force: true });
   return timed(process.execPath, generateArgs);
 };
+const checkRun = (): Run => timed(process.execPath, [...generateArgs, '--check']); // on the output the cold run left
 coldRun();
+checkRun();
 if (runQapiGen) {
   const first = runQapiGen();
   if (first.failed !== undefined) qapiSkip = `qapi-gen.py fails on this schema: ${first.failed}`;
 }
 const cold: Run[] = [];
+const checkRuns: Run[] = [];
 const qemu: Run[] = [];
 for (let i = 0; i < runs; i++) {
   cold.push(coldRun());
   if (runQapiGen && qapiSkip === undefined) qemu.push(runQapiGen());
+  checkRuns.push(checkRun());
 }
-const checkRuns = repeat(runs, () => {}, () => timed(process.execPath, [...generateArgs, '--check']));
 const warm = repeat(runs, () => {}, () => timed(process.execPath, generateArgs));
 const coldS = median(cold.map((r) => r.seconds));
 const cpuOf = (rs: readonly Run[]): number | undefined => (rs.every((r) => r.cpu !== undefined) ? median(rs.map((r) => r.cpu!)) : undefined);
@@ -228,7 +232,10 @@ if (qemuS !== undefined) {
 console.log(`generate, whole schema, default options`);
 console.log(`  cold (emit + write all)        ${fmtS(coldS)}   (${(coldS / check).toFixed(1)}x check, runs: ${cold.map((r) => r.seconds.toFixed(2)).join(' ')})`);
 if (qemuS !== undefined) console.log(`  cold / qapi-gen.py             ${(coldS / qemuS).toFixed(2)}x   goal <= 0.50x: ${verdict(coldS / qemuS <= 0.5)}`);
-if (coldCpu !== undefined) console.log(`  cold, CPU time (all threads)   ${fmtS(coldCpu)}   (user + system)`);
+if (coldCpu !== undefined) {
+  const qemuCpu = cpuOf(qemu);
+  console.log(`  cold, CPU time (all threads)   ${fmtS(coldCpu)}   (user + system${qemuCpu !== undefined ? `; ${(coldCpu / qemuCpu).toFixed(2)}x qapi-gen.py's: the ratio that load changes least` : ''})`);
+}
 console.log(`  --check (up to date)           ${fmtS(checkS)}${qemuS !== undefined ? `   ${(checkS / qemuS).toFixed(2)}x qapi-gen.py   goal <= 0.50x: ${verdict(checkS / qemuS <= 0.5)}` : ''}`);
 console.log(`  warm (nothing changed)         ${fmtS(warmS)}   (${(warmS / check).toFixed(1)}x check)`);
 if (peak !== undefined) console.log(`  peak memory (max RSS, cold)    ${peak.toFixed(0)} MB   goal <= 150 MB: ${verdict(peak <= 150)}   (--check: ${peakOf(checkRuns)?.toFixed(0)} MB)`);

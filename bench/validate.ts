@@ -5,7 +5,7 @@
  *   (runtime/validate.ts with `compile: false`, the fallback where `new Function` is barred);
  * - the alternative design: straight-line functions generated at build time
  *   (generator/validation/functions.ts);
- * - ajv compiled from the exported JSON Schema (tools/jsonschema).
+ * - ajv compiled from the exported JSON Schema (generator/emit/json-schema/).
  *
  * Payloads:
  *
@@ -33,7 +33,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { exportJsonSchema, type JsonSchemaMode } from '../tools/jsonschema/export.js';
+import { exportJsonSchema, type JsonSchemaMode } from '../generator/emit/json-schema/export.js';
 import { loadSchema } from '../generator/load.js';
 import type { Schema } from '../generator/model/types.js';
 import { compileValidatorFunctions, functionRuntime, validatorFunctionsSource } from '../generator/validation/functions.js';

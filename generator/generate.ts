@@ -21,7 +21,7 @@ import type { EmittedFile, EmitOptions } from './emit/index.js';
 import type { Schema } from './model/types.js';
 import type { DocCoverage } from './model/docs/attach.js';
 import type { Formatter } from './prettier.js';
-import { writeBindingsRecord } from '../tools/diff/snapshot.js';
+import { recordFile } from './emit/record.js';
 import { cachedHeader, header, readIfExists, reusableBody, sha256, writeOutput, type OutputFile, type WriteResult } from './write.js';
 import { ownVersion } from './version.js';
 import { withStackGuard } from './diagnostics.js';
@@ -75,7 +75,7 @@ export async function loadTargetWithDocs(target: TargetInput & Pick<TargetSettin
 async function readTarget(target: TargetInput): Promise<Schema> {
   if ('fromQemu' in target) {
     const [{ captureIntrospection }, { introspectionToModel }] = await Promise.all([
-      import('../tools/capture.js'),
+      import('./read/qemu.js'),
       import('./read/introspection.js'),
     ]);
     const cap = await captureIntrospection(target.fromQemu.binary, target.fromQemu.args ?? []);
@@ -161,22 +161,22 @@ async function generateOne(
     const head = header(version);
     files = emit(() => emitBindings(schema, emitOptions(target))).map((f) => ({ path: f.path, content: head + f.text }));
   }
+  // qmp-schema.json: what the bindings cover, for `qmp-ts verify` (emit/record.ts).
+  files.push(recordFile(target, schema, version));
   const result = writeOutput(target.output, files, options.check ?? false);
-  // qmp-schema.json: what the bindings cover, for `qmp-ts verify` (tools/diff/snapshot.ts).
-  const record = writeBindingsRecord(target, schema, version, options.check ?? false);
-  // --json-schema DIR (tools/jsonschema): its own directory, same write/check rules.
+  // --json-schema DIR (emit/json-schema/): its own directory, same write/check rules.
   const jsonSchema = target.jsonSchema === undefined ? undefined : await writeJsonSchema(target.jsonSchema, schema, options.check ?? false);
   return {
     ...result,
-    changed: [...result.changed, ...record.changed, ...(jsonSchema?.changed.map((f) => join(relative(target.output, target.jsonSchema!), f)) ?? [])],
+    changed: [...result.changed, ...(jsonSchema?.changed.map((f) => join(relative(target.output, target.jsonSchema!), f)) ?? [])],
     output: target.output,
-    files: [...files.map((f) => f.path), ...record.files],
+    files: files.map((f) => f.path),
     reused,
   };
 }
 
 async function writeJsonSchema(dir: string, schema: Schema, check: boolean): Promise<WriteResult> {
-  const { jsonSchemaFiles } = await import('../tools/jsonschema/files.js');
+  const { jsonSchemaFiles } = await import('./emit/json-schema/files.js');
   return writeOutput(dir, jsonSchemaFiles(schema), check);
 }
 

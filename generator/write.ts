@@ -13,7 +13,9 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
+import { recordFile } from './emit/record.js';
+import type { Schema } from './model/types.js';
 import { render, template } from './templates.js';
 
 /** The header's fixed start (the text before the first placeholder of templates/file-header.txt). */
@@ -59,10 +61,13 @@ export function readIfExists(path: string): string | undefined {
   }
 }
 
-/** Generated `.ts` files under `dir` (recognised by their header), relative posix paths. */
-export function listGenerated(dir: string): string[] {
+/**
+ * Generated `.ts` files under `dir` (recognised by their header), relative posix paths.
+ * Paths in `known` are taken as generated without reading them.
+ */
+export function listGenerated(dir: string, known: ReadonlySet<string> = new Set()): string[] {
   const out: string[] = [];
-  const walk = (d: string): void => {
+  const walk = (d: string, prefix: string): void => {
     let entries;
     try {
       entries = readdirSync(d, { withFileTypes: true });
@@ -71,13 +76,12 @@ export function listGenerated(dir: string): string[] {
     }
     for (const e of entries) {
       const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && e.name.endsWith('.ts') && readIfExists(p)?.startsWith(headerMark())) {
-        out.push(relative(dir, p).split(sep).join('/'));
-      }
+      const rel = prefix + e.name;
+      if (e.isDirectory()) walk(p, `${rel}/`);
+      else if (e.isFile() && e.name.endsWith('.ts') && (known.has(rel) || readIfExists(p)?.startsWith(headerMark()))) out.push(rel);
     }
   };
-  walk(dir);
+  walk(dir, '');
   return out.sort();
 }
 
@@ -95,13 +99,11 @@ export interface WriteResult {
   readonly unchanged: number;
 }
 
-/**
- * Writes the files whose bytes differ; removes generated files (by header) no longer
- * produced. With `check`, changes nothing and only reports.
- */
-export function writeOutput(dir: string, files: readonly OutputFile[], check: boolean): WriteResult {
+/** Writes the files whose bytes differ (with `check`, only tells which). */
+function writeChanged(dir: string, files: readonly OutputFile[], check: boolean): Omit<WriteResult, 'removed'> {
   const changed: string[] = [];
   let unchanged = 0;
+  const made = new Set<string>();
   for (const f of files) {
     const target = join(dir, ...f.path.split('/'));
     if (readIfExists(target) === f.content) {
@@ -110,12 +112,36 @@ export function writeOutput(dir: string, files: readonly OutputFile[], check: bo
     }
     changed.push(f.path);
     if (!check) {
-      mkdirSync(dirname(target), { recursive: true });
+      const parent = dirname(target);
+      if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+      made.add(parent);
       writeFileSync(target, f.content);
     }
   }
+  return { changed, unchanged };
+}
+
+/**
+ * Writes the files whose bytes differ; removes generated files (by header) no longer
+ * produced. With `check`, changes nothing and only reports.
+ */
+export function writeOutput(dir: string, files: readonly OutputFile[], check: boolean): WriteResult {
+  const { changed, unchanged } = writeChanged(dir, files, check);
   const produced = new Set(files.map((f) => f.path));
-  const removed = listGenerated(dir).filter((p) => !produced.has(p));
+  const removed = listGenerated(dir, produced).filter((p) => !produced.has(p));
   if (!check) for (const p of removed) rmSync(join(dir, ...p.split('/')));
   return { changed, removed, unchanged };
+}
+
+/**
+ * Writes `qmp-schema.json` (emit/record.ts) for the commands and events the target's
+ * filters keep, only when its bytes change; other files in `target.output` are left alone.
+ */
+export function writeBindingsRecord(
+  target: Parameters<typeof recordFile>[0],
+  schema: Schema,
+  version: string,
+  check: boolean,
+): Omit<WriteResult, 'removed'> {
+  return writeChanged(target.output, [recordFile(target, schema, version)], check);
 }

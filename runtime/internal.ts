@@ -17,5 +17,5 @@ export {
 } from './symbols.js';
 export { camelCase, nameWords, splitDownstream, type SplitName } from './wire-names.js';
 export { intRange, type IntRange } from './int-ranges.js';
-export { describeTarget } from './transport.js';
+export { describeTarget } from './target.js';
 export { toError, reasonText } from './errors.js';

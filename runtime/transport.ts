@@ -3,28 +3,12 @@
  * `tls-creds`), or any Duplex stream the caller supplies.
  */
 import { createConnection, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { connect as tlsConnect } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { QmpConnectionError, QmpTimeoutError, reasonText } from './errors.js';
+import { describeTarget, type ConnectTarget, type StreamFactory } from './target.js';
 
-export type StreamFactory = () => Duplex | Promise<Duplex>;
-
-export type ConnectTarget =
-  /**
-   * A Unix socket. `wait`: for a socket that may not exist yet (QEMU just started), keep
-   * retrying for up to this many ms while the path is missing or refuses connections.
-   */
-  | { path: string; wait?: number }
-  | { host: string; port: number; tls?: ConnectionOptions }
-  /** A ready stream, or a function making one (a function lets `reconnect` make a new one). */
-  | { stream: Duplex | StreamFactory };
-
-/** Short human-readable name of a target, for error messages. */
-export function describeTarget(target: ConnectTarget): string {
-  if ('path' in target) return `unix:${target.path}`;
-  if ('host' in target) return `${target.tls ? 'tls' : 'tcp'}:${target.host}:${target.port}`;
-  return 'stream';
-}
+export { describeTarget, type ConnectTarget, type StreamFactory } from './target.js';
 
 /** True when the target can be opened again after it closed. */
 export function canReopen(target: ConnectTarget): boolean {

@@ -5,7 +5,8 @@
  * refreshes the project's default schema.
  */
 import type { Command } from 'commander';
-import { captureIntrospection, formatCapturedSchema, writeCapture } from '../../tools/capture.js';
+import { captureIntrospection } from '../../generator/read/qemu.js';
+import { formatCapturedSchema, writeCapture } from '../../tools/capture.js';
 import type { SubcommandModule } from '../subcommand.js';
 
 interface CaptureCliOptions {

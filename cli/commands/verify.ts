@@ -29,7 +29,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       }
       if (qemuArgs.length > 0 && opts.fromQemu === undefined) throw new Error(`unexpected arguments: ${qemuArgs.join(' ')}`);
       const [{ readRecord }, { introspectionToModel, readIntrospection }, { verifyBindings, formatVerifyText, problemCount }] = await Promise.all([
-        import('../../tools/diff/snapshot.js'),
+        import('../../tools/diff/read-record.js'),
         import('../../generator/read/introspection.js'),
         import('../../tools/diff/verify.js'),
       ]);
@@ -38,7 +38,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       let target;
       let targetName: string;
       if (opts.fromQemu !== undefined) {
-        const { captureIntrospection } = await import('../../tools/capture.js');
+        const { captureIntrospection } = await import('../../generator/read/qemu.js');
         const cap = await captureIntrospection(opts.fromQemu, qemuArgs);
         const { major, minor, micro } = cap.version.qemu;
         targetName = `${opts.fromQemu} (QEMU ${major}.${minor}.${micro})`;

@@ -108,6 +108,18 @@ describe('architecture', () => {
     expect(manifest.dependencies).toBeUndefined();
   });
 
+  it('keeps the pipeline independent: nothing under generator/ imports cli/ or tools/', () => {
+    const generatorRoot = path.join(repoRoot, 'generator');
+    const above = ['cli', 'tools'].map((d) => path.join(repoRoot, d) + path.sep);
+    const into = (file: string, specifier: string): boolean =>
+      specifier.startsWith('.') && above.some((d) => path.resolve(path.dirname(file), specifier).startsWith(d));
+    // The check itself: a generator file importing tools/ or cli/ is caught, one importing the pipeline is not.
+    const probe = path.join(generatorRoot, 'generate.ts');
+    expect(['../tools/capture.js', '../cli/main.js', './emit/index.js', 'node:fs'].filter((s) => into(probe, s))).toEqual(['../tools/capture.js', '../cli/main.js']);
+    const found = sourceFiles(generatorRoot).flatMap((f) => specifiers(f).filter((s) => into(f, s)).map((s) => `${path.relative(repoRoot, f)}: ${s}`));
+    expect(found).toEqual([]);
+  });
+
   it("names every top-level folder in the README's layout table, and only those", () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('\n## Layout\n'));

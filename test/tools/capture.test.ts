@@ -4,10 +4,8 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { register as registerCapture } from '../../cli/commands/capture.js';
-import {
-  captureCommandLine, captureIntrospection, CaptureError, formatCapturedSchema, formatCaptureMeta,
-  metaFileFor, schemaFromQemu, writeCapture,
-} from '../../tools/capture.js';
+import { captureCommandLine, captureIntrospection, CaptureError, schemaFromQemu } from '../../generator/read/qemu.js';
+import { formatCapturedSchema, formatCaptureMeta, metaFileFor, writeCapture } from '../../tools/capture.js';
 import { readIntrospection } from '../../generator/read/introspection.js';
 import { havePeer, QEMU_SYSTEM, STORAGE_DAEMON } from '../support/qemu.js';
 import { repoRoot } from '../support/paths.js';

@@ -10,7 +10,7 @@
  */
 import type { Schema } from '../../generator/model/types.js';
 import { diffSchemas } from './compare.js';
-import type { BindingsRecord } from './snapshot.js';
+import type { BindingsRecord } from '../../generator/emit/record.js';
 import type { ChangeSubject, SchemaChange } from './types.js';
 
 /** What a peer-only thing means for a client of the bindings. */

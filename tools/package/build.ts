@@ -15,7 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { QapiError } from '../../generator/diagnostics.js';
-import { RECORD_FILE } from '../diff/snapshot.js';
+import { RECORD_FILE } from '../../generator/emit/record.js';
 import type { NameFilter } from '../../generator/emit/select.js';
 import type { Schema } from '../../generator/model/types.js';
 import { ownVersion } from '../../generator/version.js';

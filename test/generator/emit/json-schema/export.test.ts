@@ -10,13 +10,13 @@ import { describe, expect, it } from 'vitest';
 import {
   commandArgumentsDef, commandReturnsDef, eventDataDef, exportJsonSchema, jsonSchemaText, JSON_SCHEMA_DIALECT,
   type JsonSchemaMode,
-} from '../../../tools/jsonschema/export.js';
-import { loadSchema } from '../../../generator/load.js';
-import type { Schema } from '../../../generator/model/types.js';
-import { buildValidatorTable } from '../../../generator/validation/table.js';
-import { Validator } from '../../../runtime/validate.js';
-import { generate, mutations, targetsOf } from '../../support/validate-values.js';
-import { qemu102Schema, qemu72Introspection } from '../../support/validate-model.js';
+} from '../../../../generator/emit/json-schema/export.js';
+import { loadSchema } from '../../../../generator/load.js';
+import type { Schema } from '../../../../generator/model/types.js';
+import { buildValidatorTable } from '../../../../generator/validation/table.js';
+import { Validator } from '../../../../runtime/validate.js';
+import { generate, mutations, targetsOf } from '../../../support/validate-values.js';
+import { qemu102Schema, qemu72Introspection } from '../../../support/validate-model.js';
 
 /** ajv for one exported document; validators compiled per `$defs` entry on first use. */
 function ajvFor(schema: Schema, mode: JsonSchemaMode): (def: string) => ValidateFunction {

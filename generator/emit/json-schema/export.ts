@@ -11,12 +11,12 @@
  * Every named type is a `$defs` entry under its wire name. Commands and events get entries
  * that cannot clash with type names (QAPI names have no `:`):
  * `command:NAME:arguments`, `command:NAME:returns`, `event:NAME:data`.
- * Must agree with runtime/validate.ts on every value (test/jsonschema.test.ts checks it with ajv).
+ * Must agree with runtime/validate.ts on every value (test/generator/emit/json-schema/export.test.ts checks it with ajv).
  */
 import type {
   AlternateType, BuiltinType, Command, Event, Member, Schema, StructType, Type, UnionType,
-} from '../../generator/model/types.js';
-import { isDeprecated } from '../../generator/model/types.js';
+} from '../../model/types.js';
+import { isDeprecated } from '../../model/types.js';
 
 export type JsonSchemaMode = 'strict' | 'lenient';
 

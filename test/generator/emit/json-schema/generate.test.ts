@@ -6,13 +6,13 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../../cli/main.js';
-import { readConfig } from '../../../generator/config.js';
-import { JSON_SCHEMA_FILES } from '../../../tools/jsonschema/files.js';
-import { repoRoot as repo } from '../../support/paths.js';
+import { main } from '../../../../cli/main.js';
+import { readConfig } from '../../../../generator/config.js';
+import { JSON_SCHEMA_FILES } from '../../../../generator/emit/json-schema/files.js';
+import { repoRoot as repo } from '../../../support/paths.js';
 
 const work = join(repo, 'tmp', `jsonschema-generate-${process.pid}`);
-const runtime = '../../../runtime/index.js';
+const runtime = '../../../../runtime/index.js';
 const introspection = join(repo, 'schema/qemu-7.2-x86_64.introspection.json');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

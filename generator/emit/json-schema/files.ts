@@ -5,7 +5,7 @@
  * Entries: `#/$defs/command:NAME:arguments`, `#/$defs/command:NAME:returns`,
  * `#/$defs/event:NAME:data`, and every named type under its wire name.
  */
-import type { Schema } from '../../generator/model/types.js';
+import type { Schema } from '../../model/types.js';
 import { exportJsonSchema, jsonSchemaText, type JsonSchemaMode } from './export.js';
 
 export interface JsonSchemaFile {
