@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -42,10 +43,15 @@ const slowInProcess = [
   'test/generator/emit/trust-bindings.test.ts',
   'test/generator/emit/doc-inert.test.ts',
   'test/generator/check/fuzz.test.ts',
-  'test/tools/jsonschema/export.test.ts',
+  'test/generator/emit/json-schema/export.test.ts',
   'test/tools/watch/incremental.test.ts',
   'test/repo/readme-snippets.test.ts',
 ];
+
+// A moved or renamed test must not drop out of its project unnoticed.
+for (const file of [...needsSystem, ...slowInProcess]) {
+  if (!existsSync(fileURLToPath(new URL(`./${file}`, import.meta.url)))) throw new Error(`vitest.config.ts lists ${file}, which does not exist`);
+}
 
 export default defineConfig({
   // Like tsconfig.json's `paths`: tests run the runtime's sources, not its build.

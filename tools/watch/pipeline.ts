@@ -22,7 +22,7 @@ import { withStackGuard } from '../../generator/diagnostics.js';
 import { header } from '../../generator/write.js';
 import { ownVersion } from '../../generator/version.js';
 import { compileFilter } from '../../generator/emit/select.js';
-import { bindingsRecord, formatRecord, RECORD_FILE, type BindingsRecord } from '../diff/snapshot.js';
+import { bindingsRecord, formatRecord, RECORD_FILE, type BindingsRecord } from '../../generator/emit/record.js';
 import { modelDelta, type ModelDelta } from './model-delta.js';
 import type { OutputMemory } from './output.js';
 
@@ -90,7 +90,7 @@ export class WarmTarget {
     const result = this.memory.write(target.output, files);
     let jsonChanged: string[] = [];
     if (target.jsonSchema !== undefined) {
-      const { jsonSchemaFiles } = await import('../jsonschema/files.js');
+      const { jsonSchemaFiles } = await import('../../generator/emit/json-schema/files.js');
       jsonChanged = this.memory.write(target.jsonSchema, jsonSchemaFiles(schema)).changed.map((f) => join(relative(target.output, target.jsonSchema!), f));
     }
     this.last = { settings, schema, texts: new Map(emitted.map((f) => [f.path, f.text])), contents, record, recordText };
