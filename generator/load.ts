@@ -13,7 +13,7 @@ import type { DocStyleSink, SourceInfo } from './diagnostics.js';
 import { checkedCounts } from './check/counts.js';
 import { checkSchema, type CheckOptions } from './check/schema.js';
 import { withStackGuard } from './diagnostics.js';
-import { buildModel } from './model/build.js';
+import { buildModel, type SchemaCheck } from './model/build.js';
 import { schemaCounts, type SchemaCounts } from './model/counts.js';
 import type { Schema } from './model/types.js';
 import { readIntrospection, type IntrospectionWarning } from './read/introspection.js';
@@ -37,6 +37,8 @@ export interface LoadOptions {
   readonly limits?: Partial<ReadLimits>;
   /** QAPI source / YAML: picks each file's parser (default: by extension; see readQapiSchema). */
   readonly parsers?: (fname: string) => FileParser;
+  /** QAPI source / YAML: the check to run (default: a whole `checkSchema`). */
+  readonly check?: SchemaCheck;
 }
 
 /** A non-fatal finding: a QapiError that strict mode would throw, or an introspection oddity. */
@@ -80,7 +82,7 @@ export function loadSchema(file: string, options: LoadOptions = {}): Schema {
   // type references chained absurdly deep (struct A has a B has a C ...) overflow the stack
   return withStackGuard(file, () => {
     if (format === 'introspection') return loadIntrospection(file, options);
-    return buildModel(readSource(file, options), { format, ...checkOptions(file, options) });
+    return buildModel(readSource(file, options), { format, ...checkOptions(file, options), ...(options.check && { check: options.check }) });
   });
 }
 

@@ -5,9 +5,12 @@
  * rewrites only the files whose bytes change. The process stays warm between cycles:
  *
  * - only schema files whose text changed are lexed and parsed again (watch/parse-cache.ts);
- * - the schema is checked and modelled whole, then compared with the last model: when only
- *   documentation changed, only the files carrying the edited definitions' docs are emitted
- *   again (watch/model-delta.ts, watch/pipeline.ts);
+ * - when the expressions are the last check's and only doc comments changed (in place),
+ *   only the edited doc comments are checked again (watch/check-cache.ts); else the whole
+ *   schema is checked;
+ * - the model is compared with the last one: when only documentation changed, only the files
+ *   carrying the edited definitions' docs are emitted again (watch/model-delta.ts,
+ *   watch/pipeline.ts);
  * - files are compared with what was last written, in memory, and written atomically
  *   (watch/output.ts). With `format: 'prettier'`, `generate`'s own pass runs instead (it
  *   reuses the formatting of files whose unformatted text is unchanged).
@@ -29,6 +32,7 @@ import type { TargetResult } from '../generator/generate.js';
 import { OutputMemory } from './watch/output.js';
 import { WarmTarget, type WarmResult } from './watch/pipeline.js';
 import { ParseCache } from './watch/parse-cache.js';
+import { CheckCache } from './watch/check-cache.js';
 
 export interface WatchOptions {
   /** The targets; called at the start and again on every change (re-reading the config). */
@@ -68,6 +72,8 @@ export type TargetOutcome =
       readonly reused: number;
       /** Files not emitted again: only documentation changed, and none that they carry. */
       readonly kept: number;
+      /** QAPI source and YAML: whether the whole schema was checked, or only its doc comments (nothing else changed). */
+      readonly checked: 'whole' | 'docs' | undefined;
       readonly summary: string;
       readonly changes: readonly SchemaChange[];
     }
@@ -88,9 +94,11 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
   const memory = new OutputMemory();
   const warm = new Map<string, WarmTarget>(); // output directory -> its warm pipeline
   const parses = new ParseCache();
-  // A schema file (QAPI source or YAML) is read through the parse cache: only edited files are parsed again.
-  const load = (target: GenerateTarget): Promise<Schema> | Schema =>
-    'schema' in target && target.docs === undefined ? loadSchema(target.schema, { parsers: parses.parserFor }) : loadTarget(target);
+  const checks = new Map<string, CheckCache>(); // output directory -> the last check of its schema
+  // A schema file (QAPI source or YAML) is read through the parse cache: only edited files are
+  // parsed again; when only doc comments changed, only they are checked again.
+  const load = (target: GenerateTarget, check: CheckCache): Promise<Schema> | Schema =>
+    'schema' in target && target.docs === undefined ? loadSchema(target.schema, { parsers: parses.parserFor, check: check.check }) : loadTarget(target);
   const watched = new Map<string, FSWatcher>(); // directory -> watcher
   let files = new Set<string>(); // absolute paths that trigger a cycle
   let pending = new Set<string>();
@@ -167,7 +175,11 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
       for (const f of last?.source.files ?? []) nextFiles.add(path.resolve(f));
       if ('fromQemu' in target && last && !configChanged) continue; // a live QEMU's schema does not change with files on disk
       try {
-        const schema = await load(target);
+        const outDir = path.resolve(target.output);
+        let check = checks.get(outDir);
+        if (!check) checks.set(outDir, (check = new CheckCache()));
+        check.lastRun = undefined;
+        const schema = await load(target, check);
         for (const f of schema.source.files) nextFiles.add(path.resolve(f));
         const result = await generateTarget(target, schema);
         // Same shape (only docs changed): `diff` reads no docs, so it would find nothing.
@@ -181,7 +193,7 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
         const changes = d ? [...d.changes].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)) : [];
         for (const c of changes.slice(0, BRIEF_LINES)) log(`  ${c.severity}: ${c.path}: ${c.message}`);
         if (changes.length > BRIEF_LINES) log(`  ... and ${changes.length - BRIEF_LINES} more (qmp-ts diff for all)`);
-        outcomes.push({ output: target.output, ok: true, written: result.changed, reused: result.reused, kept: 'kept' in result ? result.kept : 0, summary, changes });
+        outcomes.push({ output: target.output, ok: true, written: result.changed, reused: result.reused, kept: 'kept' in result ? result.kept : 0, checked: check.lastRun, summary, changes });
       } catch (e) {
         log(`[watch] ${out}: schema error, keeping the last good output:\n${errorText(e)}`);
         outcomes.push({ output: target.output, ok: false, error: errorText(e) });

@@ -71,6 +71,13 @@ export class DocConnections implements DocConnector {
     feature.docText = section.text;
   }
 
+  /** Drops what connecting `doc` recorded (it was replaced by an edited copy: docs-recheck.ts). */
+  forget(doc: ParsedDoc): void {
+    for (const s of doc.args.values()) this.connected.delete(s);
+    for (const s of doc.features.values()) this.connected.delete(s);
+    this.stubs.delete(doc);
+  }
+
   /** The member descriptions of `doc`: the written ones, then QEMU's stubs. */
   args(doc: ParsedDoc): ArgDoc[] {
     const out: ArgDoc[] = [];

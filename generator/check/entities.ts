@@ -148,7 +148,8 @@ export abstract class DefinitionEntity {
   constructor(
     readonly name: string,
     readonly info: SourceInfo | undefined,
-    readonly doc: ParsedDoc | undefined,
+    /** The doc comment; replaced when only doc comments changed (docs-recheck.ts). */
+    public doc: ParsedDoc | undefined,
     readonly ifcond: Condition | undefined,
     readonly features: readonly FeatureEntity[],
   ) {

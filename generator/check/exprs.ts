@@ -402,6 +402,38 @@ function checkDocExpr(doc: ParsedDoc, expr: QapiDict, docStyle: DocStyleSink | u
   }
 }
 
+/** The checks of a definition's doc comment that `checkExprs` makes, in its order. */
+function checkDefinitionDoc(
+  doc: ParsedDoc | undefined,
+  expr: QapiDict,
+  info: SourceInfo,
+  name: string,
+  pragmas: CheckPragmas,
+  docStyle: DocStyleSink | undefined,
+): void {
+  if (doc) {
+    if (doc.symbol !== name) {
+      throw new QapiError(info, `documentation comment is for '${doc.symbol}'`);
+    }
+    checkDocExpr(doc, expr, docStyle);
+  } else if (pragmas.docRequired) {
+    throw new QapiError(info, 'documentation comment required');
+  }
+}
+
+/**
+ * The doc comment checks of `checkExprs` alone, for expressions that passed it before with
+ * other doc comments (check/docs-recheck.ts): the same errors, in the same order.
+ */
+export function checkExprDocs(exprs: readonly ParsedExpr[], pragmas: CheckPragmas, docStyle?: DocStyleSink): void {
+  for (const pe of exprs) {
+    if (pe.expr.has('include') || pe.expr.has('pragma')) continue;
+    const meta = exprMeta(pe.expr, pe.info);
+    const name = pe.expr.get(meta) as string;
+    checkDefinitionDoc(pe.doc, pe.expr, { ...pe.info, defnMeta: meta, defnName: name }, name, pragmas, docStyle);
+  }
+}
+
 function checkDefinition(pe: ParsedExpr, pragmas: CheckPragmas, docStyle: DocStyleSink | undefined): DefinitionExpr {
   const expr = pe.expr;
   const meta = exprMeta(expr, pe.info);
@@ -413,14 +445,7 @@ function checkDefinition(pe: ParsedExpr, pragmas: CheckPragmas, docStyle: DocSty
   if (docStyle) rejectPre62Syntax(expr, meta, info);
 
   const doc = pe.doc;
-  if (doc) {
-    if (doc.symbol !== name) {
-      throw new QapiError(info, `documentation comment is for '${doc.symbol}'`);
-    }
-    checkDocExpr(doc, expr, docStyle);
-  } else if (pragmas.docRequired) {
-    throw new QapiError(info, 'documentation comment required');
-  }
+  checkDefinitionDoc(doc, expr, info, name, pragmas, docStyle);
 
   // QEMU checks 'if', 'features' and the flags after the meta-type's own checks.
   const tail = (): DefnCommon => {

@@ -1,8 +1,9 @@
 /**
- * `generate --watch` on QEMU 10.0's whole schema (a copy): random doc edits and member
- * additions, saved in place or by rename, give the output of a cold `generate` of the edited
- * schema (errors too), rewrite only the files whose content changed, parse only the edited
- * file, and after a doc edit emit again only the files that carry the edited docs.
+ * `generate --watch` on QEMU 10.0's whole schema (a copy): random doc edits (a word, a new
+ * line, a misspelt name) and member additions, saved in place or by rename, give the output
+ * of a cold `generate` of the edited schema (errors too), rewrite only the files whose
+ * content changed, parse only the edited file, and after a doc edit that moves nothing
+ * check only the docs and emit again only the files that carry the edited docs.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,16 +37,26 @@ const DOC_TEXT = /^# [A-Za-z@].*[^:\n]$/gm;
 /** A struct with inline members whose doc block documents members: where to add one, in both. */
 const STRUCT = /^##\n# @([\w-]+):\n(?:#.*\n)*?(# @[\w-]+:)[^\n]*\n(?:#.*\n)*?##\n\{ 'struct': '\1',\n\s+'data': \{ /gm;
 
-type Edit = { kind: 'doc' | 'member'; file: number; at: number; word: string };
+/** A described name in a doc comment (`# @name:`): the block's symbol or a member's or feature's. */
+const DOC_NAME = /^# @[\w-]+(?=:)/gm;
+
+/**
+ * - `doc`: a word appended to a doc text line (lines and expressions stay where they were);
+ * - `doc-line`: a doc text line added after one (everything below moves down a line);
+ * - `doc-error`: a described name misspelt (an error a cold check reports);
+ * - `member`: a member added to a struct, with its doc.
+ */
+type Edit = { kind: 'doc' | 'doc-line' | 'doc-error' | 'member'; file: number; at: number; word: string };
 
 /** Applies `edit` to one of `files` (its text changed in place); undefined when it found no place. */
 function applyEdit(text: string, edit: Edit, n: number): string | undefined {
-  if (edit.kind === 'doc') {
-    const lines = [...text.matchAll(DOC_TEXT)];
+  if (edit.kind !== 'member') {
+    const lines = [...text.matchAll(edit.kind === 'doc-error' ? DOC_NAME : DOC_TEXT)];
     const m = lines[edit.at % Math.max(lines.length, 1)];
     if (!m) return undefined;
     const end = m.index + m[0].length;
-    return `${text.slice(0, end)} ${edit.word}${text.slice(end)}`;
+    const insert = edit.kind === 'doc' ? ` ${edit.word}` : edit.kind === 'doc-line' ? `\n# ${edit.word}` : `-${edit.word}-misspelt`;
+    return `${text.slice(0, end)}${insert}${text.slice(end)}`;
   }
   const structs = [...text.matchAll(STRUCT)];
   const m = structs[edit.at % Math.max(structs.length, 1)];
@@ -69,9 +80,11 @@ describe('generate --watch on a real schema', () => {
     let n = 0;
     let sawDocsOnly = false;
     let sawShapeChange = false;
+    let sawDocError = false;
     try {
       expect((await w.next()).targets[0]).toMatchObject({ ok: true });
-      const edit = fc.record({ kind: fc.constantFrom('doc' as const, 'member' as const), file: fc.nat(), at: fc.nat(), word: fc.stringMatching(/^[a-z]{1,8}$/) });
+      const kinds = ['doc', 'doc-line', 'doc-error', 'member'] as const;
+      const edit = fc.record({ kind: fc.constantFrom(...kinds), file: fc.nat(), at: fc.nat(), word: fc.stringMatching(/^[a-z]{1,8}$/) });
       await fc.assert(
         fc.asyncProperty(edit, async (e) => {
           const file = files[e.file % files.length]!;
@@ -96,6 +109,7 @@ describe('generate --watch on a real schema', () => {
           if (coldError !== undefined) {
             // The same error, and the last good output left as it was; then undo the edit.
             expect(outcome).toMatchObject({ ok: false, error: coldError });
+            if (e.kind === 'doc-error') sawDocError = true;
             expect(tree(out)).toEqual(before);
             writeFileSync(file, original);
             expect((await w.next()).targets[0]).toMatchObject({ ok: true });
@@ -111,12 +125,16 @@ describe('generate --watch on a real schema', () => {
           expect([...outcome.written].sort()).toEqual(changed);
           // The parse of every other file was reused.
           expect(cycle.parsed).toEqual([file]);
-          // A doc edit keeps the files that carry none of the edited docs; a new member emits all.
+          // A doc edit that moves nothing checks only the docs again and keeps the files that
+          // carry none of the edited docs; a new member checks and emits everything. (A new doc
+          // line moves the definitions below it: only the output is compared.)
           if (e.kind === 'doc') {
+            expect(outcome.checked).toBe('docs');
             expect(outcome.kept).toBeGreaterThan(0);
             expect(outcome.summary).toBe('schema: no changes');
             sawDocsOnly = true;
-          } else {
+          } else if (e.kind === 'member') {
+            expect(outcome.checked).toBe('whole');
             expect(outcome.kept).toBe(0);
             sawShapeChange = true;
           }
@@ -125,7 +143,12 @@ describe('generate --watch on a real schema', () => {
           numRuns: 10,
           endOnFailure: true,
           // Both kinds, whatever the seed: a doc edit in block-core.json, a member in common.json.
-          examples: [[{ kind: 'doc', file: files.indexOf(path.join(schemaDir, 'block-core.json')), at: 7, word: 'edited' }], [{ kind: 'member', file: files.indexOf(path.join(schemaDir, 'common.json')), at: 0, word: 'extra' }]],
+          examples: [
+            [{ kind: 'doc', file: files.indexOf(path.join(schemaDir, 'block-core.json')), at: 7, word: 'edited' }],
+            [{ kind: 'member', file: files.indexOf(path.join(schemaDir, 'common.json')), at: 0, word: 'extra' }],
+            [{ kind: 'doc-error', file: files.indexOf(path.join(schemaDir, 'block-core.json')), at: 5, word: 'typo' }],
+            [{ kind: 'doc', file: files.indexOf(path.join(schemaDir, 'block-core.json')), at: 7, word: 'again' }],
+          ],
         },
       );
     } finally {
@@ -134,5 +157,6 @@ describe('generate --watch on a real schema', () => {
     // Both paths ran: a doc edit re-emitting few files, a member addition re-emitting all.
     expect(sawDocsOnly).toBe(true);
     expect(sawShapeChange).toBe(true);
+    expect(sawDocError).toBe(true);
   }, 240_000);
 });
