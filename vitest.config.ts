@@ -45,6 +45,7 @@ const slowInProcess = [
   'test/generator/check/fuzz.test.ts',
   'test/generator/emit/json-schema/export.test.ts',
   'test/tools/watch/incremental.test.ts',
+  'test/tools/watch/check-cache.test.ts',
   'test/repo/readme-snippets.test.ts',
 ];
 

@@ -14,7 +14,7 @@
  */
 import type { SourceInfo } from '../diagnostics.js';
 import type { ParsedDoc, ParsedExpr, ParsedSchema, QapiValue } from '../read/parsed.js';
-import { IncludeEntity } from './entities.js';
+import { CommandEntity, EventEntity, IncludeEntity, ObjectEntity, type DefinitionEntity } from './entities.js';
 import { checkExprDocs } from './exprs.js';
 import { toCheckPragmas } from './pragmas.js';
 import type { CheckedSchema, CheckOptions } from './schema.js';
@@ -36,17 +36,33 @@ export function recheckDocs(previous: CheckedSchema, parsed: ParsedSchema, optio
   for (const [old, pe] of edited) if (old.doc && pe.doc) replaced.set(old.doc, pe.doc);
   const docs = previous.docs;
   for (const doc of replaced.keys()) docs.forget(doc);
+  const redocumented = new Set<DefinitionEntity>();
   for (const ent of previous.entityList) {
     if (ent instanceof IncludeEntity || !ent.doc) continue;
     const doc = replaced.get(ent.doc);
     if (!doc) continue;
-    // Implicit types (arguments, bases) are connected through the definition that owns them.
+    const changed = !sameText(ent.doc, doc);
     ent.doc = doc;
     ent.connectDoc(docs);
+    // A doc block read again with the same text gives the same model.
+    if (!changed) continue;
+    redocumented.add(ent);
+    // Implicit types (arguments, bases) are connected through the definition that owns them.
+    const owned = ent instanceof ObjectEntity ? ent.base : ent instanceof CommandEntity || ent instanceof EventEntity ? ent.argType : undefined;
+    if (owned?.isImplicit()) redocumented.add(owned);
   }
   const kept = new Set(before.docs);
   for (const doc of parsed.docs) if (!kept.has(doc)) docs.check(doc);
-  return { ...previous, parsed };
+  return { ...previous, parsed, redocumented };
+}
+
+/** Same symbol and sections (kinds, names, texts), wherever they are. */
+function sameText(a: ParsedDoc, b: ParsedDoc): boolean {
+  if (a.symbol !== b.symbol || a.allSections.length !== b.allSections.length) return false;
+  return a.allSections.every((x, i) => {
+    const y = b.allSections[i]!;
+    return x.kind === y.kind && x.name === y.name && x.text === y.text;
+  });
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

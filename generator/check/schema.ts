@@ -81,6 +81,11 @@ export interface CheckedSchema {
   readonly docs: DocConnections;
   readonly parsed: ParsedSchema;
   readonly pragmas: Pragmas;
+  /**
+   * Set when this result is an earlier one's with only doc comments checked again
+   * (docs-recheck.ts): the definitions whose doc text (or whose members' doc text) changed.
+   */
+  readonly redocumented?: ReadonlySet<DefinitionEntity>;
 }
 
 class SchemaChecker implements SchemaContext {

@@ -1,6 +1,11 @@
 /**
  * From a parsed QAPI schema to the public model: run QEMU's checks (`check/`), then turn
  * the checked entities into plain, frozen nodes with resolved references.
+ *
+ * When the check is an earlier one's with only doc comments checked again (watch mode,
+ * check/docs-recheck.ts), the earlier build is continued: only the nodes of definitions whose
+ * doc text changed, and of the definitions referring to them (directly or not), are made
+ * again; the model is the one a fresh build gives, with the other nodes shared.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -58,8 +63,16 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** Checks `parsed` as QEMU does and builds the model. Throws `QapiError` on the first error. */
 export function buildModel(parsed: ParsedSchema, options: BuildOptions = {}): Schema {
   const checked = (options.check ?? checkSchema)(parsed, options);
-  return new ModelBuilder(checked).build(options);
+  // Only docs checked again: the last build of these entities keeps every node whose content
+  // and references are unchanged.
+  const last = checked.redocumented && builders.get(checked.entityList);
+  const builder = last ? last.redocument(checked, checked.redocumented!) : new ModelBuilder(checked);
+  builders.set(checked.entityList, builder);
+  return builder.build(options);
 }
+
+/** The last builder of each checked entity list (a recheck keeps the list: docs-recheck.ts). */
+const builders = new WeakMap<readonly unknown[], ModelBuilder>();
 
 export function toLocation(info: SourceInfo | undefined): Location | undefined {
   if (!info) return undefined;
@@ -81,14 +94,41 @@ class ModelBuilder {
   private readonly members = new Map<ObjectMemberEntity, Member>();
   /** Members of one definition share its SourceInfo: share the Location too. */
   private readonly locations = new Map<SourceInfo, Location>();
+  /** Definition -> the definitions whose nodes refer to its node (noted while filling). */
+  private readonly referrers = new Map<DefinitionEntity, Set<DefinitionEntity>>();
+  /** The definition being filled. */
+  private filling: DefinitionEntity | undefined;
+  /** The definitions whose nodes the next `build` makes (all on the first). */
+  private stale: ReadonlySet<DefinitionEntity> | undefined;
+  private docBlocks = new Map<ParsedDoc, DocBlock>();
 
-  constructor(private readonly checked: CheckedSchema) {}
+  constructor(private checked: CheckedSchema) {}
+
+  /**
+   * Prepares the next `build` after only the docs of `redocumented` changed: their nodes,
+   * and those of every definition that refers to one of them (directly or not), are made
+   * again; every other node is kept (its content and its references are unchanged).
+   */
+  redocument(checked: CheckedSchema, redocumented: ReadonlySet<DefinitionEntity>): this {
+    const stale = new Set(redocumented);
+    for (const e of stale) for (const r of this.referrers.get(e) ?? []) stale.add(r);
+    for (const e of stale) if (e instanceof ObjectEntity) for (const m of e.localMembers) this.members.delete(m);
+    this.checked = checked;
+    this.stale = stale;
+    return this;
+  }
 
   build(options: BuildOptions): Schema {
-    const defs = this.checked.entityList.filter((e): e is DefinitionEntity => !(e instanceof IncludeEntity));
+    const all = this.checked.entityList.filter((e): e is DefinitionEntity => !(e instanceof IncludeEntity));
+    const defs = this.stale ? all.filter((e) => this.stale!.has(e)) : all;
+    this.stale = undefined;
     // Two passes: every node exists before any reference to it is filled in (cycles).
     for (const e of defs) this.nodes.set(e, this.shell(e));
-    for (const e of defs) freeze(this.fill(e, this.nodes.get(e)!));
+    for (const e of defs) {
+      this.filling = e;
+      freeze(this.fill(e, this.nodes.get(e)!));
+    }
+    this.filling = undefined;
 
     const modules: Module[] = this.checked.modules.map((m) =>
       freeze({
@@ -125,7 +165,7 @@ class ModelBuilder {
       events: freezeMap(events),
       pragmas: this.checked.pragmas,
       modules: freeze(modules),
-      docs: freeze(parsed.docs.map((d) => this.docBlock(d))),
+      docs: freeze(this.docBlocksOf(parsed.docs)),
     });
   }
 
@@ -149,7 +189,16 @@ class ModelBuilder {
   }
 
   private ref(e: DefinitionEntity): Type {
+    this.noteReferrer(e);
     return this.nodes.get(e) as Type;
+  }
+
+  private noteReferrer(e: DefinitionEntity): void {
+    const by = this.filling;
+    if (!by || by === e) return;
+    let set = this.referrers.get(e);
+    if (!set) this.referrers.set(e, (set = new Set()));
+    set.add(by);
   }
 
   private fill(e: DefinitionEntity, n: Mutable<Definition>): Mutable<Definition> {
@@ -221,7 +270,9 @@ class ModelBuilder {
 
   private member(m: ObjectMemberEntity): Member {
     let out = this.members.get(m);
-    if (!out) {
+    // A member shared with a base refers to its type from each definition listing it.
+    if (out) this.noteReferrer(m.type);
+    else {
       const node = {
         name: m.name,
         type: this.ref(m.type),
@@ -278,6 +329,17 @@ class ModelBuilder {
     setOpt(out, 'returns', d.returns?.text);
     setOpt(out, 'errors', d.errors?.text);
     return freeze(out);
+  }
+
+  /** The doc blocks, each made once per parsed block (a block read again is made again). */
+  private docBlocksOf(docs: readonly ParsedDoc[]): DocBlock[] {
+    const last = this.docBlocks;
+    this.docBlocks = new Map();
+    return docs.map((d) => {
+      const block = last.get(d) ?? this.docBlock(d);
+      this.docBlocks.set(d, block);
+      return block;
+    });
   }
 
   private docBlock(d: ParsedDoc): DocBlock {

@@ -17,10 +17,12 @@ export class CheckCache {
     const key = JSON.stringify({ mainFile: options.mainFile, strict: options.strict, warnings: options.onWarning !== undefined });
     const previous = this.last?.options === key ? this.last.checked : undefined;
     this.last = undefined; // a recheck updates the previous result in place: after an error it is unusable
-    this.lastRun = undefined;
+    this.lastRun = 'docs'; // when the doc checks throw, so does a whole check: the same error
     let checked = previous && recheckDocs(previous, parsed, options);
-    this.lastRun = checked ? 'docs' : 'whole';
-    checked ??= checkSchema(parsed, options);
+    if (!checked) {
+      this.lastRun = 'whole';
+      checked = checkSchema(parsed, options);
+    }
     this.last = { checked, options: key };
     return checked;
   };

@@ -88,6 +88,7 @@ export function modelDelta(prev: Schema, next: Schema): ModelDelta {
     for (let i = 0; i < prev.entities.length; i++) {
       owner = prev.entities[i]!;
       const b = next.entities[i]!;
+      if (owner === b) continue; // a node the model build kept (generator/model/build.ts)
       if (owner.name !== b.name || owner.kind !== b.kind) throw new ShapeChanged(`definition ${i}: ${owner.name} became ${b.name}`);
       sameFields(owner, b, owner.name);
     }
