@@ -66,7 +66,9 @@ export type { IntegerMode, ParseOptions, PrecisionLoss } from './bigint-json.js'
  * chunks of every consumer of this package. So their public names are declared in lazy-*.ts
  * (a `const` bound to the real one, and a type of the same name): the walk stops at those
  * modules, which have no code in a bundle that does not use their names. Type-only exports
- * (`export type`) leave no import behind. test/repo/bundle-split.test.ts checks this.
+ * (`export type`) leave no import behind. The same holds for the client's own modules: none
+ * may import these statically (transcript.ts writes without bigint-json.ts for that reason).
+ * test/runtime/bundle-split.test.ts checks it.
  */
 export { Validator } from './lazy-validate.js';
 export { losslessJson, parseJson, toBigIntMembers, BIGINT_BUILTINS } from './lazy-bigint-json.js';
