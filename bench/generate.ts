@@ -247,8 +247,8 @@ const line = (label: string, b: BundleSize, target: boolean, extra = ''): void =
 console.log('consumer bundle, 3 commands: esbuild --minify --splitting --format=esm (lazy parts in their own chunks)');
 line('typed client (validators on)', typed, true);
 line('typed, --no-validators', typedLean, false);
-// Importing the runtime barrel straight from the entry, esbuild keeps side-effect imports of the
-// lazy modules' chunks, so this up-front figure includes them (the typed bindings avoid it).
+// Imports the runtime barrel straight from the entry: the barrel names the lazy modules through
+// runtime/lazy-*.ts, so they stay in their own chunks here too (test/runtime/bundle-split.test.ts).
 line('untyped QmpClient baseline', raw, false);
 console.log('the same, one file without splitting (esbuild inlines every dynamic import: validator, bigint JSON, probe)');
 console.log(`  typed client (validators on)   ${kb(typed.single)} (${kb(typed.singleGzip)} gzip)`);

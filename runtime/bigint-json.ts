@@ -6,7 +6,8 @@
  * - {@link parseJson} with `integers: 'bigint'`: such integers become exact `bigint`s;
  *   with `integers: 'number'` (the default) they stay rounded numbers, but every one is
  *   reported (path, wire text, rounded value) through `onPrecisionLoss`, never silently.
- * - {@link stringifyJson}: like `JSON.stringify`, writing `bigint`s as exact digits.
+ * - {@link stringifyJson} (from json-stringify.ts): like `JSON.stringify`, writing `bigint`s as
+ *   exact digits.
  * - {@link toBigIntMembers}: schema-directed conversion for the opt-in mode, in which the
  *   generated types declare every 64-bit integer member (`int`, `int64`, `uint64`, `size`)
  *   as `bigint`, so small values must be `bigint`s too.
@@ -16,11 +17,14 @@
  */
 import type { JsonCodec } from './json.js';
 import { formatPath } from './issues.js';
+import { stringifyJson } from './json-stringify.js';
 import { MAYBE_UNSAFE, type PrecisionLoss } from './precision.js';
 import type { TypeDesc, ValidatorTable } from './validator-table.js';
 
 export type IntegerMode = 'number' | 'bigint';
 export type { PrecisionLoss };
+// The serialiser has its own module: the transcript writer needs it without this parser.
+export { stringifyJson };
 
 export interface ParseOptions {
   readonly integers?: IntegerMode;
@@ -34,14 +38,6 @@ export interface ParseOptions {
 export function parseJson(text: string, options: ParseOptions = {}): unknown {
   if (!MAYBE_UNSAFE.test(text)) return JSON.parse(text) as unknown;
   return new Parser(text, options).parseDocument();
-}
-
-/** `JSON.stringify` that writes `bigint` as exact integer digits. Throws on unserialisable values. */
-export function stringifyJson(value: unknown): string {
-  const parts: string[] = [];
-  write(value, parts, '');
-  if (parts.length === 0) throw new TypeError(`cannot serialise ${typeof value} as JSON`);
-  return parts.join('');
 }
 
 /** A codec for the client's `JsonCodec` slot. */
@@ -64,47 +60,6 @@ function containsBigInt(v: unknown, depth: number): boolean {
   if (Array.isArray(v)) return v.some((x) => containsBigInt(x, depth + 1));
   for (const k in v) if (Object.hasOwn(v, k) && containsBigInt((v as Record<string, unknown>)[k], depth + 1)) return true;
   return false;
-}
-
-// ---------------------------------------------------------------------------------------
-// Serialiser: JSON.stringify's rules (toJSON, undefined/function members dropped, undefined
-// array elements as null), plus bigint.
-// ---------------------------------------------------------------------------------------
-
-function write(value: unknown, out: string[], key: string): boolean {
-  let v = value;
-  if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-    v = (v as { toJSON(k: string): unknown }).toJSON(key);
-  }
-  switch (typeof v) {
-    case 'bigint': out.push(v.toString()); return true;
-    case 'string': out.push(JSON.stringify(v)); return true;
-    case 'number': out.push(Number.isFinite(v) ? String(v) : 'null'); return true;
-    case 'boolean': out.push(v ? 'true' : 'false'); return true;
-    case 'object': {
-      if (v === null) { out.push('null'); return true; }
-      if (Array.isArray(v)) {
-        out.push('[');
-        for (let i = 0; i < v.length; i++) {
-          if (i > 0) out.push(',');
-          if (!write(v[i], out, String(i))) out.push('null');
-        }
-        out.push(']');
-        return true;
-      }
-      out.push('{');
-      let first = true;
-      for (const k of Object.keys(v)) {
-        const mark = out.length;
-        out.push(first ? '' : ',', JSON.stringify(k), ':');
-        if (write((v as Record<string, unknown>)[k], out, k)) first = false;
-        else out.length = mark;
-      }
-      out.push('}');
-      return true;
-    }
-    default: return false; // undefined, function, symbol: left out, as JSON.stringify does
-  }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * then per command the events QEMU sent before its reply, the reply, and the events that
  * followed until the next command. Capability negotiation is left to the fake itself.
  */
-import { readTranscript } from './transcript.js';
+import { readTranscript } from './transcript-read.js';
 import { jsonDiff } from './json-diff.js';
 
 type Json = Readonly<Record<string, unknown>>;

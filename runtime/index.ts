@@ -38,32 +38,42 @@ export { plainJson, type JsonCodec } from './json.js';
 export {
   QmpValidationError,
   isQmpValidationError,
-  Validator,
   describeIssue,
   formatPath,
   type ValidationIssue,
   type ValidationIssueKind,
-  type ValidationMode,
   type ValidationResult,
-  type ValidatorTable,
-  type TypeDesc,
-  type MemberDesc,
-  type AlternateKey,
-  type BuiltinTypeName,
-  type SpecialFeatureSet,
-} from './validate.js';
+} from './issues.js';
+export type {
+  ValidationMode,
+  ValidatorTable,
+  TypeDesc,
+  MemberDesc,
+  AlternateKey,
+  BuiltinTypeName,
+  SpecialFeatureSet,
+} from './validator-table.js';
 export type { ValidationOptions, ValidationSetting } from './message-checks.js';
-export {
-  losslessJson,
-  parseJson,
-  stringifyJson,
-  toBigIntMembers,
-  BIGINT_BUILTINS,
-  type IntegerMode,
-  type ParseOptions,
-  type PrecisionLoss,
-} from './bigint-json.js';
-export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo, type ProbePath, type ProbeMatch, type SchemaInfo } from './probe.js';
+export { stringifyJson } from './json-stringify.js';
+export type { IntegerMode, ParseOptions, PrecisionLoss } from './bigint-json.js';
+/*
+ * Lazily loaded modules. The client imports validate.ts (with the table check, the
+ * interpreter and the JIT), bigint-json.ts and probe.ts with `import()`, so that a bundle with
+ * code splitting loads them only when used. esbuild's code splitting walks from the entry
+ * through every module that has code in the bundle, along all its imports and re-exports, used
+ * or not, and a re-export leads straight to the module that declares the name: a plain
+ * `export { Validator } from './validate.js'` here would put validate.ts in the up-front
+ * chunks of every consumer of this package. So their public names are declared in lazy-*.ts
+ * (a `const` bound to the real one, and a type of the same name): the walk stops at those
+ * modules, which have no code in a bundle that does not use their names. Type-only exports
+ * (`export type`) leave no import behind. The same holds for the client's own modules: none
+ * may import these statically (transcript.ts writes without bigint-json.ts for that reason).
+ * test/runtime/bundle-split.test.ts checks it.
+ */
+export { Validator } from './lazy-validate.js';
+export { losslessJson, parseJson, toBigIntMembers, BIGINT_BUILTINS } from './lazy-bigint-json.js';
+export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo } from './lazy-probe.js';
+export type { ProbePath, ProbeMatch, SchemaInfo } from './probe.js';
 export type { ConnectTarget, StreamFactory } from './transport.js';
 export * from './typed.js';
 export { runJob, JobError, isJobError, type JobInfo, type JobProgress, type JobRun, type JobStatus, type JobVerbs, type RunJobOptions } from './jobs.js';
@@ -88,7 +98,8 @@ export {
   type ProcessExit,
   type QemuKind,
 } from './launch.js';
-export { Transcript, readTranscript, type TranscriptEntry, type TranscriptMessage } from './transcript.js';
+export { Transcript, type TranscriptEntry } from './transcript.js';
+export { readTranscript, type TranscriptMessage } from './transcript-read.js';
 export {
   FakeQemu,
   QmpErrorReply,

@@ -7,7 +7,7 @@
  * `-` is what the recording expected, `+` what was received; a member only on one side gets
  * only its line.
  */
-import { stringifyJson } from './bigint-json.js';
+import { stringifyJson } from './json-stringify.js';
 import { formatPath } from './issues.js';
 
 export function jsonDiff(expected: unknown, received: unknown, root: string): string[] {

@@ -6,11 +6,13 @@
  * - `{"time", "dir": "input", "line"}`: what a shell user typed;
  * - `{"time", "dir": "shell", "text"}`: what the shell answered itself (refusals, help).
  *
- * Readers skip the directions they do not know, so the format can grow.
+ * Readers skip the directions they do not know, so the format can grow. QMP traffic is written
+ * as it was on the wire (the `message` member is the line itself, not re-serialised): exact,
+ * 64-bit integers included, whatever the client's integer mode. The reader is
+ * transcript-read.ts (it needs the lossless parser, which the client loads only on demand).
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { parseJson, stringifyJson } from './bigint-json.js';
-import { reasonText } from './errors.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { stringifyJson } from './json-stringify.js';
 
 export type TranscriptEntry =
   | { readonly dir: 'send' | 'recv'; readonly message: unknown }
@@ -26,51 +28,28 @@ export class Transcript {
   }
 
   write(entry: TranscriptEntry): void {
-    if (this.#fd === undefined) return;
-    // Synchronous, so nothing is lost if the process exits on a lost connection.
-    writeSync(this.#fd, stringifyJson({ time: new Date().toISOString(), ...entry }) + '\n');
+    this.#append(stringifyJson({ time: new Date().toISOString(), ...entry }));
   }
 
-  /** A client `log` hook writing QMP traffic (lines that were not JSON are left out). */
+  /**
+   * A client `log` hook writing QMP traffic: each line as it was on the wire (the client
+   * passes `message` only for a line its codec parsed, so `raw` is JSON; lines that were not
+   * are left out).
+   */
   logHook(): (direction: 'in' | 'out', message: unknown, raw: string) => void {
-    return (direction, message) => {
-      if (message !== undefined) this.write({ dir: direction === 'in' ? 'recv' : 'send', message });
+    return (direction, message, raw) => {
+      if (message === undefined) return;
+      this.#append(`{"time":"${new Date().toISOString()}","dir":"${direction === 'in' ? 'recv' : 'send'}","message":${raw}}`);
     };
+  }
+
+  #append(line: string): void {
+    // Synchronous, so nothing is lost if the process exits on a lost connection.
+    if (this.#fd !== undefined) writeSync(this.#fd, line + '\n');
   }
 
   close(): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
   }
-}
-
-/** One QMP message of a transcript, with its line number (1-based) for messages. */
-export interface TranscriptMessage {
-  readonly dir: 'send' | 'recv';
-  readonly message: Readonly<Record<string, unknown>>;
-  readonly line: number;
-}
-
-/**
- * The QMP messages of a transcript file, in order. A line that is not a JSON object, or a
- * `send`/`recv` entry whose message is not an object, fails with `FILE:LINE: why`.
- */
-export function readTranscript(file: string): TranscriptMessage[] {
-  const out: TranscriptMessage[] = [];
-  readFileSync(file, 'utf8').split('\n').forEach((text, i) => {
-    if (text.trim() === '') return;
-    const where = `${file}:${i + 1}`;
-    let entry: unknown;
-    try {
-      entry = parseJson(text, { integers: 'bigint' });
-    } catch (error) {
-      throw new Error(`${where}: not JSON: ${reasonText(error)}`);
-    }
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new Error(`${where}: not a JSON object`);
-    const { dir, message } = entry as { dir?: unknown; message?: unknown };
-    if (dir !== 'send' && dir !== 'recv') return;
-    if (typeof message !== 'object' || message === null || Array.isArray(message)) throw new Error(`${where}: "message" is not a JSON object`);
-    out.push({ dir, message: message as Record<string, unknown>, line: i + 1 });
-  });
-  return out;
 }

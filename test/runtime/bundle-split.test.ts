@@ -1,0 +1,109 @@
+/**
+ * The client loads the validator, the lossless JSON parser and the schema probe with
+ * `import()`, and the generated bindings their validator table: a consumer bundled with code
+ * splitting must get them as chunks loaded on demand, never in the chunks its entry imports
+ * statically (what loads up front). The package's barrel still exports their public names
+ * (runtime/index.ts, "Lazily loaded modules"): a consumer that uses them gets them up front.
+ *
+ * Bundled with esbuild as bench/generate.ts does (`--bundle --minify --splitting --format=esm`).
+ */
+import path from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import * as barrel from '../../runtime/index.js';
+import * as bigintJson from '../../runtime/bigint-json.js';
+import * as probe from '../../runtime/probe.js';
+import { Validator } from '../../runtime/validate.js';
+import { repoRoot } from '../support/paths.js';
+
+/** What the client and the bindings import lazily, and the modules only they import. */
+const LAZY = [
+  'runtime/validate.ts',
+  'runtime/validate-interpreter.ts',
+  'runtime/validate-jit.ts',
+  'runtime/validator-table-check.ts',
+  'runtime/bigint-json.ts',
+  'runtime/probe.ts',
+  'generated/qemu-7.2/validators.ts',
+];
+
+interface Split {
+  /** Input files with code in the entry chunk or a chunk it imports statically. */
+  readonly upFront: Set<string>;
+  /** Input files with code in any chunk. */
+  readonly all: Set<string>;
+}
+
+/** Bundles `source` (a module in the repository's root) with splitting; which inputs load up front. */
+async function split(source: string): Promise<Split> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: repoRoot, sourcefile: 'consumer.ts', loader: 'ts' },
+    // The bindings import the runtime by its package name: its sources, as in the repository.
+    alias: { '@qmp-ts/runtime': path.join(repoRoot, 'runtime/index.ts') },
+    bundle: true, minify: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
+    outdir: path.join(repoRoot, 'tmp/bundle-split'), write: false, metafile: true, logLevel: 'silent',
+  });
+  const outputs: Metafile['outputs'] = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((name) => outputs[name]!.entryPoint !== undefined)!;
+  const chunks = new Set<string>();
+  const visit = (name: string): void => {
+    if (chunks.has(name)) return;
+    chunks.add(name);
+    for (const i of outputs[name]!.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(entry);
+  const inputs = (names: Iterable<string>): Set<string> =>
+    new Set([...names].flatMap((name) => Object.entries(outputs[name]!.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([file]) => file)));
+  return { upFront: inputs(chunks), all: inputs(Object.keys(outputs)) };
+}
+
+const lazyUpFront = (s: Split): string[] => LAZY.filter((f) => s.upFront.has(f));
+
+describe('lazily loaded modules stay out of the up-front chunks', () => {
+  it('an untyped client from the barrel (connect, execute, record, schema)', async () => {
+    const s = await split(`
+      import { QmpClient } from './runtime/index.js';
+      const qmp = await QmpClient.connect({ path: process.argv[2]!, record: 'session.jsonl' });
+      console.log(await qmp.execute('query-status'), await qmp.schema);
+    `);
+    expect(s.upFront).toContain('runtime/client.ts');
+    expect(s.upFront).toContain('runtime/transcript.ts');
+    expect(lazyUpFront(s)).toEqual([]);
+    // Still in the bundle: loaded on demand.
+    for (const f of ['runtime/validate.ts', 'runtime/bigint-json.ts', 'runtime/probe.ts']) expect(s.all).toContain(f);
+  });
+
+  it('the generated bindings (QEMU 7.2, with their validator table)', async () => {
+    const s = await split(`
+      import { QemuApi } from './generated/qemu-7.2/index.js';
+      const qmp = await QemuApi.connect({ path: process.argv[2]! });
+      console.log((await qmp.queryStatus()).status);
+    `);
+    expect(s.upFront).toContain('generated/qemu-7.2/client.ts');
+    expect(lazyUpFront(s)).toEqual([]);
+    expect(s.all).toContain('generated/qemu-7.2/validators.ts');
+  });
+
+  it('a consumer of the barrel\'s Validator, parseJson and SchemaProbe gets them up front', async () => {
+    const s = await split(`
+      import { Validator, parseJson, SchemaProbe } from './runtime/index.js';
+      console.log(new Validator(JSON.parse(process.argv[2]!)), parseJson(process.argv[3]!), SchemaProbe.fromReply([]));
+    `);
+    expect(lazyUpFront(s)).toEqual(LAZY.filter((f) => !f.startsWith('generated/')));
+  });
+});
+
+describe('the barrel exports the implementations themselves', () => {
+  it('same classes and functions as their modules (instanceof and identity hold)', () => {
+    expect(barrel.Validator).toBe(Validator);
+    expect(barrel.SchemaProbe).toBe(probe.SchemaProbe);
+    expect(barrel.SchemaInfoError).toBe(probe.SchemaInfoError);
+    expect(barrel.fetchSchemaProbe).toBe(probe.fetchSchemaProbe);
+    expect(barrel.parseSchemaInfo).toBe(probe.parseSchemaInfo);
+    expect(barrel.parseJson).toBe(bigintJson.parseJson);
+    expect(barrel.losslessJson).toBe(bigintJson.losslessJson);
+    expect(barrel.toBigIntMembers).toBe(bigintJson.toBigIntMembers);
+    expect(barrel.BIGINT_BUILTINS).toBe(bigintJson.BIGINT_BUILTINS);
+    expect(barrel.stringifyJson).toBe(bigintJson.stringifyJson);
+  });
+});
