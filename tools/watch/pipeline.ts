@@ -10,7 +10,7 @@
  * - Writing: compared with what this process wrote last, only changed files, atomically
  *   (output.ts).
  *
- * The output is the same as `generate`'s for the same schema and target (test/watch.test.ts
+ * The output is the same as `generate`'s for the same schema and target (test/tools/watch/incremental.test.ts
  * checks it against a cold run after random edits).
  */
 import { join, relative } from 'node:path';
