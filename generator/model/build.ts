@@ -62,11 +62,12 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Checks `parsed` as QEMU does and builds the model. Throws `QapiError` on the first error. */
 export function buildModel(parsed: ParsedSchema, options: BuildOptions = {}): Schema {
-  const checked = (options.check ?? checkSchema)(parsed, options);
-  // Only docs checked again: the last build of these entities keeps every node whose content
-  // and references are unchanged.
+  if (!options.check) return new ModelBuilder(checkSchema(parsed, options), false).build(options);
+  // A check of its own may check only docs again: then the last build of these entities
+  // keeps every node whose content and references are unchanged.
+  const checked = options.check(parsed, options);
   const last = checked.redocumented && builders.get(checked.entityList);
-  const builder = last ? last.redocument(checked, checked.redocumented!) : new ModelBuilder(checked);
+  const builder = last ? last.redocument(checked, checked.redocumented!) : new ModelBuilder(checked, true);
   builders.set(checked.entityList, builder);
   return builder.build(options);
 }
@@ -102,7 +103,11 @@ class ModelBuilder {
   private stale: ReadonlySet<DefinitionEntity> | undefined;
   private docBlocks = new Map<ParsedDoc, DocBlock>();
 
-  constructor(private checked: CheckedSchema) {}
+  /** @param continuable Note the references between nodes, so `redocument` can follow them. */
+  constructor(
+    private checked: CheckedSchema,
+    private readonly continuable: boolean,
+  ) {}
 
   /**
    * Prepares the next `build` after only the docs of `redocumented` changed: their nodes,
@@ -195,7 +200,7 @@ class ModelBuilder {
 
   private noteReferrer(e: DefinitionEntity): void {
     const by = this.filling;
-    if (!by || by === e) return;
+    if (!this.continuable || !by || by === e) return;
     let set = this.referrers.get(e);
     if (!set) this.referrers.set(e, (set = new Set()));
     set.add(by);
