@@ -45,17 +45,6 @@ import type { ValidationMode, ValidatorTable } from './validator-table.js';
 import { assertValidatorTable } from './validator-table-check.js';
 import { QmpValidationError, type ValidationIssue, type ValidationResult } from './issues.js';
 
-// Issues, their one-line description, path rendering and the strict-mode error live in
-// issues.ts, so the client's core can report and throw them without loading this module.
-export {
-  QmpValidationError,
-  isQmpValidationError,
-  describeIssue,
-  formatPath,
-  type ValidationIssue,
-  type ValidationIssueKind,
-  type ValidationResult,
-} from './issues.js';
 export type { AlternateKey, BuiltinTypeName, MemberDesc, SpecialFeatureSet, TypeDesc, ValidationMode, ValidatorTable } from './validator-table.js';
 
 /**

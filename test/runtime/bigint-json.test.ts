@@ -8,7 +8,7 @@ import { buildValidatorTable } from '../../generator/validation/table.js';
 import { parseJson, stringifyJson, toBigIntMembers, type PrecisionLoss } from '../../runtime/bigint-json.js';
 import { parseReportingLoss } from '../../runtime/precision.js';
 import { CommandFlag, FakeQemu, QmpClient, defineCommands, type ClientOptions, type UntypedCommands } from '../../runtime/index.js';
-import type { ValidationIssue } from '../../runtime/validate.js';
+import type { ValidationIssue } from '../../runtime/issues.js';
 import { fakeQemuPerTest } from '../support/fake-qemu.js';
 import { buildModel } from '../support/validate-model.js';
 

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSchema } from '../../generator/load.js';
 import { buildValidatorTable } from '../../generator/validation/table.js';
 import { QmpClient } from '../../runtime/index.js';
-import { QmpValidationError, type ValidationIssue } from '../../runtime/validate.js';
+import { QmpValidationError, type ValidationIssue } from '../../runtime/issues.js';
 import { fakeQemuPerTest } from '../support/fake-qemu.js';
 import { fakeServerPerTest, startFakeServer, type FakeServer } from '../support/fake-qmp.js';
 import { qemu102Schema } from '../support/validate-model.js';

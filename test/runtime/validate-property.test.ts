@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadSchema } from '../../generator/load.js';
 import { buildValidatorTable } from '../../generator/validation/table.js';
-import { Validator, formatPath } from '../../runtime/validate.js';
+import { Validator } from '../../runtime/validate.js';
+import { formatPath } from '../../runtime/issues.js';
 import { generate, mutations, targetsOf } from '../support/validate-values.js';
 import { qemu102Schema, qemu72Introspection } from '../support/validate-model.js';
 

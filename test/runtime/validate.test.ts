@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildValidatorTable } from '../../generator/validation/table.js';
-import { QmpValidationError, Validator, describeIssue, formatPath, type ValidationIssueKind } from '../../runtime/validate.js';
+import { Validator } from '../../runtime/validate.js';
+import { QmpValidationError, describeIssue, formatPath, type ValidationIssueKind } from '../../runtime/issues.js';
 import { buildModel } from '../support/validate-model.js';
 
 const schema = buildModel([
