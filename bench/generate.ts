@@ -35,6 +35,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
 import { availableParallelism, loadavg } from 'node:os';
+import { upFrontChunks } from '../test/support/bundle-chunks.js';
 import { median } from './stats.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -198,13 +199,7 @@ async function bundle(entry: string): Promise<BundleSize> {
   const split = await build({ ...common, splitting: true, outdir: join(work, 'split'), metafile: true });
   const outputs = split.metafile!.outputs;
   const entryName = Object.keys(outputs).find((k) => outputs[k]!.entryPoint !== undefined && basename(outputs[k]!.entryPoint!) === basename(entry))!;
-  const upFront = new Set<string>();
-  const visit = (name: string): void => {
-    if (upFront.has(name)) return;
-    upFront.add(name);
-    for (const i of outputs[name]!.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
-  };
-  visit(entryName);
+  const upFront = upFrontChunks(outputs, entryName);
   const bytes = (names: Iterable<string>): number => [...names].reduce((sum, n) => sum + outputs[n]!.bytes, 0);
   return {
     single: code.length, singleGzip: gzipSync(code).length,

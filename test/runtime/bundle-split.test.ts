@@ -14,6 +14,7 @@ import * as barrel from '../../runtime/index.js';
 import * as bigintJson from '../../runtime/bigint-json.js';
 import * as probe from '../../runtime/probe.js';
 import { Validator } from '../../runtime/validate.js';
+import { upFrontChunks } from '../support/bundle-chunks.js';
 import { repoRoot } from '../support/paths.js';
 
 /** What the client and the bindings import lazily, and the modules only they import. */
@@ -45,13 +46,7 @@ async function split(source: string): Promise<Split> {
   });
   const outputs: Metafile['outputs'] = result.metafile.outputs;
   const entry = Object.keys(outputs).find((name) => outputs[name]!.entryPoint !== undefined)!;
-  const chunks = new Set<string>();
-  const visit = (name: string): void => {
-    if (chunks.has(name)) return;
-    chunks.add(name);
-    for (const i of outputs[name]!.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
-  };
-  visit(entry);
+  const chunks = upFrontChunks(outputs, entry);
   const inputs = (names: Iterable<string>): Set<string> =>
     new Set([...names].flatMap((name) => Object.entries(outputs[name]!.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([file]) => file)));
   return { upFront: inputs(chunks), all: inputs(Object.keys(outputs)) };

@@ -19,6 +19,21 @@ export function startFakeQemu(options: FakeQemuOptions = {}): Promise<FakeQemu> 
 }
 
 /**
+ * The end of a test against a fake (untyped or typed): the clients it opened close, then the
+ * fake; the test passes only if the fake recorded no failure (a reply or event that broke the
+ * schema, a replay mismatch).
+ */
+export async function endFakeTest(
+  fake: { readonly failures: readonly unknown[]; close(): Promise<unknown> } | undefined,
+  clients: { close(): Promise<unknown> }[],
+): Promise<void> {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  const failures = fake?.failures ?? [];
+  await fake?.close();
+  expect(failures).toEqual([]);
+}
+
+/**
  * A fresh FakeQemu (of `schema`, QEMU 7.2's by default) for each test of the calling file or
  * `describe` block. The test sets handlers with `fake.handle()`; after it, the clients it
  * pushed to `clients` and the fake are closed, and `fake.failures` must be empty.
@@ -36,11 +51,9 @@ export function fakeQemuPerTest<C extends { close(): Promise<unknown> }>(
     current = await new FakeQemu(schema, options).listen();
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    const failures = current?.failures ?? [];
-    await current?.close();
+    const fake = current;
     current = undefined;
-    expect(failures).toEqual([]);
+    await endFakeTest(fake, clients);
   });
   return {
     get fake(): FakeQemu {

@@ -7,16 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ExampleApi, qmpCommandTable, type QmpCommands } from '../../generated/example-downstream/index.js';
 import { FakeQemu } from '../../generated/example-downstream/testing.js';
 import type { FakeQemuOptions } from '../../runtime/index.js';
+import { endFakeTest } from '../support/fake-qemu.js';
 import { fakeServerPerTest } from '../support/fake-qmp.js';
 
 const open: { close(): Promise<unknown> }[] = [];
 let fake: FakeQemu | undefined;
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-  const failures = fake?.failures ?? [];
-  await fake?.close();
+  const ending = fake;
   fake = undefined;
-  expect(failures).toEqual([]);
+  await endFakeTest(ending, open);
 });
 
 /** The typed client of the example bindings, connected to their typed fake serving `handlers`. */
