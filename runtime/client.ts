@@ -405,7 +405,8 @@ export class QmpClient {
     const start = Date.now();
     const timeout = options?.timeout ?? this.#options.timeout;
     // Without a timeout of its own, a command waits for the connection to come back at most
-    // `connectTimeout`: a peer that stays away must not hold it until close().
+    // `connectTimeout`: a peer that stays away must not hold it until close(). (An agent
+    // resync on a live connection is bounded by itself.)
     const reconnectBound = timeout === undefined ? (this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT) : undefined;
     for (;;) {
       if (this.#state === 'closing' || this.#state === 'closed' || this.#userClosing) {
@@ -420,7 +421,7 @@ export class QmpClient {
       }
       const gate = this.#gate;
       if (gate === undefined && this.#state === 'ready') break;
-      if (reconnectBound !== undefined) {
+      if (reconnectBound !== undefined && this.#state !== 'ready') {
         const left = reconnectBound - (Date.now() - start);
         if (left <= 0) throw this.#notBackError(command, reconnectBound);
         await waitGate(gate ?? this.#nextStateChange(), command, left, undefined, options?.signal, () => this.#notBackError(command, reconnectBound));

@@ -423,12 +423,11 @@ function isJobInfo(x: unknown): x is JobInfo {
   return typeof x === 'object' && x !== null && typeof (x as { id?: unknown }).id === 'string' && 'status' in x;
 }
 
-function ignoreStateError(error: unknown): void {
-  if (!isStateError(error)) throw error;
-}
-
 /** QEMU's answer to a verb the job's state does not accept, or to a job already gone. */
 function isStateError(error: unknown): boolean {
   return error instanceof QmpError && (error.errorClass === 'GenericError' || error.errorClass === 'DeviceNotActive');
 }
 
+function ignoreStateError(error: unknown): void {
+  if (!isStateError(error)) throw error;
+}
