@@ -75,8 +75,8 @@ describe.skipIf(!havePeer(QEMU_SYSTEM))('a launched qemu-system-x86_64', () => {
   it('killed: a pending command rejects naming the signal', async () => {
     const vm = await launch({ binary: QEMU_SYSTEM, args: MACHINE });
     try {
+      vm.process.kill('SIGKILL'); // the socket's end is read later: the command is in flight then
       const pending = vm.execute('query-status');
-      vm.process.kill('SIGKILL');
       const error: unknown = await pending.then(() => undefined, (e: unknown) => e);
       expect(error).toMatchObject({ name: 'ConnectionClosedError', message: expect.stringContaining('qemu-system-x86_64 exited (signal SIGKILL)') });
     } finally {
