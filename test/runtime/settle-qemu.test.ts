@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { QmpClient, launch, readTranscript, runJob, type ClientOptions, type JobRun } from '../../runtime/index.js';
 import { QEMU_SYSTEM, STORAGE_DAEMON, havePeer, startStorageDaemon } from '../support/qemu.js';
+import { endFakeTest, startFakeQemu } from '../support/fake-qemu.js';
 import { repoRoot as repo } from '../support/paths.js';
 
 const work = join(repo, 'tmp', `settle-qemu-${process.pid}`);
@@ -94,6 +95,13 @@ describe.skipIf(!havePeer(QEMU_SYSTEM))('a launched qemu-system-x86_64', () => {
       expect(await vm.exited).toEqual({ code: 0, signal: null });
       const sent = readTranscript(record).filter((m) => m.dir === 'send').map((m) => m.message['execute']);
       expect(sent).toEqual(['qmp_capabilities', 'quit']);
+      // The application's session, played back: nothing recorded that it did not do.
+      const replay = await startFakeQemu({ replay: record });
+      const client = await QmpClient.connect({ path: replay.path! });
+      await client.execute('quit');
+      await client.close();
+      expect(replay.unplayed).toBe(0);
+      await endFakeTest(replay, []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
