@@ -25,6 +25,7 @@ const needsSystem = [
   'test/runtime/fake-server.test.ts',
   'test/runtime/jobs-qemu.test.ts',
   'test/runtime/launch.test.ts',
+  'test/runtime/settle-qemu.test.ts',
   'test/tools/shell/jobs.test.ts',
   'test/fixtures/downstream/vm-ops.test.ts',
 ];

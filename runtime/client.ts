@@ -48,6 +48,7 @@ import type { JsonCodec } from './json.js';
 import { MessageChecks } from './message-checks.js';
 import { PendingCommands } from './pending-commands.js';
 import { Reconnector } from './reconnect.js';
+import { observed } from './observed.js';
 import { Transcript } from './transcript.js';
 import { canReopen, describeTarget, openTransport, type ConnectTarget } from './transport.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -72,6 +73,20 @@ export interface CloseInfo {
 }
 
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
+
+/**
+ * What a client learns from the process it talks to, when it owns one (launch.ts): why the
+ * peer went away (exit status, stderr), and each command as it is sent.
+ */
+export interface PeerProcess {
+  /** Settles (bounded) with a description of the process's end, or undefined if it did not end. */
+  describeEnd(): Promise<string | undefined>;
+  /** Called with each command's name as it is written. */
+  sent(command: string): void;
+}
+
+/** @internal launch.ts ties a client to the process it started. Not exported from the package index. */
+export let attachPeerProcess: (client: QmpClient, process: PeerProcess) => void;
 
 export class QmpClient {
   /** Settles when the client is closed for good. Never rejects. */
@@ -113,6 +128,14 @@ export class QmpClient {
   #closeInfo: CloseInfo | undefined;
   /** `client.schema`, fetched on first use; forgotten on reconnect or when the fetch fails. */
   #schemaProbe: Promise<SchemaProbe> | undefined;
+  /** The process at the other end, when launch.ts started it. */
+  #peerProcess: PeerProcess | undefined;
+
+  static {
+    attachPeerProcess = (client, process) => {
+      client.#peerProcess = process;
+    };
+  }
 
   private constructor(target: ConnectTarget, options: ClientOptions, checks: MessageChecks) {
     this.#target = target;
@@ -207,10 +230,10 @@ export class QmpClient {
    */
   get schema(): Promise<SchemaProbe> {
     // probe.ts is imported on first use: most consumers never probe.
-    this.#schemaProbe ??= import('./probe.js').then((m) => m.fetchSchemaProbe(this)).catch((error: unknown) => {
+    this.#schemaProbe ??= observed(import('./probe.js').then((m) => m.fetchSchemaProbe(this)).catch((error: unknown) => {
       this.#schemaProbe = undefined;
       throw error;
-    });
+    }));
     return this.#schemaProbe;
   }
 
@@ -245,12 +268,12 @@ export class QmpClient {
     try {
       this.#checks.outgoing(command, args); // QmpValidationError: nothing is sent
     } catch (error) {
-      return Promise.reject(error);
+      return observed(Promise.reject(error));
     }
     if (this.#state === 'ready' && this.#gate === undefined && this.#agentSync?.needed !== true) {
-      return this.#send(command, args, options);
+      return observed(this.#send(command, args, options));
     }
-    return this.#executeLater(command, args, options);
+    return observed(this.#executeLater(command, args, options));
   }
 
   /** Calls `listener` for each event named `event` (`'*'` for all). Returns the unsubscribe. */
@@ -381,6 +404,10 @@ export class QmpClient {
   async #executeLater(command: string, args: Record<string, unknown> | undefined, options: ExecuteOptions | undefined): Promise<unknown> {
     const start = Date.now();
     const timeout = options?.timeout ?? this.#options.timeout;
+    // Without a timeout of its own, a command waits for the connection to come back at most
+    // `connectTimeout`: a peer that stays away must not hold it until close(). (An agent
+    // resync on a live connection is bounded by itself.)
+    const reconnectBound = timeout === undefined ? (this.#options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT) : undefined;
     for (;;) {
       if (this.#state === 'closing' || this.#state === 'closed' || this.#userClosing) {
         throw new ConnectionClosedError(`${command}: the connection is closed`, { command });
@@ -394,12 +421,22 @@ export class QmpClient {
       }
       const gate = this.#gate;
       if (gate === undefined && this.#state === 'ready') break;
+      if (reconnectBound !== undefined && this.#state !== 'ready') {
+        const left = reconnectBound - (Date.now() - start);
+        if (left <= 0) throw this.#notBackError(command, reconnectBound);
+        await waitGate(gate ?? this.#nextStateChange(), command, left, undefined, options?.signal, () => this.#notBackError(command, reconnectBound));
+        continue;
+      }
       const remaining = timeout === undefined ? undefined : timeout - (Date.now() - start);
       if (remaining !== undefined && remaining <= 0) throw new QmpTimeoutError(command, timeout!);
       await waitGate(gate ?? this.#nextStateChange(), command, remaining, timeout, options?.signal);
     }
     const remaining = timeout === undefined ? undefined : Math.max(1, timeout - (Date.now() - start));
     return this.#send(command, args, { ...options, timeout: remaining });
+  }
+
+  #notBackError(command: string, bound: number): ConnectionClosedError {
+    return new ConnectionClosedError(`${command}: the connection to ${describeTarget(this.#target)} was not back within ${bound} ms (connectTimeout)`, { command });
   }
 
   #nextStateChange(): Promise<void> {
@@ -446,6 +483,7 @@ export class QmpClient {
     } catch (error) {
       return Promise.reject(error);
     }
+    this.#peerProcess?.sent(command);
     if (this.#log !== undefined) {
       const message = oob ? { 'exec-oob': command, arguments: args, id } : { execute: command, arguments: args, id };
       this.#log('out', message, line);
@@ -590,10 +628,21 @@ export class QmpClient {
     const socket = this.#socket;
     this.#socket = undefined;
     socket?.destroy();
-    const error = new ConnectionClosedError(
-      failure ? `connection to ${describeTarget(this.#target)} failed: ${failure.message}` : `connection to ${describeTarget(this.#target)} closed by the peer`,
-      { cause: failure },
+    const message = failure ? `connection to ${describeTarget(this.#target)} failed: ${failure.message}` : `connection to ${describeTarget(this.#target)} closed by the peer`;
+    const ending = this.#peerProcess?.describeEnd();
+    if (ending === undefined) {
+      this.#afterTransportEnded(message, failure);
+      return;
+    }
+    // The process's exit status and stderr say why; its end is awaited (bounded by describeEnd).
+    void ending.then(
+      (detail) => this.#afterTransportEnded(detail === undefined ? message : `${message}: ${detail}`, failure),
+      () => this.#afterTransportEnded(message, failure),
     );
+  }
+
+  #afterTransportEnded(message: string, failure: Error | undefined): void {
+    const error = new ConnectionClosedError(message, { cause: failure });
     this.#teardown(error);
     if (this.#userClosing || this.#state === 'closing' || this.#state === 'closed') return;
     if (this.#state !== 'ready') return; // #open() is running; it fails through #teardown
@@ -670,7 +719,14 @@ function describeErrorMember(value: unknown): string {
 }
 
 /** Waits for `gate`, bounded by the command's remaining time and its signal. */
-function waitGate(gate: Promise<void>, command: string, remaining: number | undefined, timeout: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+function waitGate(
+  gate: Promise<void>,
+  command: string,
+  remaining: number | undefined,
+  timeout: number | undefined,
+  signal: AbortSignal | undefined,
+  timedOut: () => Error = () => new QmpTimeoutError(command, timeout!),
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
@@ -688,7 +744,7 @@ function waitGate(gate: Promise<void>, command: string, remaining: number | unde
     if (remaining !== undefined) {
       timer = setTimeout(() => {
         cleanup();
-        reject(new QmpTimeoutError(command, timeout!));
+        reject(timedOut());
       }, remaining);
     }
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -5,6 +5,7 @@
  */
 import type { QmpClient } from './client.js';
 import type { QmpEventMessage } from './events.js';
+import { observed } from './observed.js';
 
 export interface DeviceDelOptions {
   /** Time limit for the whole removal, ms (the guest may never release the device). */
@@ -16,7 +17,11 @@ export interface DeviceDelOptions {
  * Sends `device_del` for `id` (a device id or a QOM path) and resolves with the
  * `DEVICE_DELETED` event once the device is gone.
  */
-export async function deviceDel(client: QmpClient, id: string, options: DeviceDelOptions = {}): Promise<QmpEventMessage> {
+export function deviceDel(client: QmpClient, id: string, options: DeviceDelOptions = {}): Promise<QmpEventMessage> {
+  return observed(removeDevice(client, id, options));
+}
+
+async function removeDevice(client: QmpClient, id: string, options: DeviceDelOptions): Promise<QmpEventMessage> {
   const matches = (e: QmpEventMessage): boolean => {
     const data = e.data as { device?: unknown; path?: unknown } | undefined;
     return data?.device === id || data?.path === id;

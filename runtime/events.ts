@@ -4,6 +4,7 @@
  * waiters. Consumers added while an event is being delivered start with the next event.
  */
 import { ConnectionClosedError, EventListenerError, EventOverflowError, QmpTimeoutError } from './errors.js';
+import { observed } from './observed.js';
 
 export interface QmpTimestamp {
   seconds: number;
@@ -137,7 +138,8 @@ export class EventHub {
 
   /** One matching event. Armed synchronously, so call it before the command that causes it. */
   waitFor(name: string, predicate: ((e: QmpEventMessage) => boolean) | undefined, options: WaitForEventOptions = {}): Promise<QmpEventMessage> {
-    return new Promise<QmpEventMessage>((resolve, reject) => {
+    // Armed before the command that causes it: when that command throws, nobody awaits this one.
+    return observed(new Promise<QmpEventMessage>((resolve, reject) => {
       if (this.#closed !== undefined) {
         reject(this.#closed);
         return;
@@ -183,7 +185,7 @@ export class EventHub {
           reject(new QmpTimeoutError(`event ${name}`, options.timeout!));
         }, options.timeout);
       }
-    });
+    }));
   }
 
   /** The client closed for good: iterators end after their buffered events, waiters fail. */

@@ -80,6 +80,25 @@ export interface FakeQemuOptions<C extends CommandSpecs<C> = UntypedCommands> {
   readonly replay?: string;
 }
 
+/**
+ * A failure the fake plays instead of answering one command (see `FakeQemu.inject`):
+ * - `refuse`: an error reply (`errorClass`, default GenericError), the command not run;
+ * - `close-before-reply`: the connection ends without a reply, the command not run;
+ * - `close-after-reply`: the command runs and is answered, then the connection ends;
+ * - `kill`: every connection is cut at once and the fake stops accepting new ones, as if
+ *   QEMU died (the command not run).
+ * The closes end connections as QEMU going away does; the fake keeps listening (but for `kill`).
+ */
+export type FakeFault = 'refuse' | 'close-before-reply' | 'close-after-reply' | 'kill';
+
+export interface FakeFaultOptions {
+  /** Which call of the command gets the fault, counting from 1 (default: the next one). */
+  readonly nth?: number;
+  /** For `refuse`: the error's class and text. */
+  readonly errorClass?: string;
+  readonly desc?: string;
+}
+
 /** Options of a replay: everything but the handlers. */
 export type ReplayOptions = Omit<FakeQemuOptions, 'handlers' | 'replay'>;
 
@@ -131,6 +150,10 @@ export class FakeQemu<C extends CommandSpecs<C> = UntypedCommands, E = Record<st
   #path: string | undefined;
   #port: number | undefined;
   #closing: Promise<void> | undefined;
+  /** Faults to play, by command; and how often each command was called (after negotiation). */
+  readonly #faults = new Map<string, { fault: FakeFault; nth: number; options: FakeFaultOptions }[]>();
+  readonly #calls = new Map<string, number>();
+  #dead = false;
 
   constructor(schema: FakeSchema<C>, options: FakeQemuOptions<C> = {}) {
     this.#table = schema.table;
@@ -202,6 +225,22 @@ export class FakeQemu<C extends CommandSpecs<C> = UntypedCommands, E = Record<st
     return theirs;
   }
 
+  /**
+   * Plays `fault` instead of the normal answer to one call of `command` (see {@link FakeFault}):
+   * the `nth` call from now on counted from the fake's start (default: the next call).
+   */
+  inject(command: string, fault: FakeFault, options: FakeFaultOptions = {}): void {
+    const nth = options.nth ?? (this.#calls.get(command) ?? 0) + 1;
+    const list = this.#faults.get(command) ?? [];
+    list.push({ fault, nth, options });
+    this.#faults.set(command, list);
+  }
+
+  /** True once a `kill` fault was played: the fake accepts no connection any more. */
+  get dead(): boolean {
+    return this.#dead;
+  }
+
   /** Sets (or replaces) the handler of one command. */
   handle<K extends keyof C & string>(command: K, handler: FakeHandler<C[K]>): void {
     this.#handlers.set(command, handler as (args: never, call: FakeCall) => unknown);
@@ -235,7 +274,7 @@ export class FakeQemu<C extends CommandSpecs<C> = UntypedCommands, E = Record<st
   // ---- serving ----------------------------------------------------------------------
 
   #attach(stream: Duplex | Socket): void {
-    if (this.#closing !== undefined) {
+    if (this.#closing !== undefined || this.#dead) {
       stream.destroy();
       return;
     }
@@ -304,6 +343,37 @@ export class FakeQemu<C extends CommandSpecs<C> = UntypedCommands, E = Record<st
       session.send(errorReply(id, 'CommandNotFound', 'Capabilities negotiation is already complete, command ignored'));
       return;
     }
+    const call = (this.#calls.get(command) ?? 0) + 1;
+    this.#calls.set(command, call);
+    const fault = this.#faults.get(command)?.find((f) => f.nth === call);
+    if (fault !== undefined) {
+      await this.#playFault(fault.fault, fault.options, command, args, id, oob, session);
+      return;
+    }
+    await this.#answer(command, args, id, oob, session);
+  }
+
+  async #playFault(fault: FakeFault, options: FakeFaultOptions, command: string, args: Json, id: unknown, oob: boolean, session: Session): Promise<void> {
+    switch (fault) {
+      case 'refuse':
+        session.send(errorReply(id, options.errorClass ?? 'GenericError', options.desc ?? `FakeQemu: injected refusal of '${command}'`));
+        return;
+      case 'close-before-reply':
+        session.end();
+        return;
+      case 'close-after-reply':
+        await this.#answer(command, args, id, oob, session);
+        session.end();
+        return;
+      case 'kill':
+        this.#dead = true;
+        for (const s of this.#sessions) s.destroy();
+        return;
+    }
+  }
+
+  /** The normal answer to a command once negotiated: replayed, or looked up, checked and run. */
+  async #answer(command: string, args: Json, id: unknown, oob: boolean, session: Session): Promise<void> {
     if (this.#replay !== undefined) {
       this.#replayStep(this.#replay, command, args, id, session);
       return;

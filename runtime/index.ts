@@ -105,6 +105,8 @@ export {
   QmpErrorReply,
   type FakeCall,
   type FakeFailure,
+  type FakeFault,
+  type FakeFaultOptions,
   type FakeHandler,
   type FakeHandlers,
   type FakeQemuOptions,

@@ -18,7 +18,8 @@
  */
 import type { QmpClient } from './client.js';
 import type { QmpEventMessage } from './events.js';
-import { QmpError, hasErrorName, reasonText } from './errors.js';
+import { ConnectionClosedError, QmpError, hasErrorName, reasonText } from './errors.js';
+import { observed } from './observed.js';
 
 /** The states of QEMU's job state machine (`JobStatus`). */
 export type JobStatus =
@@ -96,7 +97,11 @@ export function isJobError(error: unknown): error is JobError {
 export interface JobRun extends PromiseLike<JobInfo> {
   /** The job's id, given in the arguments or made up when the command's `job-id` is optional. */
   readonly id: string;
-  /** Resolves when the job first reaches `ready` (never, for jobs without that state). */
+  /**
+   * Resolves when the job first reaches `ready`; rejects when the run ends before that (the
+   * command refused, the job failed or was cancelled, the connection lost, or a job without a
+   * `ready` state ended), with the run's error.
+   */
   readonly ready: Promise<void>;
   /** Sends `job-complete` (for a `ready` job) and resolves once QEMU accepted it. */
   complete(): Promise<void>;
@@ -107,6 +112,13 @@ export interface JobRun extends PromiseLike<JobInfo> {
 }
 
 let jobCounter = 0;
+
+/** How long cleaning up after a failed run may take, ms; and how often it looks at the job meanwhile. */
+const CLEANUP_TIMEOUT = 5000;
+const CLEANUP_POLL = 20;
+
+/** The states in which QEMU accepts `job-cancel` (its job verb table). */
+const CANCELLABLE = ['created', 'running', 'paused', 'ready', 'standby', 'waiting', 'pending'];
 
 /**
  * Starts a job with `command` and follows it to its end: resolves with the job's final
@@ -136,11 +148,17 @@ class JobDriver {
   #blockJobEnd: { type: string; current: number; total: number } | undefined;
   #cancelled: { reason: unknown } | undefined;
   #ended = false;
+  /** QEMU reported the job's end (`null`, or the legacy completion events). */
+  #gone = false;
   /** Status changes are handled one after another: `null` must wait for `concluded`'s read of the error. */
   #statusQueue: Promise<void> = Promise.resolve();
   #progressTimer: ReturnType<typeof setInterval> | undefined;
   #timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   #resolveReady!: () => void;
+  #rejectReady!: (error: unknown) => void;
+  #wasReady = false;
+  /** The job command was accepted (or the job announced itself): QEMU may hold a job to clean up. */
+  #started = false;
   #resolve!: (info: JobInfo) => void;
   #reject!: (error: unknown) => void;
 
@@ -150,7 +168,10 @@ class JobDriver {
     this.#id = id;
     this.#options = options;
     this.#legacy = options.verbs === 'block-job';
-    const ready = new Promise<void>((resolve) => (this.#resolveReady = resolve));
+    const ready = observed(new Promise<void>((resolve, reject) => {
+      this.#resolveReady = resolve;
+      this.#rejectReady = reject;
+    }));
     const done = new Promise<JobInfo>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -161,8 +182,8 @@ class JobDriver {
       ready,
       done,
       then: (onFulfilled, onRejected) => done.then(onFulfilled, onRejected),
-      complete: () => this.#verb('complete').then(() => undefined),
-      cancel: (reason?: unknown) => this.#cancel(reason ?? new Error('cancelled')),
+      complete: () => observed(this.#verb('complete').then(() => undefined)),
+      cancel: (reason?: unknown) => observed(this.#cancel(reason ?? new Error('cancelled'))),
     };
     this.#start(args);
   }
@@ -188,8 +209,19 @@ class JobDriver {
     if (timeout !== undefined) {
       this.#timeoutTimer = setTimeout(() => void this.#cancel(new Error(`timed out after ${timeout} ms`)), timeout);
     }
+    // No event tells of a lost connection: without this, a run waiting for the next state would wait forever.
+    this.#unsubscribe.push(this.#client.onStateChange((state) => {
+      if (state === 'ready') return;
+      this.#finish(new ConnectionClosedError(
+        `${this.#command}: job ${this.#id}: the connection was lost while the job ran (QEMU may still hold it)`,
+        { command: this.#command },
+      ));
+    }));
     this.#client.execute(this.#command, args).then(
-      () => this.#startProgress(),
+      () => {
+        this.#started = true;
+        this.#startProgress();
+      },
       (error: unknown) => this.#finish(error), // the job never started: QEMU's error as it is
     );
   }
@@ -224,6 +256,7 @@ class JobDriver {
   #onStatusEvent(e: QmpEventMessage): void {
     const data = e.data as { id?: unknown; status?: unknown } | undefined;
     if (data?.id !== this.#id || typeof data.status !== 'string') return;
+    this.#started = true;
     this.#enqueue(data.status);
   }
 
@@ -235,18 +268,28 @@ class JobDriver {
     if (this.#ended) return;
     switch (status) {
       case 'ready':
+        // Announced twice with the legacy verbs on a QEMU that has both events: completed once.
+        if (this.#wasReady) return;
+        this.#wasReady = true;
         this.#resolveReady();
         if (this.#options.autoComplete) await this.#verb('complete').catch((error: unknown) => this.#finish(error));
         return;
       case 'pending':
-        await this.#verb('finalize').catch(ignoreStateError);
+        await this.#verb('finalize').catch((error: unknown) => this.#unlessMovedOn(error, 'pending'));
         return;
       case 'concluded': {
         await this.#poll(); // the error text is readable until the job is dismissed
-        await this.#verb('dismiss').catch(ignoreStateError);
+        if (this.#legacy) {
+          await this.#verb('dismiss').catch(ignoreStateError); // its end comes with BLOCK_JOB_COMPLETED
+          return;
+        }
+        await this.#verb('dismiss').catch((error: unknown) => this.#unlessMovedOn(error, 'concluded'));
+        this.#gone = true; // dismissed, by us or by itself: its `null` adds nothing
+        this.#end();
         return;
       }
       case 'null':
+        this.#gone = true;
         this.#end();
         return;
       default:
@@ -268,20 +311,64 @@ class JobDriver {
   }
 
   /** Sends a job verb (`complete`, `cancel`, `finalize`, `dismiss`) in the family in use. */
-  #verb(verb: 'complete' | 'cancel' | 'finalize' | 'dismiss'): Promise<unknown> {
-    if (!this.#legacy) return this.#client.execute(`job-${verb}`, { id: this.#id });
+  #verb(verb: 'complete' | 'cancel' | 'finalize' | 'dismiss', options?: { timeout: number }): Promise<unknown> {
+    if (!this.#legacy) return this.#client.execute(`job-${verb}`, { id: this.#id }, options);
     const byDevice = verb === 'complete' || verb === 'cancel';
-    return this.#client.execute(`block-job-${verb}`, byDevice ? { device: this.#id, ...(verb === 'cancel' ? { force: true } : {}) } : { id: this.#id });
+    return this.#client.execute(`block-job-${verb}`, byDevice ? { device: this.#id, ...(verb === 'cancel' ? { force: true } : {}) } : { id: this.#id }, options);
+  }
+
+  /**
+   * A verb failed. QEMU answers a verb the job's state does not accept (it finalized, dismissed
+   * or ended by itself) with GenericError, as it answers most other failures: the job's state
+   * tells them apart. Still in one of `states` (those that accept the verb), the job did not
+   * move on and the error is the run's.
+   */
+  async #unlessMovedOn(error: unknown, ...states: string[]): Promise<void> {
+    if (!isStateError(error)) throw error;
+    const jobs = await this.#client.execute('query-jobs');
+    const info = Array.isArray(jobs) ? (jobs as JobInfo[]).find((j) => j?.id === this.#id) : undefined;
+    if (info !== undefined && states.includes(info.status)) throw error;
+  }
+
+  /**
+   * After a failure, leaves nothing behind in QEMU if the connection allows: cancels the job,
+   * and dismisses it once concluded. Best effort, bounded by CLEANUP_TIMEOUT.
+   */
+  async #cleanUp(): Promise<void> {
+    const deadline = Date.now() + CLEANUP_TIMEOUT;
+    const bounded = (): { timeout: number } => ({ timeout: Math.max(1, deadline - Date.now()) });
+    const verb = (v: 'cancel' | 'dismiss'): Promise<unknown> => this.#verb(v, bounded()).catch(() => undefined);
+    if (this.#legacy) {
+      await verb('cancel'); // legacy jobs dismiss themselves
+      return;
+    }
+    let cancelSent = false;
+    while (this.#client.state === 'ready' && Date.now() < deadline) {
+      const jobs = await this.#client.execute('query-jobs', undefined, bounded()).catch(() => undefined);
+      if (!Array.isArray(jobs)) return;
+      const info = (jobs as JobInfo[]).find((j) => j?.id === this.#id);
+      if (info === undefined) return;
+      if (info.status === 'concluded') {
+        await verb('dismiss');
+        return;
+      }
+      if (!cancelSent && info.status !== 'aborting') {
+        cancelSent = true;
+        await verb('cancel');
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, CLEANUP_POLL));
+      }
+    }
   }
 
   async #cancel(reason: unknown): Promise<void> {
     if (this.#ended || this.#cancelled !== undefined) return;
     this.#cancelled = { reason };
     try {
-      await this.#verb('cancel');
+      // Refused because it is already ending on its own: the end still comes, as cancelled or not.
+      await this.#verb('cancel').catch((error: unknown) => (this.#legacy ? ignoreStateError(error) : this.#unlessMovedOn(error, ...CANCELLABLE)));
     } catch (error) {
-      // Already ending on its own: the end still comes, as cancelled or not.
-      if (!isStateError(error)) this.#finish(error);
+      this.#finish(error);
     }
   }
 
@@ -313,8 +400,15 @@ class JobDriver {
     if (this.#progressTimer !== undefined) clearInterval(this.#progressTimer);
     if (this.#timeoutTimer !== undefined) clearTimeout(this.#timeoutTimer);
     for (const off of this.#unsubscribe.splice(0)) off();
-    if (outcome instanceof Error || !isJobInfo(outcome)) this.#reject(outcome);
-    else {
+    const failed = outcome instanceof Error || !isJobInfo(outcome);
+    if (!this.#wasReady) {
+      this.#rejectReady(failed ? outcome : new JobError(`${this.#command}: job ${this.#id} ended without reaching ready`, { jobId: this.#id, command: this.#command }));
+    }
+    if (failed) {
+      // The job ended on its own (`null`) or was never created: nothing to clean up.
+      const cleanUp = this.#started && !this.#gone && this.#client.state === 'ready' ? this.#cleanUp() : Promise.resolve();
+      void cleanUp.finally(() => this.#reject(outcome));
+    } else {
       const { onProgress } = this.#options;
       const total = outcome['total-progress'];
       if (onProgress && (this.#lastProgress?.current !== outcome['current-progress'] || this.#lastProgress?.total !== total)) {

@@ -13,9 +13,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { QmpClient } from './client.js';
+import { QmpClient, attachPeerProcess } from './client.js';
 import type { ClientOptions } from './client-options.js';
 import { hasErrorName, reasonText } from './errors.js';
+import { observed } from './observed.js';
 import { connectWhenListening } from './transport.js';
 
 /** Which program is launched; it decides the monitor arguments and agent mode. */
@@ -84,6 +85,10 @@ export class QmpLaunchError extends Error {
 const DEFAULT_TIMEOUT = 10_000;
 const DEFAULT_STOP_TIMEOUT = 5_000;
 const STDERR_LIMIT = 64 * 1024;
+/** How much of stderr a connection error quotes, characters. */
+const STDERR_QUOTED = 2000;
+/** How long a connection error waits for the process's exit status once the socket closed, ms. */
+const EXIT_WAIT = 2000;
 
 /** Children still running, killed if this process exits without closing them. */
 const running = new Set<ChildProcess>();
@@ -143,11 +148,15 @@ class TailBuffer {
  * Starts the program and connects a client to it, wrapped by `wrap` (the generated classes
  * pass their constructor). The untyped form is {@link launch}.
  */
-export async function launchClient<T extends object>(
+export function launchClient<T extends object>(
   options: LaunchOptions,
   wrap: (raw: QmpClient) => T,
   defaults: ClientOptions = {},
 ): Promise<Launched<T>> {
+  return observed(startAndConnect(options, wrap, defaults));
+}
+
+async function startAndConnect<T extends object>(options: LaunchOptions, wrap: (raw: QmpClient) => T, defaults: ClientOptions): Promise<Launched<T>> {
   const kind = options.kind ?? kindOf(options.binary);
   if (kind === undefined) {
     throw new QmpLaunchError(`launch: cannot tell what kind of program ${options.binary} is; pass kind: 'system', 'storage-daemon' or 'guest-agent'`, [options.binary], '');
@@ -199,6 +208,19 @@ export async function launchClient<T extends object>(
     return fail(`launch: ${options.binary}: QMP monitor not ready after ${timeout} ms: ${reasonText(error)}`, error);
   }
 
+  let quitSent = false;
+  attachPeerProcess(raw, {
+    sent: (name) => {
+      if (name === 'quit') quitSent = true;
+    },
+    // A dead QEMU's connection error says how it ended and what it wrote last.
+    describeEnd: async () => {
+      if (exit === undefined) await Promise.race([exited, delay(EXIT_WAIT)]);
+      if (exit === undefined) return undefined;
+      const tail = escapeControls(stderr.text.slice(-STDERR_QUOTED).trimEnd());
+      return `${basename(options.binary)} exited (${describeExit(exit)})${tail === '' ? '' : `; its stderr ends:\n${tail}`}`;
+    },
+  });
   const client = wrap(raw);
   const closeConnection = raw.close.bind(raw); // before `close` is replaced below (raw may be client)
   const stopTimeout = options.stopTimeout ?? DEFAULT_STOP_TIMEOUT;
@@ -207,9 +229,10 @@ export async function launchClient<T extends object>(
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      // The application's own `quit` is not repeated (a recorded session could not replay it).
       if (exit === undefined && kind !== 'guest-agent') {
         // QEMU answers `quit` and exits; the connection may close before the reply.
-        await raw.execute('quit', undefined, { timeout: stopTimeout }).catch(() => {});
+        if (!quitSent) await raw.execute('quit', undefined, { timeout: stopTimeout }).catch(() => {});
         await ended(stopTimeout);
       }
       await closeConnection();
@@ -236,6 +259,11 @@ export async function launchClient<T extends object>(
 /** Starts QEMU, qemu-storage-daemon or the guest agent and returns an untyped client on it. */
 export function launch(options: LaunchOptions): Promise<Launched<QmpClient>> {
   return launchClient(options, (raw) => raw);
+}
+
+/** Control characters (terminal escapes included) and bidirectional overrides of `text` as `\u{..}`; lines and tabs kept. */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 function describeExit(exit: ProcessExit): string {

@@ -17,7 +17,7 @@ import type { IntegerMode } from './bigint-json.js';
 import { plainJson, type JsonCodec } from './json.js';
 import type { QmpEventMessage } from './events.js';
 import { QmpValidationError, describeIssue, type ValidationIssue } from './issues.js';
-import { parseReportingLoss } from './precision.js';
+import { parseReportingLoss, type PrecisionLoss } from './precision.js';
 import type { Validator, ValidationMode, ValidatorTable } from './validate.js';
 
 /** The lossless JSON module, loaded only for `integers: 'bigint'`. */
@@ -91,19 +91,35 @@ export class MessageChecks {
   /** The codec for `integers` (a codec given explicitly in the options wins). */
   codec(): JsonCodec {
     if (this.bigint !== undefined) return this.bigint.losslessJson({ integers: 'bigint' });
-    const onPrecisionLoss = (loss: { path: string; text: string; value: number }): void =>
-      this.report({
-        kind: 'precision-loss', severity: 'notice', path: loss.path,
-        expected: `an integer a JavaScript number holds exactly (use integers: 'bigint')`,
-        found: `${loss.text}, read as ${BigInt(loss.value)}`,
+    // One issue per message, however many integers it rounded: the first, with the count.
+    const parse = (text: string): unknown => {
+      let first: PrecisionLoss | undefined;
+      let count = 0;
+      const value = parseReportingLoss(text, '', (loss) => {
+        first ??= loss;
+        count++;
       });
+      if (first !== undefined) {
+        this.report({
+          kind: 'precision-loss', severity: 'notice', path: first.path,
+          expected: `an integer a JavaScript number holds exactly (use integers: 'bigint')`,
+          found: `${first.text}, read as ${BigInt(first.value)}`,
+          ...(count > 1 ? { count } : {}),
+        });
+      }
+      return value;
+    };
     // Number mode sends as plain JSON.stringify does (a bigint argument is an error there).
-    return { parse: (text) => parseReportingLoss(text, '', onPrecisionLoss), stringify: plainJson.stringify };
+    return { parse, stringify: plainJson.stringify };
   }
 
-  /** Throws QmpValidationError when `args` fail; the caller then sends nothing. */
+  /**
+   * Throws QmpValidationError when `args` fail; the caller then sends nothing. A command the
+   * table does not know (outside the bindings' selection, or newer than them) is not the
+   * bindings' to judge: it goes out as it is and the peer checks it against its own schema.
+   */
   outgoing(command: string, args: unknown): void {
-    if (this.out === 'off') return;
+    if (this.out === 'off' || !this.validator!.hasCommand(command)) return;
     const r = this.validator!.checkArguments(command, args, this.out);
     if (r.ok) {
       for (const issue of r.issues) this.report(issue);
@@ -114,7 +130,7 @@ export class MessageChecks {
 
   /** Checks (and in bigint mode converts) a command's `return`; throws only when `in` is strict. */
   incomingReturn(command: string, value: unknown): unknown {
-    if (this.validator === undefined) return value;
+    if (this.validator === undefined || !this.validator.hasCommand(command)) return value;
     if (this.in !== 'off') this.checkIn(this.validator.checkReturn(command, value, this.in), command);
     if (this.bigint === undefined) return value;
     const types = this.validator.commandTypes(command);

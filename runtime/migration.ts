@@ -6,6 +6,7 @@
 import type { QmpClient } from './client.js';
 import type { QmpEventMessage } from './events.js';
 import { hasErrorName, reasonText, toError } from './errors.js';
+import { observed } from './observed.js';
 
 /** `query-migrate`'s answer (QEMU's `MigrationInfo`), unknown members kept. */
 export interface MigrationInfo {
@@ -64,14 +65,13 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
  * Sends `migrate` with `args` and resolves with the final `query-migrate` once the migration
  * completed; rejects with a {@link MigrationError} carrying QEMU's `error-desc` if it failed.
  */
-export async function runMigration(client: QmpClient, args: Record<string, unknown>, options: MigrationOptions = {}): Promise<MigrationInfo> {
-  await client.execute('migrate', args);
-  return awaitMigration(client, options);
+export function runMigration(client: QmpClient, args: Record<string, unknown>, options: MigrationOptions = {}): Promise<MigrationInfo> {
+  return observed(client.execute('migrate', args).then(() => awaitMigration(client, options)));
 }
 
 /** Follows the migration in progress (started by `migrate`) to its end. */
 export function awaitMigration(client: QmpClient, options: MigrationOptions = {}): Promise<MigrationInfo> {
-  return new Promise<MigrationInfo>((resolve, reject) => {
+  return observed(new Promise<MigrationInfo>((resolve, reject) => {
     let ended = false;
     let cancelled: { reason: unknown } | undefined;
     let last: MigrationProgress | undefined;
@@ -147,5 +147,5 @@ export function awaitMigration(client: QmpClient, options: MigrationOptions = {}
     cleanups.push(() => clearInterval(timer));
     cleanups.push(client.on('MIGRATION', (_e: QmpEventMessage) => void read()));
     void read();
-  });
+  }));
 }

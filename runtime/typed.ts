@@ -15,6 +15,7 @@ import type { EventIteratorOptions, QmpEventMessage, QmpTimestamp, WaitForEventO
 import type { SchemaProbe } from './probe.js';
 import type { ConnectTarget } from './transport.js';
 import { CommandFlag } from './symbols.js';
+import { observed } from './observed.js';
 import { camelCase } from './wire-names.js';
 import { runJob, type JobRun, type RunJobOptions } from './jobs.js';
 import { runMigration, type MigrationInfo, type MigrationOptions } from './migration.js';
@@ -188,7 +189,7 @@ export class TypedQmpClient<C extends CommandSpecs<C>, E> {
     const noReply = (flags & CommandFlag.NoSuccessResponse) !== 0;
     const opts = noReply ? { ...options, noReply } : options;
     const result = this.raw.execute(command, args as Record<string, unknown> | undefined, opts);
-    return (noReply ? result.then(() => undefined) : result) as Promise<CommandResult<C[K]>>;
+    return (noReply ? observed(result.then(() => undefined)) : result) as Promise<CommandResult<C[K]>>;
   }
 
   /**
