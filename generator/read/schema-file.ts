@@ -47,7 +47,7 @@ function refused(reason: string): FileReadError {
 export function schemaRoot(absMain: string): string {
   const dir = path.dirname(absMain);
   try {
-    return realpathSync(dir);
+    return realpathSync.native(dir);
   } catch {
     return dir; // opening the file will fail and say why
   }
@@ -72,7 +72,7 @@ function openedRealPath(fd: number, absPath: string): string {
   } catch {
     // not Linux: resolve the name again; the open already happened
   }
-  return realpathSync(absPath);
+  return realpathSync.native(absPath);
 }
 
 function kind(st: Stats): string {
@@ -93,7 +93,7 @@ function withRegularFile<T>(absPath: string, access: FileAccess, use: (fd: numbe
   let fd: number;
   try {
     // checked before opening too, so that nothing outside (a device, a FIFO) is even opened
-    if (access.root !== undefined) checkInside(access.root, realpathSync(absPath));
+    if (access.root !== undefined) checkInside(access.root, realpathSync.native(absPath));
     fd = openSync(absPath, OPEN_FLAGS);
   } catch (e) {
     throw e instanceof FileReadError ? e : new FileReadError(e);

@@ -36,7 +36,7 @@ const KNOWN: Partial<Record<(typeof SCHEMAS)[number], SchemaCounts>> = {
 
 /**
  * The storage daemon's schema includes ../../qapi/, outside its own folder: read with the
- * opt-out (test/generator/read/file-access.test.ts has the refusal without it).
+ * opt-out (test/generator/read/schema-file.test.ts has the refusal without it).
  */
 function outside(file: string): { allowOutsideIncludes?: true } {
   return file.includes('/storage-daemon/') ? { allowOutsideIncludes: true } : {};

@@ -15,7 +15,7 @@ import { loadSchema, type LoadOptions } from '../../../generator/load.js';
 import { readIntrospection } from '../../../generator/read/introspection.js';
 import { readSchemaBytes } from '../../../generator/read/schema-file.js';
 import { makeHostileTree } from '../../support/hostile-tree.js';
-import { repoRoot } from '../../support/paths.js';
+import { repoRoot, vendoredQemu } from '../../support/paths.js';
 
 const t = makeHostileTree('qmp-ts-file-access-');
 afterAll(() => t.remove());
@@ -82,6 +82,12 @@ describe('includes stay in the schema folder tree', () => {
     symlinkSync(t.outsideSchema, path.join(t.tree, 'main-link.json'));
     expect(refusal(load('main-link.json'))).toBe(`can't read schema file 'main-link.json': ${OUTSIDE} (--allow-outside-includes, or allowOutsideIncludes in the config, reads it)`);
     expect(loadSchema('main-link.json', { cwd: t.tree, allowOutsideIncludes: true }).types.has('Outside')).toBe(true);
+  });
+
+  it("QEMU's storage daemon schema (includes ../../qapi/) needs the opt-out", () => {
+    const file = path.join(vendoredQemu, 'qemu-10.2/storage-daemon/qapi/qapi-schema.json');
+    expect(refusal(() => loadSchema(file))).toMatch(new RegExp(`storage-daemon/qapi/qapi-schema\\.json:\\d+: can't read include file '[^']*/\\.\\./\\.\\./qapi/pragma\\.json': ${OUTSIDE}`));
+    expect(loadSchema(file, { allowOutsideIncludes: true }).commands.has('query-block-exports')).toBe(true);
   });
 
   it('allowOutsideIncludes: an outside regular file is read', () => {
