@@ -4,7 +4,9 @@
  * schema's folder tree; `check`, `generate` and `dump` of schemas including
  * `/proc/self/environ`, that file (by `../`, absolute path, a symlink in the tree), `/dev/zero`,
  * a FIFO or a folder each exit 1 within seconds (the child is killed after 20 s), with an
- * error at the include, and the sentinel in neither stdout nor stderr. Needs `npm run build`.
+ * error at the include, and the sentinel in neither stdout nor stderr. The other inputs
+ * (`--introspection`, `--docs`, `verify`'s record, `shell --schema`) refuse `/dev/zero` and a
+ * FIFO the same way. Needs `npm run build`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -94,6 +96,17 @@ describe('qmp-ts refuses includes it must not read, without echoing them', () =>
       expectRefused(qmpTs(['generate', '--introspection', introspection, '--docs', special, '--out', out]), kind);
     }
   }, 8 * LIMIT_MS);
+
+  it('verify (bindings record, --introspection) and shell --schema: /dev/zero and a FIFO', () => {
+    const bindings = path.join(repoRoot, 'generated/qemu-7.2');
+    const introspection = path.join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');
+    const kind = /not a regular file \((a character device|a FIFO)\)/;
+    for (const special of ['/dev/zero', 'pipe.json']) {
+      expectRefused(qmpTs(['verify', '--bindings', bindings, '--introspection', special]), kind);
+      expectRefused(qmpTs(['shell', path.join(t.base, 'no.sock'), '--schema', special]), kind);
+    }
+    expectRefused(qmpTs(['verify', '--bindings', 'pipe.json', '--introspection', introspection]), /can't read the bindings record: not a regular file \(a FIFO\)/);
+  }, 6 * LIMIT_MS);
 
   it('with --allow-outside-includes (or allowOutsideIncludes in the config) an outside regular file is read', () => {
     t.write('opt-out.json', `{ 'include': '${t.outsideSchema}' }\n`);
