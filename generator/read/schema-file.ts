@@ -28,7 +28,7 @@ export interface FileAccess {
   readonly root?: string | undefined;
 }
 
-export const fileTooLarge = (size: number, limit: number): string => `file is ${size} bytes, more than the limit of ${limit}`;
+const fileTooLarge = (size: number, limit: number): string => `file is ${size} bytes, more than the limit of ${limit}`;
 
 const CHUNK = 64 * 1024;
 // O_NONBLOCK: opening a FIFO returns at once (and is then refused as not a regular file);
@@ -76,7 +76,6 @@ function openedRealPath(fd: number, absPath: string): string {
 }
 
 function kind(st: Stats): string {
-  if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO';
   if (st.isCharacterDevice()) return 'a character device';
   if (st.isBlockDevice()) return 'a block device';
