@@ -28,6 +28,7 @@ const needsSystem = [
   'test/runtime/settle-qemu.test.ts',
   'test/tools/shell/jobs.test.ts',
   'test/fixtures/downstream/vm-ops.test.ts',
+  'test/cli/file-access.test.ts',
 ];
 
 /**

@@ -22,12 +22,13 @@
  * Errors name the file and the key path. qmp-ts.config.schema.json states the same rules
  * as JSON Schema for editors; README.md ("Configuration") describes every key.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { QapiError } from './diagnostics.js';
 import type { FileLayout } from './emit/index.js';
 import type { NameFilter } from './emit/select.js';
+import { DEFAULT_READ_LIMITS } from './read/limits.js';
+import { FileReadError, readSchemaBytes } from './read/schema-file.js';
 
 /** Where a target's schema comes from: exactly one of these. */
 export type TargetInput =
@@ -64,6 +65,12 @@ export interface TargetSettings {
    * formatted by prettier with the prettier configuration of the output's project.
    */
   readonly format?: OutputFormat;
+  /**
+   * Read schema includes outside the schema's folder tree (the real path of the folder of
+   * `schema`, `introspection` or `docs`, and below), and such a file that is a symlink
+   * out of its folder. Default false: refused unread with a located error.
+   */
+  readonly allowOutsideIncludes?: boolean;
 }
 
 export type OutputFormat = 'default' | 'prettier';
@@ -117,7 +124,7 @@ class ConfigReader {
 
   target(v: unknown, path: string): GenerateTarget {
     const o = this.object(v, path);
-    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing', 'format']);
+    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing', 'format', 'allowOutsideIncludes']);
     const inputs = ['schema', 'introspection', 'fromQemu'].filter((k) => o[k] !== undefined);
     if (inputs.length !== 1) this.fail(path, `give exactly one of 'schema', 'introspection', 'fromQemu' (got ${inputs.length})`);
     let input: TargetInput;
@@ -153,6 +160,7 @@ class ConfigReader {
       ...(o['validators'] !== undefined ? { validators: this.boolean(o['validators'], `${path}.validators`) } : {}),
       ...(o['testing'] !== undefined ? { testing: this.boolean(o['testing'], `${path}.testing`) } : {}),
       ...(o['bigint'] !== undefined ? { bigint: this.boolean(o['bigint'], `${path}.bigint`) } : {}),
+      ...(o['allowOutsideIncludes'] !== undefined ? { allowOutsideIncludes: this.boolean(o['allowOutsideIncludes'], `${path}.allowOutsideIncludes`) } : {}),
       ...(o['jsonSchema'] !== undefined ? { jsonSchema: resolve(this.baseDir, this.string(o['jsonSchema'], `${path}.jsonSchema`)) } : {}),
     };
   }
@@ -167,9 +175,11 @@ class ConfigReader {
 export function readConfig(file: string): GenerateTarget[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // the readers' own way: a regular file only, within their size limit
+    text = readSchemaBytes(resolve(file), DEFAULT_READ_LIMITS.maxFileBytes, { file }).toString('utf8');
   } catch (e) {
-    throw new QapiError({ file }, `can't read config file: ${(e as NodeJS.ErrnoException).message}`);
+    if (!(e instanceof FileReadError)) throw e;
+    throw new QapiError({ file }, `can't read config file: ${(e.reason as Error).message}`);
   }
   let doc: unknown;
   try {

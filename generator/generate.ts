@@ -64,15 +64,20 @@ export async function loadTarget(target: GenerateTarget): Promise<Schema> {
 }
 
 /** {@link loadTarget}, also telling what the `docs` source covered. */
-export async function loadTargetWithDocs(target: TargetInput & Pick<TargetSettings, 'docs'>): Promise<LoadedTarget> {
+export async function loadTargetWithDocs(target: TargetInput & Pick<TargetSettings, 'docs' | 'allowOutsideIncludes'>): Promise<LoadedTarget> {
   const schema = await readTarget(target);
   if (target.docs === undefined) return { schema };
   const [{ loadSchema }, { attachDocs }] = await Promise.all([import('./load.js'), import('./model/docs/attach.js')]);
-  const documented = attachDocs(schema, loadSchema(target.docs));
+  const documented = attachDocs(schema, loadSchema(target.docs, fileAccess(target)));
   return { schema: documented.schema, docs: { source: target.docs, coverage: documented.coverage } };
 }
 
-async function readTarget(target: TargetInput): Promise<Schema> {
+/** The readers' option for files outside the schema's folder tree. */
+function fileAccess(target: Pick<TargetSettings, 'allowOutsideIncludes'>): { allowOutsideIncludes?: true } {
+  return target.allowOutsideIncludes ? { allowOutsideIncludes: true } : {};
+}
+
+async function readTarget(target: TargetInput & Pick<TargetSettings, 'allowOutsideIncludes'>): Promise<Schema> {
   if ('fromQemu' in target) {
     const [{ captureIntrospection }, { introspectionToModel }] = await Promise.all([
       import('./read/qemu.js'),
@@ -83,10 +88,10 @@ async function readTarget(target: TargetInput): Promise<Schema> {
   }
   if ('introspection' in target) {
     const { readIntrospection } = await import('./read/introspection.js');
-    return withStackGuard(target.introspection, () => readIntrospection(target.introspection));
+    return withStackGuard(target.introspection, () => readIntrospection(target.introspection, fileAccess(target)));
   }
   const { loadSchema } = await import('./load.js');
-  return loadSchema(target.schema);
+  return loadSchema(target.schema, fileAccess(target));
 }
 
 /** The emitter's options for a target (watch mode's warm pipeline emits with the same). */

@@ -7,7 +7,6 @@
  *   whole `{"return": [...]}` reply): the introspection reader;
  * - anything else: QAPI schema source (QEMU's `qapi/*.json` syntax).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { DocStyleSink, SourceInfo } from './diagnostics.js';
 import { checkedCounts } from './check/counts.js';
@@ -19,6 +18,7 @@ import type { Schema } from './model/types.js';
 import { readIntrospection, type IntrospectionWarning } from './read/introspection.js';
 import type { ReadLimits } from './read/limits.js';
 import type { ParsedSchema } from './read/parsed.js';
+import { readSchemaHead, schemaRoot } from './read/schema-file.js';
 import { readQapiSchema, type FileParser } from './read/qapi/index.js';
 
 export interface LoadOptions {
@@ -35,6 +35,11 @@ export interface LoadOptions {
   readonly cwd?: string;
   /** Bounds on file size, include count and depth, nesting, YAML aliases (generator/read/limits.ts). */
   readonly limits?: Partial<ReadLimits>;
+  /**
+   * Read includes (and a main file that is a symlink) outside the schema's folder tree, the
+   * real path of the main file's folder and below (default false: refused unread).
+   */
+  readonly allowOutsideIncludes?: boolean;
   /** QAPI source / YAML: picks each file's parser (default: by extension; see readQapiSchema). */
   readonly parsers?: (fname: string) => FileParser;
   /** QAPI source / YAML: the check to run (default: a whole `checkSchema`). */
@@ -54,18 +59,12 @@ export interface Warning {
 export type SchemaFormat = 'qapi' | 'yaml' | 'introspection';
 
 /** Guesses the input format from the name and the first bytes. */
-export function detectFormat(file: string, cwd?: string): SchemaFormat {
+export function detectFormat(file: string, cwd?: string, allowOutside = false): SchemaFormat {
   if (/\.ya?ml$/i.test(file)) return 'yaml';
   let head = '';
   try {
-    const fd = openSync(cwd === undefined ? file : path.resolve(cwd, file), 'r');
-    try {
-      const buf = Buffer.alloc(4096);
-      const n = readSync(fd, buf, 0, buf.length, 0);
-      head = buf.subarray(0, n).toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
+    const abs = path.resolve(cwd ?? '', file);
+    head = readSchemaHead(abs, 4096, { root: allowOutside ? undefined : schemaRoot(abs) }).toString('utf8');
   } catch {
     return 'qapi'; // let the reader report the unreadable file as QEMU does
   }
@@ -78,7 +77,7 @@ export function detectFormat(file: string, cwd?: string): SchemaFormat {
 
 /** Reads, checks and models a schema file of any supported format. */
 export function loadSchema(file: string, options: LoadOptions = {}): Schema {
-  const format = detectFormat(file, options.cwd);
+  const format = detectFormat(file, options.cwd, options.allowOutsideIncludes);
   // type references chained absurdly deep (struct A has a B has a C ...) overflow the stack
   return withStackGuard(file, () => {
     if (format === 'introspection') return loadIntrospection(file, options);
@@ -97,7 +96,7 @@ export interface ValidationResult {
  * same errors as `loadSchema`, for less work). Throws `QapiError` on the first error.
  */
 export function validateSchemaFile(file: string, options: LoadOptions = {}): ValidationResult {
-  const format = detectFormat(file, options.cwd);
+  const format = detectFormat(file, options.cwd, options.allowOutsideIncludes);
   return withStackGuard(file, () => {
     if (format === 'introspection') return { format, counts: schemaCounts(loadIntrospection(file, options)) };
     const checked = checkSchema(readSource(file, options), checkOptions(file, options));
@@ -111,6 +110,7 @@ function loadIntrospection(file: string, options: LoadOptions): Schema {
     ...(options.strict !== undefined && { strict: options.strict }),
     ...(options.onWarning && { onWarning: introspectionWarnings(options.onWarning) }),
     ...(options.limits && { limits: options.limits }),
+    ...(options.allowOutsideIncludes && { allowOutsideIncludes: true }),
   });
 }
 
@@ -142,6 +142,7 @@ function readSource(file: string, options: LoadOptions): ParsedSchema {
       ...(sink && { onDocStyleFinding: sink }),
       ...(options.cwd !== undefined && { cwd: options.cwd }),
       ...(options.limits && { limits: options.limits }),
+      ...(options.allowOutsideIncludes && { allowOutsideIncludes: true }),
     }, options.parsers),
   );
 }

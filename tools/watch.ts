@@ -98,7 +98,7 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
   // A schema file (QAPI source or YAML) is read through the parse cache: only edited files are
   // parsed again; when only doc comments changed, only they are checked again.
   const load = (target: GenerateTarget, check: CheckCache): Promise<Schema> | Schema =>
-    'schema' in target && target.docs === undefined ? loadSchema(target.schema, { parsers: parses.parserFor, check: check.check }) : loadTarget(target);
+    'schema' in target && target.docs === undefined ? loadSchema(target.schema, { parsers: parses.parserFor, check: check.check, ...(target.allowOutsideIncludes && { allowOutsideIncludes: true }) }) : loadTarget(target);
   const watched = new Map<string, FSWatcher>(); // directory -> watcher
   let files = new Set<string>(); // absolute paths that trigger a cycle
   let pending = new Set<string>();

@@ -7,16 +7,16 @@
  */
 import type { Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
+import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 
-interface CheckCliOptions {
+interface CheckCliOptions extends FileAccessCliOptions {
   readonly strict?: boolean;
   readonly summary?: boolean;
   readonly warnings?: boolean;
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
-  program
-    .command('check')
+  addFileAccessOption(program.command('check'))
     .description('check QAPI schemas (source, YAML or query-qmp-schema JSON) as QEMU does')
     .argument('<files...>', 'schema files')
     .option('--strict', "QEMU 10.2's rules exactly: doc comment style rules are errors too")
@@ -32,7 +32,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       for (const file of files) {
         const report = new WarningReport(file, opts.warnings ?? false);
         try {
-          const result = validateSchemaFile(file, { strict: opts.strict ?? false, onWarning: report.onWarning });
+          const result = validateSchemaFile(file, { strict: opts.strict ?? false, onWarning: report.onWarning, ...fileAccessFrom(opts) });
           report.finish();
           if (opts.summary) process.stdout.write(`${file}: ${formatCounts(result.counts)}\n`);
         } catch (e) {

@@ -5,16 +5,16 @@
  */
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
+import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 
-interface DiffCliOptions {
+interface DiffCliOptions extends FileAccessCliOptions {
   readonly format: 'text' | 'markdown' | 'json';
   readonly failOn: 'breaking' | 'any' | 'none';
   readonly output?: string;
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
-  program
-    .command('diff')
+  addFileAccessOption(program.command('diff'))
     .description('compare two schemas (source, YAML or introspection) and classify every change for clients')
     .argument('<old>', 'the old schema file')
     .argument('<new>', 'the new schema file')
@@ -32,7 +32,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         import('../../tools/diff/index.js'),
         import('node:fs'),
       ]);
-      const d = diffSchemas(loadSchema(oldFile), loadSchema(newFile));
+      const d = diffSchemas(loadSchema(oldFile, fileAccessFrom(opts)), loadSchema(newFile, fileAccessFrom(opts)));
       const text = formatDiff(d, opts.format);
       if (opts.output !== undefined) writeFileSync(opts.output, text);
       else process.stdout.write(text);

@@ -4,11 +4,12 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
+import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 
 const FORMATS = ['qapi-test', 'json'] as const;
 type DumpFormat = (typeof FORMATS)[number];
 
-interface DumpCliOptions {
+interface DumpCliOptions extends FileAccessCliOptions {
   readonly format: DumpFormat;
   readonly strict?: boolean;
   readonly warnings?: boolean;
@@ -22,8 +23,7 @@ function parseFormat(value: string): DumpFormat {
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
-  program
-    .command('dump')
+  addFileAccessOption(program.command('dump'))
     .description("print a schema's checked model (QEMU test-qapi format or JSON)")
     .argument('<file>', 'schema file (QAPI source, YAML or query-qmp-schema JSON)')
     .option('--format <format>', `output format: ${FORMATS.join(' | ')}`, parseFormat, 'qapi-test')
@@ -33,7 +33,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       const { loadSchema } = await import('../../generator/load.js');
       const { WarningReport } = await import('../warning-report.js');
       const report = new WarningReport(file, opts.warnings ?? false);
-      const schema = loadSchema(file, { strict: opts.strict ?? false, onWarning: report.onWarning });
+      const schema = loadSchema(file, { strict: opts.strict ?? false, onWarning: report.onWarning, ...fileAccessFrom(opts) });
       report.finish();
       if (opts.format === 'json') {
         const { dumpJson } = await import('../../tools/dump/json.js');

@@ -17,9 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import type { GenerateTarget, OutputFormat, TargetInput } from '../../generator/config.js';
+import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
-interface GenerateCliOptions extends SelectionCliOptions {
+interface GenerateCliOptions extends SelectionCliOptions, FileAccessCliOptions {
   readonly schema?: string;
   readonly introspection?: string;
   readonly fromQemu?: string;
@@ -83,6 +84,7 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     // the flags replace a config target's filter of the same list
     ...selectionFrom(opts),
     ...(opts.format !== undefined ? { format: opts.format } : {}),
+    ...fileAccessFrom(opts),
   };
   if (inputs.length === 1) {
     if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');
@@ -96,7 +98,7 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
   const command = program.command('generate');
-  addSelectionOptions(command)
+  addSelectionOptions(addFileAccessOption(command))
     .description('generate typed TypeScript bindings (types, command and event maps, client) from a schema')
     .option('--schema <file>', 'QAPI schema source or YAML (format detected)')
     .option('--introspection <file>', 'query-qmp-schema output (JSON)')

@@ -6,9 +6,10 @@
  */
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
+import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
-interface PackageCliOptions extends SelectionCliOptions {
+interface PackageCliOptions extends SelectionCliOptions, FileAccessCliOptions {
   readonly schema?: string;
   readonly fromQemu?: string;
   readonly name: string;
@@ -23,8 +24,7 @@ interface PackageCliOptions extends SelectionCliOptions {
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
   const command = addSelectionOptions(
-    program
-      .command('package')
+    addFileAccessOption(program.command('package'))
       .description('write a complete npm package of typed bindings for a schema')
       .option('--schema <file>', 'QAPI source, YAML or query-qmp-schema JSON (format detected)')
       .option('--from-qemu <binary>', 'start this QEMU binary and package its schema (arguments after --)')
@@ -47,7 +47,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         import('../../generator/model/docs/attach.js'),
       ]);
       const input = opts.fromQemu !== undefined ? { fromQemu: { binary: opts.fromQemu, args: qemuArgs } } : { schema: opts.schema! };
-      const { schema, docs } = await loadTargetWithDocs({ ...input, ...(opts.docs !== undefined ? { docs: opts.docs } : {}) });
+      const { schema, docs } = await loadTargetWithDocs({ ...input, ...(opts.docs !== undefined ? { docs: opts.docs } : {}), ...fileAccessFrom(opts) });
       if (docs) process.stderr.write(`${opts.out}: ${coverageLine(docs.coverage, docs.source)}\n`);
       const r = await buildPackage(schema, {
         name: opts.name,

@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
+import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 
 function positiveInt(text: string): number {
   const n = Number(text);
@@ -11,7 +12,7 @@ function positiveInt(text: string): number {
   return n;
 }
 
-interface ShellFlags {
+interface ShellFlags extends FileAccessCliOptions {
   fromQemu?: string;
   agent?: boolean;
   schema?: string;
@@ -24,8 +25,7 @@ interface ShellFlags {
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
-  program
-    .command('shell')
+  addFileAccessOption(program.command('shell'))
     .description('interactive QMP shell with completion and checks from the peer\'s own schema')
     .argument('[target]', 'QMP socket: PATH, unix:PATH, HOST:PORT or tcp:HOST:PORT')
     .argument('[peer-args...]', 'with --from-qemu: arguments for the binary (after --)')
@@ -67,7 +67,7 @@ Examples:
         agent: flags.agent ?? false,
         check: flags.check,
         events: flags.events,
-        ...(flags.schema ? { schema: flags.schema } : {}),
+        ...(flags.schema ? { schema: flags.schema, ...fileAccessFrom(flags) } : {}),
         ...(flags.transcript ? { transcript: flags.transcript } : {}),
         ...(flags.history ? { history: flags.history } : {}),
         ...(flags.color !== undefined ? { color: flags.color } : {}),

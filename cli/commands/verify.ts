@@ -6,8 +6,9 @@
  */
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
+import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 
-interface VerifyCliOptions {
+interface VerifyCliOptions extends FileAccessCliOptions {
   readonly bindings: string;
   readonly fromQemu?: string;
   readonly introspection?: string;
@@ -15,8 +16,7 @@ interface VerifyCliOptions {
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
-  program
-    .command('verify')
+  addFileAccessOption(program.command('verify'))
     .description('check generated bindings against a QEMU binary or a query-qmp-schema capture')
     .requiredOption('--bindings <dir>', 'directory of generated bindings (holds qmp-schema.json)')
     .option('--from-qemu <binary>', 'start this qemu-system-* or qemu-storage-daemon and ask its schema (arguments after --)')
@@ -45,7 +45,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         target = introspectionToModel(cap.schema, opts.fromQemu);
       } else {
         targetName = opts.introspection!;
-        target = readIntrospection(opts.introspection!);
+        target = readIntrospection(opts.introspection!, fileAccessFrom(opts));
       }
       const report = verifyBindings(opts.bindings, record, bindings, target, targetName);
       process.stdout.write(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatVerifyText(report));

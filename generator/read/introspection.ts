@@ -8,8 +8,10 @@
  * structural problems are QapiErrors located by JSON path.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { QapiError } from '../diagnostics.js';
-import { FileReadError, jsonNestingExcess, nestingMessage, readBoundedFile, readLimits, type ReadLimits } from './limits.js';
+import { jsonNestingExcess, nestingMessage, readLimits, type ReadLimits } from './limits.js';
+import { FileReadError, readSchemaBytes, schemaRoot } from './schema-file.js';
 import { parseJsonText } from './json-syntax.js';
 import type { Schema } from '../model/types.js';
 import { buildModel } from './introspection/build.js';
@@ -24,6 +26,11 @@ export interface IntrospectionOptions {
   readonly strict?: boolean;
   /** File size and nesting bounds (see ./limits.ts; the include and alias ones do not apply). */
   readonly limits?: Partial<ReadLimits>;
+  /**
+   * Read the file even when its real path (symlinks resolved) is outside the folder it is
+   * named in (default false: refused unread, see ./schema-file.ts).
+   */
+  readonly allowOutsideIncludes?: boolean;
 }
 
 function sink(options: IntrospectionOptions | undefined): WarningSink {
@@ -48,7 +55,8 @@ export function readIntrospection(file: string, options?: IntrospectionOptions):
   const limits = readLimits(options?.limits);
   let bytes: Buffer;
   try {
-    bytes = readBoundedFile(file, limits.maxFileBytes, { file });
+    const abs = path.resolve(file);
+    bytes = readSchemaBytes(abs, limits.maxFileBytes, { file }, { root: options?.allowOutsideIncludes ? undefined : schemaRoot(abs) });
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
     throw new QapiError({ file }, `can't read introspection file: ${(e.reason as NodeJS.ErrnoException).message}`);

@@ -4,8 +4,6 @@
  * The defaults are far above any real schema (QEMU 10.2: 50 files, largest 0.2 MB, nesting
  * depth 6, no YAML aliases); every reader takes `limits` to change them.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { QapiError, type SourceInfo } from '../diagnostics.js';
 
 export interface ReadLimits {
   /** Bytes of one schema file (QAPI source, YAML, introspection JSON). */
@@ -35,43 +33,7 @@ export function readLimits(overrides: Partial<ReadLimits> | undefined): ReadLimi
   return overrides ? { ...DEFAULT_READ_LIMITS, ...overrides } : DEFAULT_READ_LIMITS;
 }
 
-/** Raised when a file cannot be read at all; the caller words it for its context. */
-export class FileReadError extends Error {
-  constructor(readonly reason: unknown) {
-    super(String(reason));
-  }
-}
-
-const fileTooLarge = (size: number, limit: number): string => `file is ${size} bytes, more than the limit of ${limit}`;
-
-/**
- * Reads a file unless it is larger than `limit` bytes (checked before reading, so a huge
- * file costs nothing). `where` locates the error: the file, or the include naming it.
- * @throws FileReadError when the file cannot be read; QapiError when it is too large.
- */
-export function readBoundedFile(
-  absPath: string,
-  limit: number,
-  where: SourceInfo,
-  tooLarge: (size: number, limit: number) => string = fileTooLarge,
-): Buffer {
-  let size: number;
-  try {
-    size = statSync(absPath).size;
-  } catch (e) {
-    throw new FileReadError(e);
-  }
-  if (size > limit) throw new QapiError(where, tooLarge(size, limit));
-  try {
-    const bytes = readFileSync(absPath);
-    // it may have grown between stat and read
-    if (bytes.length > limit) throw new QapiError(where, tooLarge(bytes.length, limit));
-    return bytes;
-  } catch (e) {
-    if (e instanceof QapiError) throw e;
-    throw new FileReadError(e);
-  }
-}
+// Files are read within `maxFileBytes` by ./schema-file.ts (regular files only, bytes counted).
 
 /**
  * The first place JSON text nests deeper than `limit`, as 1-based line and column, or

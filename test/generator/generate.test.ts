@@ -43,7 +43,9 @@ describe('generated bindings compile with tsc --strict', () => {
     it(name, async () => {
       const output = join(work, name);
       const layout = name === 'qemu-10.2' ? 'modules' : 'single';
-      const [r] = await generate({ schema: file, output, runtime, layout }, { workers: 2 });
+      // the storage daemon's schema includes ../../qapi/, outside its folder: opted in
+      const allowOutsideIncludes = name.startsWith('storage-daemon');
+      const [r] = await generate({ schema: file, output, runtime, layout, allowOutsideIncludes }, { workers: 2 });
       expect(r!.changed.length).toBe(r!.files.length);
       expect(r!.files).toContain('client.ts');
       expect(typeErrors([join(output, 'index.ts')])).toEqual([]);
@@ -102,9 +104,10 @@ describe('determinism and incremental writes', () => {
 
   it('removes generated files a new layout no longer produces', async () => {
     const dir = join(work, 'layout');
-    await generate({ ...target(dir), schema: schemas['storage-daemon-10.2']!, layout: 'modules' });
+    // the storage daemon's schema includes ../../qapi/, outside its folder: opted in
+    await generate({ ...target(dir), schema: schemas['storage-daemon-10.2']!, layout: 'modules', allowOutsideIncludes: true });
     expect(listGenerated(dir).some((p) => p.startsWith('types/'))).toBe(true);
-    const [r] = await generate({ ...target(dir), schema: schemas['storage-daemon-10.2']!, layout: 'single' });
+    const [r] = await generate({ ...target(dir), schema: schemas['storage-daemon-10.2']!, layout: 'single', allowOutsideIncludes: true });
     expect(r!.removed.length).toBeGreaterThan(0);
     expect(listGenerated(dir).some((p) => p.startsWith('types/'))).toBe(false);
   });

@@ -103,10 +103,10 @@ export async function launchPeer(binary: string, userArgs: readonly string[], ag
 }
 
 /** Reads `--schema FILE` (QAPI source with doc comments, YAML, or introspection JSON). */
-export async function loadSchemaFile(file: string): Promise<Schema> {
+export async function loadSchemaFile(file: string, allowOutsideIncludes = false): Promise<Schema> {
   // The schema front end is only loaded when asked for.
   const { loadSchema } = await import('../../generator/load.js');
-  return loadSchema(file);
+  return loadSchema(file, { allowOutsideIncludes });
 }
 
 interface GuestCommandInfo {

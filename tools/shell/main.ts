@@ -27,6 +27,8 @@ export interface ShellOptions {
   readonly agent?: boolean;
   /** `--schema FILE`: doc comments for help (and the agent's argument types). */
   readonly schema?: string;
+  /** Read `schema`'s includes even outside its folder tree (see generator/read/schema-file.ts). */
+  readonly allowOutsideIncludes?: boolean;
   readonly transcript?: string;
   readonly history?: string;
   /** Check arguments before sending (default true). */
@@ -74,7 +76,7 @@ export async function runShell(opts: ShellOptions, io: ShellIo = defaultIo()): P
   try {
     if (opts.transcript) transcript = new Transcript(opts.transcript);
     const agent = (opts.agent ?? false) || (opts.fromQemu !== undefined && isAgentBinary(opts.fromQemu));
-    const docs: Schema | undefined = opts.schema ? await loadSchemaFile(opts.schema) : undefined;
+    const docs: Schema | undefined = opts.schema ? await loadSchemaFile(opts.schema, opts.allowOutsideIncludes ?? false) : undefined;
     let target: ConnectTarget;
     if (opts.fromQemu) {
       launched = await launchPeer(opts.fromQemu, opts.peerArgs ?? [], agent);

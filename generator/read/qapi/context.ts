@@ -7,6 +7,7 @@ import { QapiError, type DocStyleSink, type SourceInfo } from '../../diagnostics
 import type { ParsedDoc, ParsedExpr, ParsedSchema, QapiDict, QapiValue, SchemaPragma } from '../parsed.js';
 import { absolutePath, pyDirname, pyJoin, readSourceText, SourceReadError } from './files.js';
 import { readLimits, type ReadLimits } from '../limits.js';
+import { schemaRoot, type FileAccess } from '../schema-file.js';
 
 /** Parses one file's text into the context (QAPI or YAML syntax). */
 export type FileParser = (ctx: ReadContext, fname: string, text: string, parent: SourceInfo | undefined) => void;
@@ -37,6 +38,12 @@ export interface ReadOptions {
   readonly onDocStyleFinding?: DocStyleSink;
   /** Bounds on file size, include count and depth, nesting, YAML aliases (see ../limits.ts). */
   readonly limits?: Partial<ReadLimits>;
+  /**
+   * Read files outside the schema's folder tree: the real path (symlinks resolved) of the
+   * folder the main file is named in, and below. Default false: such an include (or a main
+   * file that is a symlink out of its folder) is refused unread, with an error at the include.
+   */
+  readonly allowOutsideIncludes?: boolean;
 }
 
 export class ReadContext {
@@ -53,6 +60,8 @@ export class ReadContext {
   readonly limits: ReadLimits;
   private readonly included = new Set<string>();
   private totalBytes = 0;
+  /** Where files may be; set by `readRoot` from the main file. */
+  private access: FileAccess = {};
 
   constructor(
     private readonly baseDir: string,
@@ -68,8 +77,8 @@ export class ReadContext {
     const { maxFileBytes, maxTotalBytes } = this.limits;
     const left = maxTotalBytes - this.totalBytes;
     const text = left < maxFileBytes
-      ? readSourceText(abs, fname, left, where, () => `the schema's files together are more than the limit of ${maxTotalBytes} bytes`)
-      : readSourceText(abs, fname, maxFileBytes, where);
+      ? readSourceText(abs, fname, left, where, this.access, () => `the schema's files together are more than the limit of ${maxTotalBytes} bytes`)
+      : readSourceText(abs, fname, maxFileBytes, where, this.access);
     this.totalBytes += Buffer.byteLength(text);
     return text;
   }
@@ -77,6 +86,7 @@ export class ReadContext {
   /** Read the top-level file; an unreadable one is reported as QEMU's main does. */
   readRoot(fname: string, parser: FileParser = this.parserFor(fname)): ParsedSchema {
     const abs = absolutePath(this.baseDir, fname);
+    if (!this.options.allowOutsideIncludes) this.access = { root: schemaRoot(abs) };
     this.included.add(abs);
     let text: string;
     try {

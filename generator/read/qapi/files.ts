@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { QapiError, type SourceInfo } from '../../diagnostics.js';
-import { FileReadError, readBoundedFile } from '../limits.js';
+import { FileReadError, readSchemaBytes, type FileAccess } from '../schema-file.js';
 
 /** Python's `posixpath.dirname`. */
 export function pyDirname(p: string): string {
@@ -49,7 +49,8 @@ export class SourceReadError extends Error {
 /**
  * Read a schema file as Python's `open(fname, 'r', encoding='utf-8').read()` would: invalid
  * UTF-8 is an error (located at its line), `\r\n` and `\r` become `\n`. A file larger than
- * `maxBytes` is an error located at `where` (the file, or the include naming it).
+ * `maxBytes` is an error located at `where` (the file, or the include naming it); a file
+ * `access` does not allow, or that is not a regular file, is refused unread.
  * @throws SourceReadError when the file cannot be read; QapiError for invalid UTF-8 or size.
  */
 export function readSourceText(
@@ -57,11 +58,12 @@ export function readSourceText(
   displayName: string,
   maxBytes: number,
   where: SourceInfo,
+  access: FileAccess,
   tooLarge?: (size: number, limit: number) => string,
 ): string {
   let bytes: Buffer;
   try {
-    bytes = readBoundedFile(absPath, maxBytes, where, tooLarge);
+    bytes = readSchemaBytes(absPath, maxBytes, where, access, tooLarge);
   } catch (err) {
     if (err instanceof FileReadError) throw new SourceReadError(strerror(err.reason));
     throw err;

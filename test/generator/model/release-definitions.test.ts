@@ -40,7 +40,8 @@ describe('definitions identical to each release\'s own test-qapi.py', () => {
       it(`QEMU ${release} ${name}`, () => {
         const dir = path.join(vendoredQemu, `qemu-${release}`);
         const golden = readFileSync(path.join(dir, 'test-qapi', `${name}-schema.out`), 'utf8');
-        const ours = definitionPart(dumpQapiTest(loadSchema(path.join(dir, rel))));
+        // the storage daemon's schema includes ../../qapi/, outside its folder: opted in
+        const ours = definitionPart(dumpQapiTest(loadSchema(path.join(dir, rel), { allowOutsideIncludes: name === 'storage-daemon' })));
         expect(golden).toMatch(/^module \.\/builtin\n/);
         expect(ours).toBe(normaliseGolden(golden));
         console.log(`qemu-${release} ${name}: ${ours.split('\n').length - 1} definition lines identical`);
