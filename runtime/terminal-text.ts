@@ -46,3 +46,16 @@ export function terminalJson(json: string): string {
   // Newline, tab and return appear raw only between tokens (JSON escapes them in strings).
   return json.replace(UNSAFE_ALL, (ch) => (ch === '\n' || ch === '\t' || ch === '\r' ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
+
+/**
+ * An error to pass to `process.emitWarning`, which Node prints to stderr as it is: the error
+ * itself when its message is safe, else a copy with the message escaped (same name, the
+ * original as `cause`).
+ */
+export function terminalWarning(error: Error): Error {
+  const message = terminalText(error.message, { multiline: true });
+  if (message === error.message) return error;
+  const copy = new Error(message, { cause: error });
+  copy.name = error.name;
+  return copy;
+}

@@ -7,6 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { terminalJson, terminalText } from '../../runtime/terminal-text.js';
 import { stringifyJson } from '../../runtime/json-stringify.js';
+import { QmpClient, type ClientOptions } from '../../runtime/index.js';
+import { qmpValidatorTable } from '../../generated/qemu-7.2/index.js';
+import { fakeServerPerTest, type FakePeer } from '../support/fake-qmp.js';
 
 /** Characters a terminal may act on: C0, DEL, C1, bidi controls, separators, lone surrogates. */
 const CONTROL = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -91,5 +94,48 @@ describe('terminalJson', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("the runtime's default warnings (printed to stderr by Node)", () => {
+  const ESC_TITLE = '\x1b]0;pwned\x07';
+
+  /** The next process warning, as Node would print it (`toString()`). */
+  function nextWarning(): Promise<string> {
+    return new Promise((resolve) => process.once('warning', (w) => resolve(String(w))));
+  }
+
+  const fake = fakeServerPerTest<QmpClient>();
+
+  /** A client (closed after the test) on the scripted peer, negotiated. */
+  async function connected(options: ClientOptions = {}): Promise<{ client: QmpClient; peer: FakePeer }> {
+    const connecting = QmpClient.connect({ path: fake.server.path }, options);
+    const peer = await fake.server.accept();
+    await peer.negotiate();
+    const client = await connecting;
+    fake.clients.push(client);
+    return { client, peer };
+  }
+
+  it('a line from the peer that is not JSON is reported escaped', async () => {
+    const { peer } = await connected();
+    const warned = nextWarning();
+    peer.sendRaw(`garbage ${ESC_TITLE}\u202e\x9b\r\n`);
+    const text = await warned;
+    expect(text).toContain('garbage \\x1b]0;pwned\\x07\\u202e\\x9b');
+    expect(text).not.toMatch(/[\x00-\x1f\x7f-\x9f\u202e]/);
+  });
+
+  it('a validation issue naming a value from the peer is reported escaped', async () => {
+    const { client, peer } = await connected({ validator: qmpValidatorTable });
+    const warned = nextWarning();
+    const reply = client.execute('query-status');
+    // A string where a boolean belongs: an error, whose description quotes the string
+    // (as JSON, which leaves C1 and bidirectional controls raw).
+    peer.reply(await peer.next(), { running: 'x\u202e\x9b[2J', singlestep: false, status: 'running' });
+    await reply;
+    const text = await warned;
+    expect(text).toContain('return.running: expected boolean; found string "x\\u202e\\x9b[2J"');
+    expect(text).not.toMatch(/[\x00-\x1f\x7f-\x9f\u202e]/);
   });
 });
