@@ -33,9 +33,9 @@ function executable(path: string): boolean {
   }
 }
 
-/** Where `spawn` would find `binary`: itself when it names a path, else the first match on PATH. */
-export function findExecutable(binary: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (binary.includes('/')) return executable(binary) ? resolve(binary) : undefined;
+/** Where `spawn` would find `binary`: itself when it names a path (relative to `cwd`), else the first match on PATH. */
+export function findExecutable(binary: string, env: NodeJS.ProcessEnv = process.env, cwd = '.'): string | undefined {
+  if (binary.includes('/')) return executable(resolve(cwd, binary)) ? resolve(cwd, binary) : undefined;
   for (const dir of (env.PATH ?? process.env.PATH ?? '').split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, binary);
@@ -58,15 +58,15 @@ export function deathSignalTool(): string | undefined {
  * The command line that runs `binary args` so that it dies with this process (see the module
  * comment), or `[binary, ...args]` where that cannot be arranged.
  */
-export function ownedCommand(binary: string, args: readonly string[], env?: NodeJS.ProcessEnv): [program: string, ...args: string[]] {
+export function ownedCommand(binary: string, args: readonly string[], env?: NodeJS.ProcessEnv, cwd?: string): [program: string, ...args: string[]] {
   const tool = deathSignalTool();
-  const program = tool === undefined ? undefined : findExecutable(binary, env);
+  const program = tool === undefined ? undefined : findExecutable(binary, env, cwd);
   if (tool === undefined || program === undefined) return [binary, ...args];
   return [tool, '--pdeathsig', 'SIGKILL', '--', '/bin/sh', '-c', GUARD, 'qmp-ts-guard', String(process.pid), program, ...args];
 }
 
 /** `spawn`, for a program that must not outlive this process (see the module comment). */
 export function spawnOwned(binary: string, args: readonly string[], options: SpawnOptions): ChildProcess {
-  const [program, ...rest] = ownedCommand(binary, args, options.env);
+  const [program, ...rest] = ownedCommand(binary, args, options.env, options.cwd?.toString());
   return spawn(program, rest, options);
 }
