@@ -63,7 +63,7 @@ function isOwner(value: unknown): value is Owner {
   if (typeof value !== 'object' || value === null) return false;
   const o = value as Record<string, unknown>;
   const nullableString = (v: unknown): boolean => v === null || typeof v === 'string';
-  return o.by === MAGIC && Number.isSafeInteger(o.pid) && (o.start === null || Number.isSafeInteger(o.start)) && nullableString(o.boot) && nullableString(o.pidns);
+  return o.by === MAGIC && Number.isSafeInteger(o.pid) && (o.pid as number) > 0 && (o.start === null || Number.isSafeInteger(o.start)) && nullableString(o.boot) && nullableString(o.pidns);
 }
 
 /** True only when the owner's process is certainly gone. */
