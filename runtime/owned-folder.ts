@@ -63,7 +63,9 @@ function isOwner(value: unknown): value is Owner {
   if (typeof value !== 'object' || value === null) return false;
   const o = value as Record<string, unknown>;
   const nullableString = (v: unknown): boolean => v === null || typeof v === 'string';
-  return o.by === MAGIC && Number.isSafeInteger(o.pid) && (o.pid as number) > 0 && (o.start === null || Number.isSafeInteger(o.start)) && nullableString(o.boot) && nullableString(o.pidns);
+  const pid = o['pid'];
+  const start = o['start'];
+  return o['by'] === MAGIC && typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0 && (start === null || Number.isSafeInteger(start)) && nullableString(o['boot']) && nullableString(o['pidns']);
 }
 
 /** True only when the owner's process is certainly gone. */

@@ -36,7 +36,7 @@ function executable(path: string): boolean {
 /** Where `spawn` would find `binary`: itself when it names a path (relative to `cwd`), else the first match on PATH. */
 export function findExecutable(binary: string, env: NodeJS.ProcessEnv = process.env, cwd = '.'): string | undefined {
   if (binary.includes('/')) return executable(resolve(cwd, binary)) ? resolve(cwd, binary) : undefined;
-  for (const dir of (env.PATH ?? process.env.PATH ?? '').split(delimiter)) {
+  for (const dir of (env['PATH'] ?? process.env['PATH'] ?? '').split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, binary);
     if (executable(candidate)) return resolve(candidate);
@@ -48,7 +48,7 @@ let setpriv: string | null | undefined;
 /** util-linux's setpriv on Linux (looked up once), or undefined. */
 export function deathSignalTool(): string | undefined {
   if (setpriv === undefined) {
-    const found = process.platform === 'linux' && executable('/bin/sh') ? findExecutable('setpriv', { PATH: `${process.env.PATH ?? ''}${delimiter}/usr/bin${delimiter}/bin` }) : undefined;
+    const found = process.platform === 'linux' && executable('/bin/sh') ? findExecutable('setpriv', { PATH: `${process.env['PATH'] ?? ''}${delimiter}/usr/bin${delimiter}/bin` }) : undefined;
     setpriv = found ?? null;
   }
   return setpriv ?? undefined;
