@@ -116,6 +116,11 @@ export function removeStaleFolders(parent: string = tmpdir()): string[] {
 export function makeOwnedFolder(name: string, parent: string = tmpdir()): string {
   removeStaleFolders(parent);
   const folder = mkdtempSync(join(parent, PREFIX + name));
-  writeFileSync(join(folder, MARKER), JSON.stringify(thisProcess()) + '\n', { flag: 'wx', mode: 0o600 });
+  try {
+    writeFileSync(join(folder, MARKER), JSON.stringify(thisProcess()) + '\n', { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true }); // unmarked, nobody else would remove it
+    throw error;
+  }
   return folder;
 }
