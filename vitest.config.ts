@@ -16,6 +16,7 @@ const needsSystem = [
   'test/runtime/client-qemu.test.ts',
   'test/tools/shell/peers.test.ts',
   'test/tools/shell/pty.test.ts',
+  'test/tools/shell/escapes-pty.test.ts',
   'test/runtime/validate-qemu.test.ts',
   'test/tools/diff/verify.test.ts',
   'test/tools/package/package.test.ts',

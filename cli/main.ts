@@ -9,6 +9,7 @@
 import { Command, CommanderError } from 'commander';
 import { QapiError } from '../generator/diagnostics.js';
 import type { SubcommandModule } from './subcommand.js';
+import { writeError } from './terminal.js';
 
 /** Registered subcommands, by name, in help order. Add yours here. */
 const subcommands: Readonly<Record<string, () => Promise<SubcommandModule>>> = {
@@ -34,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('qmp-ts')
     .description('Typed TypeScript toolkit for QEMU QMP: schema checks, code generation, tools')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: writeError });
   for (const name of needed(argv)) {
     const mod = await subcommands[name]!();
     mod.register(program, (code) => {
@@ -48,11 +49,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof QapiError) {
-      process.stderr.write(e.message + '\n');
+      writeError(e.message + '\n');
       return 1;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`qmp-ts: ${msg}\n`);
+    writeError(`qmp-ts: ${msg}\n`);
     return 1;
   }
   return exitCode;

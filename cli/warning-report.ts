@@ -4,6 +4,7 @@
  * thousands in QEMU 7.2's schema) are summed up in one line per schema file, unless listed.
  */
 import type { Warning } from '../generator/load.js';
+import { writeError } from './terminal.js';
 
 export class WarningReport {
   /** The doc comments with doc-style findings, as `file:line` of their `##`. */
@@ -13,7 +14,7 @@ export class WarningReport {
     private readonly file: string,
     /** List every doc-style finding (`--warnings`) instead of the summary line. */
     private readonly listDocStyle: boolean,
-    private readonly write: (text: string) => void = (text) => process.stderr.write(text),
+    private readonly write: (text: string) => void = writeError,
   ) {}
 
   readonly onWarning = (w: Warning): void => {

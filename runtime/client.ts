@@ -52,6 +52,7 @@ import { observed } from './observed.js';
 import { Transcript } from './transcript.js';
 import { canReopen, describeTarget, openTransport, type ConnectTarget } from './transport.js';
 import { WriteBatcher } from './write-batcher.js';
+import { terminalWarning } from './terminal-text.js';
 
 export interface QmpVersion {
   qemu: { major: number; minor: number; micro: number };
@@ -608,7 +609,8 @@ export class QmpClient {
   #report(error: Error): void {
     const handler = this.#options.onError;
     if (handler === undefined) {
-      process.emitWarning(error);
+      // Node prints the warning to stderr: the peer's text must not reach the terminal raw.
+      process.emitWarning(terminalWarning(error));
       return;
     }
     try {

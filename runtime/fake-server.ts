@@ -9,9 +9,8 @@
  * Transports: a Unix socket in a private folder (default), TCP, or in-memory streams
  * (`connectStream()`), all at once if wanted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { duplexPair, type Duplex } from 'node:stream';
 import { parseJson, stringifyJson } from './bigint-json.js';
@@ -24,6 +23,7 @@ import { Validator, type ValidatorTable } from './validate.js';
 import { Compat, type CompatPolicy } from './fake-compat.js';
 import { QemuInputChecker } from './fake-input.js';
 import { loadReplayScript, mismatch, type ReplayScript } from './fake-replay.js';
+import { makeOwnedFolder } from './owned-folder.js';
 
 /** Throw this from a handler to answer with a QMP error (any error with a string `errorClass` works too, e.g. a QmpError). */
 export class QmpErrorReply extends Error {
@@ -73,9 +73,11 @@ export interface FakeQemuOptions<C extends CommandSpecs<C> = UntypedCommands> {
   /**
    * Where to listen: a Unix socket (default: `qmp.sock` in a private folder, see `path`),
    * TCP (`{ host, port }`, port 0 picks one, see `port`), or `false` for in-memory streams
-   * only (`connectStream()`).
+   * only (`connectStream()`). The fake has no authentication: without `host` it listens on
+   * 127.0.0.1 only; other addresses must be named (an empty `host` is refused, as Node
+   * would read it as every interface).
    */
-  readonly listen?: { readonly path: string } | { readonly host: string; readonly port: number } | false;
+  readonly listen?: { readonly path: string } | { readonly host?: string; readonly port: number } | false;
   /** Serve this recorded session (runtime/transcript.ts) instead of handlers; see `FakeQemu.replay`. */
   readonly replay?: string;
 }
@@ -124,6 +126,9 @@ export interface FakeSchema<C> {
 }
 
 type Json = Readonly<Record<string, unknown>>;
+
+/** Where TCP listens unless told otherwise: the fake has no authentication. */
+const LOOPBACK = '127.0.0.1';
 
 const DEFAULT_VERSION = { major: 7, minor: 2, micro: 0, package: 'qmp-ts FakeQemu' };
 
@@ -176,14 +181,17 @@ export class FakeQemu<C extends CommandSpecs<C> = UntypedCommands, E = Record<st
   async listen(): Promise<this> {
     const where = this.#options.listen;
     if (where === false) return this;
+    if (where !== undefined && 'port' in where && where.host === '') {
+      throw new TypeError("FakeQemu: listen.host is empty, which would listen on every interface; name an address (without host, 127.0.0.1)");
+    }
     const server = createServer((socket) => this.#attach(socket));
     this.#server = server;
-    if (where !== undefined && 'host' in where) {
-      await listenOn(server, { host: where.host, port: where.port });
+    if (where !== undefined && 'port' in where) {
+      await listenOn(server, { host: where.host ?? LOOPBACK, port: where.port });
       const address = server.address();
       this.#port = typeof address === 'object' && address !== null ? address.port : undefined;
     } else {
-      if (where === undefined) this.#folder = mkdtempSync(join(tmpdir(), 'qmp-ts-fake-'));
+      if (where === undefined) this.#folder = makeOwnedFolder('fake-');
       this.#path = where?.path ?? join(this.#folder!, 'qmp.sock');
       await listenOn(server, { path: this.#path });
     }

@@ -19,3 +19,6 @@ export { camelCase, nameWords, splitDownstream, type SplitName } from './wire-na
 export { intRange, type IntRange } from './int-ranges.js';
 export { describeTarget } from './target.js';
 export { toError, reasonText } from './errors.js';
+export { terminalText, terminalJson, terminalWarning, type TerminalTextOptions } from './terminal-text.js';
+export { spawnOwned } from './owned-process.js';
+export { makeOwnedFolder } from './owned-folder.js';

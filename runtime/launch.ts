@@ -3,21 +3,26 @@
  * client on it that owns the process.
  *
  * - The socket lives in a fresh private folder (mkdtemp, mode 0700): no port or path is
- *   guessed, and nobody else can connect to it.
+ *   guessed, and nobody else can connect to it. A folder whose owner was killed before it
+ *   could remove it is removed by the next launch (owned-folder.ts).
+ * - The process dies with the Node process that launched it, by any signal, SIGKILL
+ *   included, where util-linux's `setpriv` is available (owned-process.ts); elsewhere only
+ *   when this process exits normally.
  * - The client connects as soon as the socket listens (connecting is the test, retried with
  *   a short backoff); if the process exits first, the launch fails at once with its stderr.
  * - `close()` (and `await using`) asks politely (`quit`), then SIGTERM, then SIGKILL, each
  *   bounded, and removes the folder.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { QmpClient, attachPeerProcess } from './client.js';
 import type { ClientOptions } from './client-options.js';
 import { hasErrorName, reasonText } from './errors.js';
 import { observed } from './observed.js';
 import { connectWhenListening } from './transport.js';
+import { makeOwnedFolder } from './owned-folder.js';
+import { spawnOwned } from './owned-process.js';
 
 /** Which program is launched; it decides the monitor arguments and agent mode. */
 export type QemuKind = 'system' | 'storage-daemon' | 'guest-agent';
@@ -162,11 +167,11 @@ async function startAndConnect<T extends object>(options: LaunchOptions, wrap: (
     throw new QmpLaunchError(`launch: cannot tell what kind of program ${options.binary} is; pass kind: 'system', 'storage-daemon' or 'guest-agent'`, [options.binary], '');
   }
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-  const folder = mkdtempSync(join(tmpdir(), 'qmp-ts-'));
+  const folder = makeOwnedFolder('');
   const socketPath = join(folder, kind === 'guest-agent' ? 'qga.sock' : 'qmp.sock');
   const command = [options.binary, ...monitorArgs(kind, socketPath, folder), ...(options.args ?? [])];
   const stderr = new TailBuffer();
-  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: options.env });
+  const child = spawnOwned(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: options.env });
   track(child);
   child.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
   let exit: ProcessExit | undefined;

@@ -18,6 +18,7 @@ import { plainJson, type JsonCodec } from './json.js';
 import type { QmpEventMessage } from './events.js';
 import { QmpValidationError, describeIssue, type ValidationIssue } from './issues.js';
 import { parseReportingLoss, type PrecisionLoss } from './precision.js';
+import { terminalText } from './terminal-text.js';
 import type { Validator, ValidationMode, ValidatorTable } from './validate.js';
 
 /** The lossless JSON module, loaded only for `integers: 'bigint'`. */
@@ -58,7 +59,8 @@ export interface ValidationOptions {
 
 function defaultIssueHook(issue: ValidationIssue): void {
   if (issue.severity === 'error' || issue.kind === 'precision-loss') {
-    process.emitWarning(describeIssue(issue), { code: 'QMP_VALIDATION' });
+    // Printed to stderr by Node: names and values from the peer shown escaped.
+    process.emitWarning(terminalText(describeIssue(issue), { multiline: true }), { code: 'QMP_VALIDATION' });
   }
 }
 

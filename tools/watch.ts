@@ -24,6 +24,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { terminalText } from '@qmp-ts/runtime/internal';
 import type { GenerateTarget } from '../generator/config.js';
 import { diffSchemas, summaryLine, SEVERITIES, type SchemaChange } from './diff/index.js';
 import type { Schema } from '../generator/model/types.js';
@@ -87,7 +88,7 @@ function errorText(e: unknown): string {
 
 /** Watches and regenerates until `signal` aborts. Resolves then. */
 export async function watchGenerate(options: WatchOptions): Promise<void> {
-  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const log = options.log ?? ((line: string) => process.stderr.write(terminalText(line, { multiline: true }) + '\n'));
   const debounceMs = options.debounceMs ?? 10;
   const [{ loadTarget, generateFromModel }, { loadSchema }] = await Promise.all([import('../generator/generate.js'), import('../generator/load.js')]);
   const previous = new Map<string, Schema>();

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { captureIntrospection } from '../../generator/read/qemu.js';
 import { formatCapturedSchema, writeCapture } from '../../tools/capture.js';
 import type { SubcommandModule } from '../subcommand.js';
+import { writeData } from '../terminal.js';
 
 interface CaptureCliOptions {
   readonly output?: string;
@@ -27,7 +28,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout must be a positive number of ms, not '${opts.timeout}'`);
       const capture = await captureIntrospection(binary, args, { timeout });
       if (opts.output === undefined) {
-        process.stdout.write(formatCapturedSchema(capture.schema));
+        writeData(formatCapturedSchema(capture.schema), 'json');
       } else {
         const meta = writeCapture(capture, opts.output);
         const { major, minor, micro } = capture.version.qemu;

@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
+import { writeError } from '../terminal.js';
 
 interface CheckCliOptions extends FileAccessCliOptions {
   readonly strict?: boolean;
@@ -38,7 +39,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         } catch (e) {
           if (!(e instanceof QapiError)) throw e;
           report.finish();
-          process.stderr.write(e.message + '\n');
+          writeError(e.message + '\n');
           failed = true;
         }
       }

@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
+import { writeReport } from '../terminal.js';
 
 interface DiffCliOptions extends FileAccessCliOptions {
   readonly format: 'text' | 'markdown' | 'json';
@@ -35,7 +36,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       const d = diffSchemas(loadSchema(oldFile, fileAccessFrom(opts)), loadSchema(newFile, fileAccessFrom(opts)));
       const text = formatDiff(d, opts.format);
       if (opts.output !== undefined) writeFileSync(opts.output, text);
-      else process.stdout.write(text);
+      else writeReport(text, opts.format === 'json' ? 'json' : 'text');
       setExit(exitStatus(d, opts.failOn));
     });
 };

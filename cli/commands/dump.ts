@@ -5,6 +5,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
+import { writeData } from '../terminal.js';
 
 const FORMATS = ['qapi-test', 'json'] as const;
 type DumpFormat = (typeof FORMATS)[number];
@@ -37,10 +38,10 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       report.finish();
       if (opts.format === 'json') {
         const { dumpJson } = await import('../../tools/dump/json.js');
-        process.stdout.write(dumpJson(schema));
+        writeData(dumpJson(schema), 'json');
       } else {
         const { dumpQapiTest } = await import('../../tools/dump/qapi-test.js');
-        process.stdout.write(dumpQapiTest(schema));
+        writeData(dumpQapiTest(schema), 'text');
       }
       setExit(0);
     });

@@ -7,6 +7,7 @@
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
+import { writeReport } from '../terminal.js';
 
 interface VerifyCliOptions extends FileAccessCliOptions {
   readonly bindings: string;
@@ -48,7 +49,8 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         target = readIntrospection(opts.introspection!, fileAccessFrom(opts));
       }
       const report = verifyBindings(opts.bindings, record, bindings, target, targetName);
-      process.stdout.write(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatVerifyText(report));
+      if (opts.format === 'json') writeReport(JSON.stringify(report, null, 2) + '\n', 'json');
+      else writeReport(formatVerifyText(report), 'text');
       setExit(problemCount(report) > 0 ? 1 : 0);
     });
 };

@@ -4,11 +4,10 @@
  * always stop the process again (also on error or timeout). `qmp-ts capture` writes what
  * this returns to files (tools/capture.ts).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { QmpClient, type QmpVersion } from '@qmp-ts/runtime';
+import { makeOwnedFolder, spawnOwned } from '@qmp-ts/runtime/internal';
 import type { Schema } from '../model/types.js';
 import { introspectionToModel } from './introspection.js';
 
@@ -55,11 +54,12 @@ export function captureCommandLine(binary: string, socket: string, args: readonl
 /** Starts `binary`, asks for its schema and version, stops it. */
 export async function captureIntrospection(binary: string, args: readonly string[] = [], options: CaptureOptions = {}): Promise<Capture> {
   const deadline = Date.now() + (options.timeout ?? 30_000);
-  const dir = mkdtempSync(join(tmpdir(), 'qmp-ts-capture-'));
+  const dir = makeOwnedFolder('capture-');
   const socket = join(dir, 'qmp.sock');
-  const proc = spawn(binary, captureCommandLine(binary, socket, args), { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Dies with this process, however it ends (runtime/owned-process.ts).
+  const proc = spawnOwned(binary, captureCommandLine(binary, socket, args), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  proc.stderr.setEncoding('utf8').on('data', (d: string) => {
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
     if (stderr.length < 64 * 1024) stderr += d;
   });
   let spawnError: Error | undefined;

@@ -3,15 +3,17 @@
  * client; and connect's `wait` for a socket that is not there yet. Real binaries (Debian's
  * 7.2); skipped loudly without them, failing under CI=true.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { QemuApi } from '../../generated/qemu-7.2/index.js';
 import { StorageDaemonApi } from '../../generated/qemu-storage-daemon-7.2/index.js';
 import { QmpClient, QmpLaunchError, launch, type LaunchedProcess } from '../../runtime/index.js';
-import { GUEST_AGENT, QEMU_SYSTEM, STORAGE_DAEMON, binaryPath, havePeer } from '../support/qemu.js';
+import { findExecutable } from '../../runtime/owned-process.js';
+import { GUEST_AGENT, QEMU_SYSTEM, STORAGE_DAEMON, binaryPath, havePeer, inCI } from '../support/qemu.js';
 
 const MACHINE = ['-machine', 'none', '-nodefaults', '-display', 'none'];
 
@@ -21,6 +23,14 @@ function alive(pid: number | undefined): boolean {
   try {
     process.kill(pid, 0);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+function ownedByThisProcess(folder: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(folder, '.qmp-ts-owner'), 'utf8')) as { pid?: unknown }).pid === process.pid;
   } catch {
     return false;
   }
@@ -69,7 +79,8 @@ describe.skipIf(!havePeer(QEMU_SYSTEM))('launch qemu-system-x86_64', () => {
     expect(e.message).toContain('-no-such-option: invalid option');
     expect(e.message).toContain('exited (code 1) before its QMP monitor was ready');
     expect(e.exit).toEqual({ code: 1, signal: null });
-    const leftover = readdirSync(tmpdir()).filter((f) => f.startsWith('qmp-ts-') && !before.has(f));
+    // Only this process's folders count (the marker names the owner): other test processes make theirs meanwhile.
+    const leftover = readdirSync(tmpdir()).filter((f) => f.startsWith('qmp-ts-') && !before.has(f) && ownedByThisProcess(join(tmpdir(), f)));
     expect(leftover).toEqual([]);
   });
 
@@ -155,6 +166,111 @@ describe.skipIf(!havePeer(QEMU_SYSTEM))('connect { path, wait }', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Starts test/support/launch-owner.ts (a Node process that launches `binary`) and reads the peer's pid and socket. */
+async function launchInOwner(binary: string, args: readonly string[] = []): Promise<{ owner: ChildProcess; pid: number; folder: string }> {
+  const script = fileURLToPath(new URL('../support/launch-owner.ts', import.meta.url));
+  const owner = spawn(process.execPath, ['--import', 'tsx', script, binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  owner.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  owner.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const deadline = Date.now() + 30_000;
+  while (!out.includes('\n')) {
+    if (owner.exitCode !== null || Date.now() > deadline) {
+      owner.kill('SIGKILL');
+      throw new Error(`the owner process did not report its peer: ${err}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const { pid, socketPath } = JSON.parse(out) as { pid: number; socketPath: string };
+  return { owner, pid, folder: dirname(socketPath) };
+}
+
+/**
+ * True while the process runs. A process killed after its parent died stays a zombie until
+ * the init process reaps it (here about a second later): dead, though its pid still exists.
+ */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Milliseconds until `pid` has stopped running, or fails after `limit` ms (then kills it). */
+async function goneWithin(pid: number, limit: number): Promise<number> {
+  const started = Date.now();
+  while (running(pid)) {
+    if (Date.now() - started > limit) {
+      process.kill(pid, 'SIGKILL');
+      throw new Error(`process ${pid} still runs ${limit} ms after its owner died`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return Date.now() - started;
+}
+
+async function killOwner(owner: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  const closed = new Promise<NodeJS.Signals | null>((r) => owner.once('close', (_code, s) => r(s)));
+  owner.kill(signal);
+  expect(await closed).toBe(signal);
+}
+
+const haveSetpriv = findExecutable('setpriv', { PATH: `${process.env.PATH ?? ''}:/usr/bin:/bin` }) !== undefined;
+if (!haveSetpriv && process.platform === 'linux') {
+  if (inCI) throw new Error('setpriv (util-linux) is required under CI');
+  console.warn('\n*** setpriv (util-linux) is not installed: the tests of a launched process dying with its owner are SKIPPED. ***\n');
+}
+
+describe.runIf(haveSetpriv && havePeer(STORAGE_DAEMON))('a launched process dies with its owner (setpriv --pdeathsig)', () => {
+  it('qemu-storage-daemon is gone within 2 s of its owner\'s SIGKILL; the next launch removes the folder left behind', async () => {
+    const { owner, pid, folder } = await launchInOwner(binaryPath(STORAGE_DAEMON)!);
+    expect(alive(pid)).toBe(true);
+    await killOwner(owner, 'SIGKILL');
+    expect(await goneWithin(pid, 2000)).toBeLessThan(2000);
+    // The owner could not remove its folder; the next launch (here, in another process) does.
+    expect(existsSync(join(folder, '.qmp-ts-owner'))).toBe(true);
+    const next = await launch({ binary: binaryPath(STORAGE_DAEMON)! });
+    try {
+      expect(existsSync(folder)).toBe(false);
+      expect(existsSync(next.socketPath)).toBe(true); // its own folder stays
+    } finally {
+      await next.close();
+    }
+  });
+
+  // Every peer, every way the owner is killed. The owner's folder is left (it could not
+  // remove it) and removed here; the test above shows the next launch would.
+  const peers = [
+    { name: QEMU_SYSTEM, binary: () => QEMU_SYSTEM, args: MACHINE },
+    { name: STORAGE_DAEMON, binary: () => binaryPath(STORAGE_DAEMON)!, args: [] },
+    { name: GUEST_AGENT, binary: () => binaryPath(GUEST_AGENT)!, args: [] },
+  ].filter((p) => binaryPath(p.name) !== undefined);
+  const signals = ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+  it.each(peers.flatMap((p) => signals.map((signal) => ({ ...p, signal }))))('$name is gone within 2 s of its owner\'s $signal', async ({ binary, args, signal }) => {
+    const { owner, pid, folder } = await launchInOwner(binary(), args);
+    try {
+      expect(alive(pid)).toBe(true);
+      await killOwner(owner, signal);
+      expect(await goneWithin(pid, 2000)).toBeLessThan(2000);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('the launched pid is the program itself, so close() signals QEMU and not a wrapper', async () => {
+    const qsd = await launch({ binary: binaryPath(STORAGE_DAEMON)! });
+    try {
+      const exe = readlinkSync(`/proc/${qsd.process.pid}/exe`);
+      expect(exe).toMatch(/qemu-storage-daemon$/);
+    } finally {
+      await qsd.close();
     }
   });
 });

@@ -3,7 +3,7 @@
  * `readTranscript` / `FakeQemu.replay` read it back, 64-bit integers exact even when the
  * recording client read them as (rounded) numbers.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,5 +73,28 @@ describe('Transcript.write and readTranscript', () => {
     expect(() => readTranscript(file)).toThrow(`${file}:2: not JSON`);
     writeFileSync(file, '{"dir":"recv","message":[1]}\n');
     expect(() => readTranscript(file)).toThrow(`${file}:1: "message" is not a JSON object`);
+  });
+});
+
+describe('a transcript is private', () => {
+  it('is created with mode 0600, whatever the umask allows', async () => {
+    const file = join(dir, 'private.jsonl');
+    const umask = process.umask(0o022);
+    try {
+      await using fake = await startFakeQemu();
+      const client = await QmpClient.connect({ path: fake.path! }, { record: file });
+      await client.close();
+    } finally {
+      process.umask(umask);
+    }
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('an existing transcript of this user loses its group and other permissions', () => {
+    const file = join(dir, 'existing.jsonl');
+    writeFileSync(file, '', { mode: 0o644 });
+    chmodSync(file, 0o664);
+    new Transcript(file).close();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import { stringifyJson } from '@qmp-ts/runtime';
+import { terminalJson, terminalText } from '@qmp-ts/runtime/internal';
 import { EXIT_FAILED, EXIT_OK, type ShellContext } from './context.js';
 import { helpText } from './help.js';
 import { ConnectionLost, type Outcome } from './session.js';
@@ -36,7 +37,8 @@ export function outcomeJson(outcome: Outcome, ctx: Pick<ShellContext, 'session' 
 
 export async function runBatch(ctx: ShellContext, opts: BatchOptions = {}): Promise<number> {
   const print = (v: unknown): void => {
-    ctx.output.write(stringifyJson(v) + '\n');
+    // The same JSON, with what a terminal would act on escaped (the output may be one).
+    ctx.output.write(terminalJson(stringifyJson(v)) + '\n');
   };
   const unsubscribe = opts.events === false ? () => {} : ctx.onEvent((e) => print(e));
   const rl = createInterface({ input: ctx.input, terminal: false, crlfDelay: Infinity });
@@ -60,7 +62,7 @@ export async function runBatch(ctx: ShellContext, opts: BatchOptions = {}): Prom
       }
       if (outcome.kind === 'quit') break;
       if (outcome.kind === 'refused') {
-        ctx.errors.write(`qmp-ts shell: line ${lineNo}: ${outcome.message.replace(/\n/g, '\n  ')}\n`);
+        ctx.errors.write(`qmp-ts shell: line ${lineNo}: ${terminalText(outcome.message, { multiline: true }).replace(/\n/g, '\n  ')}\n`);
         ctx.transcript?.write({ dir: 'shell', text: outcome.message });
       }
       if (outcome.kind === 'refused' || outcome.kind === 'error') status = EXIT_FAILED;
@@ -75,6 +77,6 @@ export async function runBatch(ctx: ShellContext, opts: BatchOptions = {}): Prom
 }
 
 function reportLost(ctx: ShellContext, message: string): number {
-  ctx.errors.write(`qmp-ts shell: ${message}\n`);
+  ctx.errors.write(`qmp-ts shell: ${terminalText(message, { multiline: true })}\n`);
   return EXIT_FAILED;
 }

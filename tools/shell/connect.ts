@@ -3,11 +3,11 @@
  * itself (`--from-qemu BINARY -- ARGS`), and learning the peer's schema: `query-qmp-schema`
  * for QEMU, `guest-info` plus an optional `--schema` file for the guest agent.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ConnectTarget } from '@qmp-ts/runtime';
+import { makeOwnedFolder, spawnOwned } from '@qmp-ts/runtime/internal';
 import type { Schema } from '../../generator/model/types.js';
 import { introspectionToModel } from '../../generator/read/introspection.js';
 import { isRecord, shellSchema, type ShellSchema } from './schema-view.js';
@@ -57,11 +57,14 @@ function socketArgs(binary: string, sock: string, dir: string, agent: boolean, u
   return [...defaults, '-qmp', `unix:${sock},server=on,wait=off`, ...userArgs];
 }
 
-/** Starts `binary` with a QMP socket in a fresh temporary directory and waits for the socket. */
+/**
+ * Starts `binary` with a QMP socket in a fresh temporary directory and waits for the socket.
+ * The peer dies with the shell, however the shell ends (see the runtime's owned-process.ts).
+ */
 export async function launchPeer(binary: string, userArgs: readonly string[], agent: boolean, timeoutMs = 15_000): Promise<LaunchedPeer> {
-  const dir = mkdtempSync(join(tmpdir(), 'qmp-ts-shell-'));
+  const dir = makeOwnedFolder('shell-');
   const socketPath = join(dir, 'qmp.sock');
-  const proc = spawn(binary, socketArgs(binary, socketPath, dir, agent, userArgs), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawnOwned(binary, socketArgs(binary, socketPath, dir, agent, userArgs), { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   proc.stderr?.setEncoding('utf8').on('data', (d: string) => {
     err += d;

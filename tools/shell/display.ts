@@ -1,9 +1,12 @@
 /**
  * How the shell shows things to a person: replies as indented, coloured JSON; errors and
- * events on one line each. Colours come from picocolors and can be switched off.
+ * events on one line each. Colours come from picocolors and can be switched off. Text from
+ * the peer is shown through terminalText / terminalJson (runtime/terminal-text.ts): escape
+ * sequences in a reply, an error or an event name are shown, never acted on.
  */
 import pc from 'picocolors';
 import { stringifyJson } from '@qmp-ts/runtime';
+import { terminalJson, terminalText } from '@qmp-ts/runtime/internal';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -16,7 +19,7 @@ export function prettyJson(value: unknown, c: Colors, indent = ''): string {
   if (value === null) return c.dim('null');
   switch (typeof value) {
     case 'string':
-      return c.green(JSON.stringify(value));
+      return c.green(terminalJson(JSON.stringify(value)));
     case 'number':
     case 'bigint':
       return c.yellow(String(value));
@@ -38,12 +41,12 @@ export function prettyJson(value: unknown, c: Colors, indent = ''): string {
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return '{}';
-  const body = entries.map(([k, v]) => `${inner}${c.cyan(JSON.stringify(k))}: ${prettyJson(v, c, inner)}`);
+  const body = entries.map(([k, v]) => `${inner}${c.cyan(terminalJson(JSON.stringify(k)))}: ${prettyJson(v, c, inner)}`);
   return `{\n${body.join(',\n')}\n${indent}}`;
 }
 
 export function formatError(errorClass: string, desc: string, c: Colors): string {
-  return `${c.red(c.bold(errorClass))}${c.red(':')} ${desc}`;
+  return `${c.red(c.bold(terminalText(errorClass)))}${c.red(':')} ${terminalText(desc)}`;
 }
 
 export interface EventLike {
@@ -63,6 +66,6 @@ export function formatEvent(e: EventLike, c: Colors): string {
   }
   const data = e.data === undefined || (typeof e.data === 'object' && e.data !== null && Object.keys(e.data).length === 0)
     ? ''
-    : ` ${c.dim(stringifyJson(e.data))}`;
-  return `${when}${c.bold(c.blue('event'))} ${c.bold(e.event)}${data}`;
+    : ` ${c.dim(terminalJson(stringifyJson(e.data)))}`;
+  return `${when}${c.bold(c.blue('event'))} ${c.bold(terminalText(e.event))}${data}`;
 }

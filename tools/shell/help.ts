@@ -1,7 +1,10 @@
 /**
  * `help` and `help COMMAND`: the argument list comes from the live schema; doc comments
  * come from the source schema given with `--schema`, matched by command and member name.
+ * Every name and doc text goes through terminalText before it is coloured (schemas may hold
+ * escape sequences).
  */
+import { terminalText as t } from '@qmp-ts/runtime/internal';
 import type { Command, Member, Schema, StructType, Type, UnionType } from '../../generator/model/types.js';
 import { isDeprecated, isUnstable } from '../../generator/model/types.js';
 import type { Colors } from './display.js';
@@ -11,13 +14,13 @@ export function helpText(schema: ShellSchema, topic: string | undefined, c: Colo
   if (topic === undefined) return overview(schema, c);
   if (!schema.commands.has(topic)) {
     const near = suggest(topic, [...schema.commands.keys()]);
-    return `${c.red('unknown command')} '${topic}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}`;
+    return `${c.red('unknown command')} '${t(topic)}'${near.length ? `; did you mean ${t(near.join(', '))}?` : ''}`;
   }
   return commandHelp(topic, schema.commands.get(topic), schema.docs, c);
 }
 
 function overview(schema: ShellSchema, c: Colors): string {
-  const names = [...schema.commands.keys()].sort();
+  const names = [...schema.commands.keys()].sort().map((n) => t(n));
   const width = Math.max(...names.map((n) => n.length), 1) + 2;
   const perRow = Math.max(1, Math.floor(100 / width));
   const rows: string[] = [];
@@ -88,10 +91,10 @@ function memberType(m: Member, doc: Member | undefined): string {
 function memberLines(members: readonly Member[], docs: readonly Member[], indent: string, c: Colors): string[] {
   const width = Math.max(...members.map((m) => m.name.length + (m.optional ? 1 : 0)), 0);
   return members.map((m) => {
-    const name = m.optional ? `${m.name}?` : m.name;
+    const name = t(m.optional ? `${m.name}?` : m.name);
     const doc = docs.find((d) => d.name === m.name);
-    const docText = doc?.doc ? `  ${c.dim(oneLine(doc.doc))}` : '';
-    return `${indent}${c.cyan(name.padEnd(width))}  ${memberType(m, doc)}${flags(m, c)}${docText}`;
+    const docText = doc?.doc ? `  ${c.dim(t(oneLine(doc.doc)))}` : '';
+    return `${indent}${c.cyan(name.padEnd(width))}  ${t(memberType(m, doc))}${flags(m, c)}${docText}`;
   });
 }
 
@@ -102,9 +105,9 @@ function oneLine(text: string): string {
 
 function commandHelp(name: string, cmd: Command | undefined, docs: Schema | undefined, c: Colors): string {
   const docCmd = docs?.commands.get(name);
-  const lines: string[] = [c.bold(name) + (cmd ? flags(cmd, c) : '')];
+  const lines: string[] = [c.bold(t(name)) + (cmd ? flags(cmd, c) : '')];
   const doc = docCmd?.doc ?? cmd?.doc;
-  if (doc?.body.trim()) lines.push('', doc.body.trim());
+  if (doc?.body.trim()) lines.push('', t(doc.body.trim(), { multiline: true }));
   if (!cmd) {
     lines.push('', c.dim('(the peer lists this command but its arguments are unknown; give --schema FILE)'));
     return lines.join('\n');
@@ -120,14 +123,14 @@ function commandHelp(name: string, cmd: Command | undefined, docs: Schema | unde
     if (args.kind === 'union') {
       for (const b of args.branches) {
         if (b.type.members.length === 0) continue;
-        lines.push(`  when ${args.discriminator}=${b.value}:`);
+        lines.push(`  when ${t(args.discriminator)}=${t(b.value)}:`);
         lines.push(...memberLines(b.type.members, docMembers(docArgs, b.value), '    ', c));
       }
     }
   }
-  if (cmd.returns) lines.push('', `Returns: ${describeReturn(cmd.returns)}`);
-  if (doc?.returns) lines.push(`  ${c.dim(oneLine(doc.returns))}`);
-  if (doc?.since) lines.push(`Since: ${doc.since.trim()}`);
+  if (cmd.returns) lines.push('', `Returns: ${t(describeReturn(cmd.returns))}`);
+  if (doc?.returns) lines.push(`  ${c.dim(t(oneLine(doc.returns)))}`);
+  if (doc?.since) lines.push(`Since: ${t(doc.since.trim())}`);
   if (cmd.allowOob) lines.push('Allows out-of-band execution ({"exec-oob": ...}).');
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 /**
  * Input history kept across sessions: `--history FILE`, else `$XDG_STATE_HOME/qmp-ts/history`
  * when XDG_STATE_HOME is set, else `~/.qmp-ts_history`. One line per entry, oldest first.
+ * What was typed may hold passwords (`set_password`): the file is created 0600.
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -26,7 +27,7 @@ export function loadHistory(file: string, size = HISTORY_SIZE): string[] {
   // Keep the file from growing without bound: rewrite it when it is twice the size kept.
   if (lines.length > 2 * size) {
     try {
-      writeFileSync(file, lines.slice(-size).join('\n') + '\n');
+      writeFileSync(file, lines.slice(-size).join('\n') + '\n', { mode: 0o600 });
     } catch {
       // Read-only history is fine.
     }
@@ -39,8 +40,8 @@ export function appendHistory(file: string, line: string): void {
   const entry = line.trim();
   if (entry === '' || entry.includes('\n')) return;
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    appendFileSync(file, entry + '\n');
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    appendFileSync(file, entry + '\n', { mode: 0o600 });
   } catch {
     // An unwritable history file must not stop the shell.
   }

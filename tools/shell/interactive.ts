@@ -6,6 +6,7 @@
  * Ctrl-C cancels the line (or stops waiting for a reply), Ctrl-D leaves.
  */
 import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from 'node:readline';
+import { terminalText } from '@qmp-ts/runtime/internal';
 import { complete } from './complete.js';
 import { EXIT_FAILED, EXIT_OK, type ShellContext, type ShellEvent } from './context.js';
 import { formatError, formatEvent, prettyJson } from './display.js';
@@ -51,7 +52,9 @@ export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Pro
     tabSize: 4,
     completer: (line: string): [string[], string] => {
       const r = complete(line, ctx.session.schema);
-      const words = r.final && r.candidates.length === 1 ? [`${r.candidates[0]} `] : [...r.candidates];
+      // Names come from the peer's schema: readline prints the candidates.
+      const candidates = r.candidates.map((w) => terminalText(w));
+      const words = r.final && candidates.length === 1 ? [`${candidates[0]} `] : candidates;
       return [words, line.slice(r.start)];
     },
   });
@@ -116,7 +119,7 @@ export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Pro
         cursorTo(out, 0);
         clearScreenDown(out);
       }
-      ctx.errors.write(`${c.red(c.bold('qmp-ts shell:'))} ${message}\n`);
+      ctx.errors.write(`${c.red(c.bold('qmp-ts shell:'))} ${terminalText(message, { multiline: true })}\n`);
       finish(EXIT_FAILED);
     });
 
@@ -143,7 +146,7 @@ export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Pro
       if (opts.historyFile) appendHistory(opts.historyFile, line);
       ctx.transcript?.write({ dir: 'input', line });
       queue = queue.then(() => handle(line)).catch((e: unknown) => {
-        ctx.errors.write(`${c.red(c.bold('qmp-ts shell:'))} ${e instanceof Error ? e.message : String(e)}\n`);
+        ctx.errors.write(`${c.red(c.bold('qmp-ts shell:'))} ${terminalText(e instanceof Error ? e.message : String(e), { multiline: true })}\n`);
         finish(EXIT_FAILED);
       });
     });
@@ -187,7 +190,7 @@ export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Pro
           return;
         case 'refused':
           ctx.transcript?.write({ dir: 'shell', text: outcome.message });
-          out.write(`${c.red(c.bold('not sent:'))} ${outcome.message.replace(/\n/g, '\n          ')}\n`);
+          out.write(`${c.red(c.bold('not sent:'))} ${terminalText(outcome.message, { multiline: true }).replace(/\n/g, '\n          ')}\n`);
           return;
         case 'return':
           out.write(prettyJson(outcome.value, c) + '\n');

@@ -4,6 +4,7 @@
  * and one line is redrawn in place until the job leaves the running states. Ctrl-C stops
  * watching (the job goes on; `job-cancel` stops it).
  */
+import { terminalText } from '@qmp-ts/runtime/internal';
 import type { ShellSchema } from './schema-view.js';
 
 /** What the watcher needs from the connection. */
@@ -36,7 +37,7 @@ export function progressLine(entry: JobEntry, columns: number): string {
   const current = typeof entry['current-progress'] === 'number' ? entry['current-progress'] : 0;
   const total = typeof entry['total-progress'] === 'number' ? entry['total-progress'] : 0;
   const fraction = total > 0 ? Math.min(1, current / total) : 0;
-  const label = `${String(Math.floor(fraction * 100)).padStart(3)}%  ${String(entry.type ?? 'job')} ${String(entry.id)} ${String(entry.status)}`;
+  const label = `${String(Math.floor(fraction * 100)).padStart(3)}%  ${terminalText(`${String(entry.type ?? 'job')} ${String(entry.id)} ${String(entry.status)}`)}`;
   const width = Math.max(10, Math.min(40, columns - label.length - 4));
   const done = Math.round(fraction * width);
   return `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${label}`.slice(0, Math.max(1, columns - 1));

@@ -5,7 +5,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { losslessJson, QmpClient, QmpConnectionError, type ConnectTarget } from '@qmp-ts/runtime';
-import { describeTarget } from '@qmp-ts/runtime/internal';
+import { describeTarget, terminalText } from '@qmp-ts/runtime/internal';
 import { QapiError } from '../../generator/diagnostics.js';
 import type { Schema } from '../../generator/model/types.js';
 import { runBatch } from './batch.js';
@@ -67,7 +67,7 @@ const defaultIo = (): ShellIo => ({ input: process.stdin, output: process.stdout
 
 export async function runShell(opts: ShellOptions, io: ShellIo = defaultIo()): Promise<number> {
   const fail = (message: string): number => {
-    io.errors.write(`qmp-ts shell: ${message}\n`);
+    io.errors.write(`qmp-ts shell: ${terminalText(message, { multiline: true })}\n`);
     return EXIT_FAILED;
   };
   let transcript: Transcript | undefined;
@@ -130,7 +130,7 @@ export async function runShell(opts: ShellOptions, io: ShellIo = defaultIo()): P
     const count = schema.commands.size;
     return await runInteractive(ctx, {
       prompt: agent ? '(QGA) ' : '(QEMU) ',
-      banner: ctx.colors.dim(`Connected to ${peerName} at ${where}: ${count} commands. Tab completes, "help COMMAND" explains, Ctrl-D leaves.`),
+      banner: ctx.colors.dim(terminalText(`Connected to ${peerName} at ${where}: ${count} commands. Tab completes, "help COMMAND" explains, Ctrl-D leaves.`)),
       historyFile: opts.history ?? defaultHistoryFile(io.env),
     });
   } catch (e) {
