@@ -15,6 +15,7 @@ import { writeSite } from '../../../tools/docs/site.js';
 import { plainSlots, qapiSource, SLOT_NAMES, type DocSlots } from '../../support/doc-schema.js';
 import { htmlFiles } from '../../support/site-links.js';
 import { inertProblems, searchIndexProblems } from '../../support/site-inert.js';
+import { HOSTILE_CASES } from '../../support/hostile-sites.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qmp-ts-site-inert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,5 +90,18 @@ describe('reference site from hostile doc text', () => {
     );
     // most schemas were accepted, so the property was checked on real sites
     expect(built).toBeGreaterThan(20);
+  });
+});
+
+describe.each(HOSTILE_CASES)('reference site of the hostile schema $name', (c) => {
+  it('is inert: only generated markup, the payloads as text', () => {
+    const file = join(dir, `${c.name}-${c.file}`);
+    writeFileSync(file, c.text);
+    const out = join(dir, `hostile-${c.name}`);
+    writeSite(loadSchema(file), { out });
+    expect(problems(out)).toEqual([]);
+    const all = htmlFiles(out).map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(all).toContain('window.__pwned');
+    expect(all).not.toMatch(/<script>|<img|<svg|<iframe|<style>/);
   });
 });
