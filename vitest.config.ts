@@ -48,6 +48,7 @@ const slowInProcess = [
   'test/tools/watch/incremental.test.ts',
   'test/tools/watch/check-cache.test.ts',
   'test/repo/readme-snippets.test.ts',
+  'test/tools/docs/cli.test.ts',
 ];
 
 // A moved or renamed test must not drop out of its project unnoticed.

@@ -51,8 +51,13 @@ const LIST_ITEM = /^( *)([-*+•]|\d+[.)]|#\.|\(\d+\)|[a-z][.)]) +(?=\S)/;
 const DIRECTIVE = /^( *)\.\. +([A-Za-z][\w-]*) *:: *(.*)$/;
 const UNDERLINE = /^([=*\-~^"'`#+_.:])\1{2,} *$/;
 
-/** Renders doc text as block markup. */
+/** Renders doc text (a body, a plain section, free-form text) as block markup. */
 export function renderDoc(text: string, resolve: Resolve): Markup {
+  return renderBlocks(dedent(text.replace(/\r\n?/g, '\n').replace(/\t/g, '    ').split('\n')), resolve);
+}
+
+/** Renders the text after a tag (`@member:`, `Returns:`, a feature's description) as block markup. */
+export function renderTagged(text: string, resolve: Resolve): Markup {
   return renderBlocks(taggedLines(text.trim()), resolve);
 }
 
@@ -93,10 +98,11 @@ function renderBlocks(lines: readonly string[], resolve: Resolve): Markup {
     }
     if (LIST_ITEM.test(line)) {
       const items: string[][] = [];
-      const ordered = !/^ *[-*+•] /.test(line);
+      const bullet = (l: string): boolean => /^ *[-*+•] /.test(l);
+      const ordered = !bullet(line);
       while (i < lines.length) {
         const m = LIST_ITEM.exec(lines[i]!);
-        if (!m || indentOf(lines[i]!) !== indent) break;
+        if (!m || indentOf(lines[i]!) !== indent || bullet(lines[i]!) === ordered) break;
         const marker = m[0].length;
         const { block, end } = indentedBlock(lines, i + 1, indent);
         items.push([lines[i]!.slice(marker), ...dedent(block)]);

@@ -9,7 +9,7 @@ import { takesNothing } from '../../generator/emit/api.js';
 import { isNamedType, type NamedType, type Names } from '../../generator/names/index.js';
 import { anchorId, href, html, join, type Markup, type Piece } from './html.js';
 import { page } from './layout.js';
-import { renderDoc, type Resolve } from './markup.js';
+import { renderDoc, renderTagged, type Resolve } from './markup.js';
 import type { PageKind, SitePaths } from './links.js';
 
 /**
@@ -105,7 +105,7 @@ function memberRows(ctx: SiteContext, members: readonly Member[], prefix: string
 <th scope="row"><a class="anchor" href="${href('#' + anchorId(prefix, m.name))}"><code>${m.name}</code></a></th>
 <td>${wireType(ctx, m.type)}</td>
 <td>${m.optional ? 'optional' : html`<strong>required</strong>`}${def !== undefined ? html`<br><span class="default">default: <code>${def}</code></span>` : ''}</td>
-<td>${m.doc?.trim() ? renderDoc(m.doc, resolve) : ''}${badges(m.features, m.condition)}${featureList(m.features, resolve, true)}</td>
+<td>${m.doc?.trim() ? renderTagged(m.doc, resolve) : ''}${badges(m.features, m.condition)}${featureList(m.features, resolve, true)}</td>
 </tr>`;
   });
   return html`<div class="table-wrap"><table class="members">
@@ -117,7 +117,7 @@ function featureList(features: readonly Feature[], resolve: Resolve, onlyDocumen
   const list = features.filter((f) => !onlyDocumented || f.doc?.trim());
   if (list.length === 0) return html``;
   return html`<ul class="features">${list.map(
-    (f) => html`<li><span class="badge${f.name === 'deprecated' || f.name === 'unstable' ? ` ${f.name}` : ''}">${f.name}</span>${f.condition !== undefined ? html` <span class="badge cond">if ${conditionProse(f.condition)}</span>` : ''}${f.doc?.trim() ? renderDoc(f.doc, resolve) : ''}</li>`,
+    (f) => html`<li><span class="badge${f.name === 'deprecated' || f.name === 'unstable' ? ` ${f.name}` : ''}">${f.name}</span>${f.condition !== undefined ? html` <span class="badge cond">if ${conditionProse(f.condition)}</span>` : ''}${f.doc?.trim() ? renderTagged(f.doc, resolve) : ''}</li>`,
   )}</ul>`;
 }
 
@@ -215,8 +215,8 @@ ${docIntro(c, resolve)}
 ${section('typescript', 'TypeScript', html`<pre class="call"><code>${call}</code></pre>`)}
 ${section('wire', 'On the wire', html`<pre class="wire"><code>${wire}</code></pre>${flags.length ? html`<p>Flags: ${flags.map((f) => html`<span class="badge">${f}</span> `)}</p>` : ''}`)}
 ${section('arguments', 'Arguments', argsType ? html`${c.implicitArguments ? '' : html`<p>The arguments are a ${wireType(ctx, argsType)}.</p>`}${objectMembers(ctx, argsType, 'arg-', resolve)}` : html`<p class="none">None.</p>`)}
-${section('returns', 'Returns', html`${c.returns ? html`<p>${wireType(ctx, c.returns)}</p>` : html`<p class="none">An empty object.</p>`}${returnsText?.trim() ? renderDoc(returnsText, resolve) : ''}`)}
-${errorsText?.trim() ? section('errors', 'Errors', renderDoc(errorsText, resolve)) : ''}
+${section('returns', 'Returns', html`${c.returns ? html`<p>${wireType(ctx, c.returns)}</p>` : html`<p class="none">An empty object.</p>`}${returnsText?.trim() ? renderTagged(returnsText, resolve) : ''}`)}
+${errorsText?.trim() ? section('errors', 'Errors', renderTagged(errorsText, resolve)) : ''}
 ${c.features.length ? section('features', 'Features', featureList(c.features, resolve)) : ''}
 ${docNotes(c, resolve)}`;
   return page({ root: ROOT, title: `${c.name} (command) — ${ctx.siteTitle}`, siteTitle: ctx.siteTitle, main });
@@ -241,14 +241,14 @@ ${docNotes(e, resolve)}`;
 
 function enumValues(ctx: SiteContext, t: EnumType, resolve: Resolve): Markup {
   const rows = t.values.map(
-    (v) => html`<tr id="${anchorId('value-', v.name)}"><th scope="row"><code>${JSON.stringify(v.name)}</code></th><td>${v.doc?.trim() ? renderDoc(v.doc, resolve) : ''}${badges(v.features, v.condition)}${featureList(v.features, resolve, true)}</td></tr>`,
+    (v) => html`<tr id="${anchorId('value-', v.name)}"><th scope="row"><code>${JSON.stringify(v.name)}</code></th><td>${v.doc?.trim() ? renderTagged(v.doc, resolve) : ''}${badges(v.features, v.condition)}${featureList(v.features, resolve, true)}</td></tr>`,
   );
   return html`<div class="table-wrap"><table class="values"><thead><tr><th scope="col">Value</th><th scope="col">Description</th></tr></thead><tbody>${join(rows, '\n')}</tbody></table></div>`;
 }
 
 function alternatives(ctx: SiteContext, t: AlternateType, resolve: Resolve): Markup {
   const rows = t.alternatives.map(
-    (a) => html`<tr id="${anchorId('alt-', a.name)}"><th scope="row"><code>${a.name}</code></th><td>${wireType(ctx, a.type)}</td><td>${a.doc?.trim() ? renderDoc(a.doc, resolve) : ''}${badges([], a.condition)}</td></tr>`,
+    (a) => html`<tr id="${anchorId('alt-', a.name)}"><th scope="row"><code>${a.name}</code></th><td>${wireType(ctx, a.type)}</td><td>${a.doc?.trim() ? renderTagged(a.doc, resolve) : ''}${badges([], a.condition)}</td></tr>`,
   );
   return html`<p>A value of any one of these types, told apart by its JSON type:</p><div class="table-wrap"><table class="alternatives"><thead><tr><th scope="col">Alternative</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>${join(rows, '\n')}</tbody></table></div>`;
 }
