@@ -72,19 +72,13 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       const [{ loadTargetWithDocs }, { writeSite }] = await Promise.all([import('../../generator/generate.js'), import('../../tools/docs/site.js')]);
       for (const t of targets) {
         const { schema } = await loadTargetWithDocs(t);
-        const r = (() => {
-          try {
-            return writeSite(schema, {
-              out: t.site,
-              ...(t.commands ? { commands: t.commands } : {}),
-              ...(t.events ? { events: t.events } : {}),
-              ...(opts.title !== undefined ? { title: opts.title } : {}),
-              ...(t.bigint ? { bigint: true } : {}),
-            });
-          } catch (e) {
-            return reportUnmatchedFlags(command)(e);
-          }
-        })();
+        const r = await writeSite(schema, {
+          out: t.site,
+          ...(t.commands ? { commands: t.commands } : {}),
+          ...(t.events ? { events: t.events } : {}),
+          ...(opts.title !== undefined ? { title: opts.title } : {}),
+          ...(t.bigint ? { bigint: true } : {}),
+        }).catch(reportUnmatchedFlags(command));
         const out = relative(process.cwd(), t.site) || '.';
         process.stderr.write(`${out}: ${r.commands} commands, ${r.events} events, ${r.types} types; ${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB\n`);
       }

@@ -25,8 +25,12 @@ const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '
 /** Characters an HTML document must not contain: C0/C1 controls but tab and newline, lone surrogates, U+FFFE/U+FFFF. */
 const NOT_HTML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** Any character {@link escapeHtml} changes. */
+const NEEDS_ESCAPE = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF\uD800-\uDFFF]/;
+
 /** Text made inert in element content and in quoted attribute values. */
 export function escapeHtml(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text; // most names and words: no new string
   return text.replace(NOT_HTML, '\uFFFD').replace(/\r\n?/g, '\n').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
@@ -66,6 +70,7 @@ export function toHtml(m: Markup): string {
   return m.html;
 }
 
+const SAFE_NAME = /^[A-Za-z0-9.-]*$/;
 const SAFE_URL = /^(?:\.\.\/)*(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9._-]*(?:\?q=[A-Za-z0-9._%-]*)?(?:#[A-Za-z0-9._-]+)?$/;
 
 /**
@@ -84,6 +89,7 @@ export function href(url: string): Markup {
  * made of safe characters, otherwise every other character spelled as `_xHH_`. Injective.
  */
 export function anchorId(prefix: string, name: string): string {
+  if (SAFE_NAME.test(name)) return prefix + name;
   return `${prefix}${name.replace(/[^A-Za-z0-9.-]/g, (c) => `_x${c.codePointAt(0)!.toString(16)}_`)}`;
 }
 

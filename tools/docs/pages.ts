@@ -55,9 +55,19 @@ export function resolver(ctx: SiteContext, root: string): Resolve {
 
 const ROOT = '../';
 
-function defLink(ctx: SiteContext, d: Definition, label: Piece = d.name): Markup {
+/** Links by wire name, made once per site: a type's "used by" list repeats the same few hundred. */
+const nameLinks = new WeakMap<SiteContext, Map<Definition, Markup>>();
+
+function defLink(ctx: SiteContext, d: Definition, label?: string): Markup {
+  let cache = nameLinks.get(ctx);
+  if (!cache) nameLinks.set(ctx, (cache = new Map()));
+  const cached = label === undefined ? cache.get(d) : undefined;
+  if (cached) return cached;
   const p = pageOf(ctx, d);
-  return p ? html`<a href="${href(ROOT + p)}"><code>${label}</code></a>` : html`<code>${label}</code>`;
+  const text = label ?? d.name;
+  const link = p ? html`<a href="${href(ROOT + p)}"><code>${text}</code></a>` : html`<code>${text}</code>`;
+  if (label === undefined) cache.set(d, link);
+  return link;
 }
 
 /** A type as the schema writes it, linked: `BlockdevOptions`, `['str']` as `[str]`. */
@@ -219,7 +229,7 @@ ${section('returns', 'Returns', html`${c.returns ? html`<p>${wireType(ctx, c.ret
 ${errorsText?.trim() ? section('errors', 'Errors', renderTagged(errorsText, resolve)) : ''}
 ${c.features.length ? section('features', 'Features', featureList(c.features, resolve)) : ''}
 ${docNotes(c, resolve)}`;
-  return page({ root: ROOT, title: `${c.name} (command) — ${ctx.siteTitle}`, siteTitle: ctx.siteTitle, main });
+  return page({ root: ROOT, title: `${c.name} (command) - ${ctx.siteTitle}`, siteTitle: ctx.siteTitle, main });
 }
 
 function eventPage(ctx: SiteContext, e: Event): string {
@@ -236,7 +246,7 @@ ${section('wire', 'On the wire', html`<pre class="wire"><code>${wire}</code></pr
 ${section('data', 'Data', data ? objectMembers(ctx, data, 'data-', resolve) : html`<p class="none">None.</p>`)}
 ${e.features.length ? section('features', 'Features', featureList(e.features, resolve)) : ''}
 ${docNotes(e, resolve)}`;
-  return page({ root: ROOT, title: `${e.name} (event) — ${ctx.siteTitle}`, siteTitle: ctx.siteTitle, main });
+  return page({ root: ROOT, title: `${e.name} (event) - ${ctx.siteTitle}`, siteTitle: ctx.siteTitle, main });
 }
 
 function enumValues(ctx: SiteContext, t: EnumType, resolve: Resolve): Markup {
@@ -277,7 +287,7 @@ ${body}
 ${t.features.length ? section('features', 'Features', featureList(t.features, resolve)) : ''}
 ${docNotes(t, resolve)}
 ${section('used-by', 'Used by', usedBy(ctx, t))}`;
-  return page({ root: ROOT, title: `${t.name} (${t.kind}) — ${ctx.siteTitle}`, siteTitle: ctx.siteTitle, main });
+  return page({ root: ROOT, title: `${t.name} (${t.kind}) - ${ctx.siteTitle}`, siteTitle: ctx.siteTitle, main });
 }
 
 /** The page of one definition. */

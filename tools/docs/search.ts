@@ -35,9 +35,12 @@ function memberText(members: readonly Member[]): string[] {
   return members.flatMap((m) => [m.doc ?? '', ...m.features.map((f) => f.doc ?? '')]);
 }
 
+/** Code blocks (examples) say little a person searches for, and are a third of the text: left out. */
+const CODE_BLOCK = /^\.\. +(?:qmp-example|code-block|code)::.*(?:\n(?:[ \t].*)?(?=\n|$))*/gm;
+
 /** The text a definition is found by. */
 function textOf(d: Definition): { members: string; text: string } {
-  const own = [d.doc?.body ?? '', ...(d.doc?.sections.map((s) => s.text) ?? []), ...d.features.map((f) => f.doc ?? '')];
+  const own = [d.doc?.body ?? '', ...(d.doc?.sections.map((s) => s.text.replace(CODE_BLOCK, '')) ?? []), ...d.features.map((f) => f.doc ?? '')];
   switch (d.kind) {
     case 'command':
     case 'event': {

@@ -12,7 +12,8 @@
  * The selection (`commands` / `events` filters) decides which commands and events get a
  * page, and so which types (those they reach).
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Command, Definition, Event, Schema, Type } from '../../generator/model/types.js';
@@ -81,7 +82,12 @@ function clean(out: string): void {
   for (const name of ['index.html', 'search-index.js']) rmSync(join(out, name), { force: true });
 }
 
-export function writeSite(schema: Schema, options: SiteOptions): SiteResult {
+/**
+ * Writes the site. Files are written by Node's I/O threads while this thread renders the
+ * next pages and builds the search index (the writes of a thousand small files cost about
+ * as much as rendering them).
+ */
+export async function writeSite(schema: Schema, options: SiteOptions): Promise<SiteResult> {
   const selection = select(schema, options.commands, options.events);
   const types = selection.types.filter((t) => !t.implicit);
   const names = nameSchema(schema, selection.types, selection.commands);
@@ -100,11 +106,11 @@ export function writeSite(schema: Schema, options: SiteOptions): SiteResult {
   clean(out);
   for (const dir of ['command', 'event', 'type', 'assets']) mkdirSync(join(out, dir), { recursive: true });
   let bytes = 0;
-  let files = 0;
+  const writes: Promise<void>[] = [];
   const write = (rel: string, text: string): void => {
-    writeFileSync(join(out, rel), text);
-    bytes += Buffer.byteLength(text);
-    files++;
+    const data = Buffer.from(text);
+    bytes += data.length;
+    writes.push(writeFile(join(out, rel), data));
   };
   const entries: { def: Definition; page: string }[] = [];
   for (const d of [...selection.commands, ...selection.events, ...types] as (Command | Event | NamedType)[]) {
@@ -116,9 +122,9 @@ export function writeSite(schema: Schema, options: SiteOptions): SiteResult {
   write('index.html', indexPage(ctx, sections, { command: selection.commands.length, event: selection.events.length, type: types.length }));
   write('search-index.js', searchIndexScript(entries));
   for (const a of assetSources()) {
-    copyFileSync(a.file, join(out, 'assets', a.name));
-    bytes += readFileSync(a.file).length;
-    files++;
+    writes.push(copyFile(a.file, join(out, 'assets', a.name)));
+    bytes += (await stat(a.file)).size;
   }
-  return { files, bytes, commands: selection.commands.length, events: selection.events.length, types: types.length };
+  await Promise.all(writes);
+  return { files: writes.length, bytes, commands: selection.commands.length, events: selection.events.length, types: types.length };
 }

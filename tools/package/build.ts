@@ -143,7 +143,7 @@ export async function buildPackage(schema: Schema, o: PackageOptions): Promise<P
     writeFileSync(path.join(out, 'package.json'), JSON.stringify(manifest(schema, o, mode, version, runtime.version), null, 2) + '\n');
     if (o.site) {
       const { writeSite } = await import('../docs/site.js');
-      writeSite(schema, { out: path.join(out, 'docs'), title: `${o.name} ${o.version}`, ...(o.commands ? { commands: o.commands } : {}), ...(o.events ? { events: o.events } : {}) });
+      await writeSite(schema, { out: path.join(out, 'docs'), title: `${o.name} ${o.version}`, ...(o.commands ? { commands: o.commands } : {}), ...(o.events ? { events: o.events } : {}) });
     }
     const docs = o.site ? listFiles(path.join(out, 'docs')).map((f) => `docs/${f}`) : [];
     const files = ['package.json', 'README.md', RECORD_FILE, ...listFiles(dist).map((f) => `dist/${f}`), ...docs].sort();

@@ -38,7 +38,7 @@ run('reference site and change report in chromium', () => {
     mkdirSync(artifacts, { recursive: true });
     rmSync(work, { recursive: true, force: true });
     const newSchema = loadSchema(join(vendoredQemu, 'qemu-10.2/qapi/qapi-schema.json'));
-    writeSite(newSchema, { out: site });
+    await writeSite(newSchema, { out: site });
     const d = diffSchemas(loadSchema(join(vendoredQemu, 'qemu-7.2/qapi/qapi-schema.json')), newSchema);
     markdownBreaking = Number(/^## Breaking changes \((\d+)\)$/m.exec(formatMarkdown(d))?.[1]);
     const kindOf = (n: string) => (newSchema.commands.has(n) ? ('command' as const) : newSchema.events.has(n) ? ('event' as const) : undefined);
@@ -201,7 +201,7 @@ run('reference site and change report in chromium', () => {
       const file = join(work, `${c.name}-${c.file}`);
       writeFileSync(file, c.text);
       const out = join(work, `hostile-${c.name}`);
-      writeSite(loadSchema(file), { out });
+      await writeSite(loadSchema(file), { out });
       for (const f of htmlFiles(out)) {
         await page.goto(url(f), { waitUntil: 'load' });
         // hover and focus everything, for payloads waiting on an event

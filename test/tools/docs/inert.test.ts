@@ -46,7 +46,7 @@ const slots: fc.Arbitrary<DocSlots> = fc
 
 let seq = 0;
 /** The site of the schema with these docs, or undefined when QEMU's doc rules reject it. */
-function site(s: DocSlots): string | undefined {
+async function site(s: DocSlots): Promise<string | undefined> {
   const n = seq++;
   const file = join(dir, `s${n}.json`);
   writeFileSync(file, qapiSource(s));
@@ -58,7 +58,7 @@ function site(s: DocSlots): string | undefined {
     throw e;
   }
   const out = join(dir, `site${n}`);
-  writeSite(schema, { out });
+  await writeSite(schema, { out });
   return out;
 }
 
@@ -67,20 +67,20 @@ function problems(out: string): string[] {
 }
 
 describe('reference site from hostile doc text', () => {
-  it('shows the text of every doc position, as text', () => {
+  it('shows the text of every doc position, as text', async () => {
     const marked = Object.fromEntries(SLOT_NAMES.map((k) => [k, `<b>MARK${k}</b>`])) as unknown as DocSlots;
-    const out = site(marked)!;
+    const out = (await site(marked))!;
     const all = htmlFiles(out).map((f) => readFileSync(f, 'utf8')).join('\n');
     expect(SLOT_NAMES.filter((k) => !all.includes(`&lt;b&gt;MARK${k}&lt;/b&gt;`))).toEqual([]);
     expect(all).not.toContain('<b>MARK');
     expect(problems(out)).toEqual([]);
   });
 
-  it('keeps every page to the generator\'s elements, attributes and URLs (property)', () => {
+  it('keeps every page to the generator\'s elements, attributes and URLs (property)', async () => {
     let built = 0;
-    fc.assert(
-      fc.property(slots, (s) => {
-        const out = site(s);
+    await fc.assert(
+      fc.asyncProperty(slots, async (s) => {
+        const out = await site(s);
         if (out === undefined) return;
         built++;
         expect(problems(out)).toEqual([]);
@@ -94,11 +94,11 @@ describe('reference site from hostile doc text', () => {
 });
 
 describe.each(HOSTILE_CASES)('reference site of the hostile schema $name', (c) => {
-  it('is inert: only generated markup, the payloads as text', () => {
+  it('is inert: only generated markup, the payloads as text', async () => {
     const file = join(dir, `${c.name}-${c.file}`);
     writeFileSync(file, c.text);
     const out = join(dir, `hostile-${c.name}`);
-    writeSite(loadSchema(file), { out });
+    await writeSite(loadSchema(file), { out });
     expect(problems(out)).toEqual([]);
     const all = htmlFiles(out).map((f) => readFileSync(f, 'utf8')).join('\n');
     expect(all).toContain('window.__pwned');
