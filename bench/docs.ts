@@ -29,12 +29,22 @@ const site = join(work, 'site');
 const cli = join(repo, 'bin/qmp-ts.js');
 const CHROMIUM = '/usr/bin/chromium';
 
-/** Wall time of a command run to completion, s. */
-function timed(cmd: string, args: readonly string[]): number {
+const haveTime = existsSync('/usr/bin/time');
+
+interface Run {
+  readonly seconds: number;
+  /** user + system CPU time, s (with /usr/bin/time): steadier than wall time on a loaded machine. */
+  readonly cpu?: number;
+}
+
+/** Wall time (and CPU time) of a command run to completion. */
+function timed(cmd: string, args: readonly string[]): Run {
+  const argv = haveTime ? ['/usr/bin/time', '-f', '__CPU=%U+%S', cmd, ...args] : [cmd, ...args];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd: repo, encoding: 'utf8' });
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: repo, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}${r.stderr}`);
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const m = /__CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, ...(m ? { cpu: Number(m[1]) + Number(m[2]) } : {}) };
 }
 
 function sizeOf(path: string): number {
@@ -54,12 +64,12 @@ mkdirSync(work, { recursive: true });
 
 const useQapiGen = qapiGen !== undefined && existsSync(qapiGen);
 const baselineName = useQapiGen ? `qapi-gen.py (${qapiGen})` : 'qmp-ts generate (QAPI_GEN not set: no qapi-gen.py to compare with)';
-const baseline = (): number => {
+const baseline = (): Run => {
   const out = join(work, 'baseline');
   rmSync(out, { recursive: true, force: true });
   return useQapiGen ? timed('python3', [qapiGen!, '-o', out, '-b', schema]) : timed(process.execPath, [cli, 'generate', '--schema', schema, '--out', out]);
 };
-const docs = (): number => {
+const docs = (): Run => {
   rmSync(site, { recursive: true, force: true });
   return timed(process.execPath, [cli, 'docs', '--schema', schema, '--out', site]);
 };
@@ -70,18 +80,22 @@ console.log(`baseline: ${baselineName}\n`);
 const loadStart = loadavg()[0]!;
 baseline();
 docs();
-const docsTimes: number[] = [];
-const baseTimes: number[] = [];
+const docsRuns: Run[] = [];
+const baseRuns: Run[] = [];
 for (let i = 0; i < runs; i++) {
-  docsTimes.push(docs());
-  baseTimes.push(baseline());
+  docsRuns.push(docs());
+  baseRuns.push(baseline());
 }
-const docsS = median(docsTimes);
-const baseS = median(baseTimes);
+const docsS = median(docsRuns.map((r) => r.seconds));
+const baseS = median(baseRuns.map((r) => r.seconds));
+const cpuOf = (rs: readonly Run[]): number | undefined => (rs.every((r) => r.cpu !== undefined) ? median(rs.map((r) => r.cpu!)) : undefined);
+const docsCpu = cpuOf(docsRuns);
+const baseCpu = cpuOf(baseRuns);
+const cpuText = (c: number | undefined): string => (c !== undefined ? `, CPU ${c.toFixed(2)} s` : '');
 const ratio = docsS / baseS;
-console.log(`qmp-ts docs (whole site):  ${docsS.toFixed(2)} s`);
-console.log(`baseline:                  ${baseS.toFixed(2)} s`);
-console.log(`ratio docs / baseline:     ${ratio.toFixed(2)}x (goal <= 1.0: ${ratio <= 1 ? 'ok' : 'MISSED'})`);
+console.log(`qmp-ts docs (whole site):  ${docsS.toFixed(2)} s${cpuText(docsCpu)}`);
+console.log(`baseline:                  ${baseS.toFixed(2)} s${cpuText(baseCpu)}`);
+console.log(`ratio docs / baseline:     ${ratio.toFixed(2)}x wall${docsCpu !== undefined && baseCpu !== undefined ? `, ${(docsCpu / baseCpu).toFixed(2)}x CPU` : ''} (goal <= 1.0: ${ratio <= 1 ? 'ok' : 'MISSED'})`);
 console.log(`site: ${kb(sizeOf(site))} in ${readdirSync(site, { recursive: true }).length} entries; index.html ${kb(sizeOf(join(site, 'index.html')))}; search-index.js ${kb(sizeOf(join(site, 'search-index.js')))}`);
 
 if (!existsSync(CHROMIUM)) {

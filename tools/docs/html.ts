@@ -70,7 +70,7 @@ export function toHtml(m: Markup): string {
   return m.html;
 }
 
-const SAFE_NAME = /^[A-Za-z0-9.-]*$/;
+const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 const SAFE_URL = /^(?:\.\.\/)*(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9._-]*(?:\?q=[A-Za-z0-9._%-]*)?(?:#[A-Za-z0-9._-]+)?$/;
 
 /**
@@ -85,12 +85,13 @@ export function href(url: string): Markup {
 }
 
 /**
- * A fragment identifier (`id`, `#...`) for a wire name: the name kept readable where it is
- * made of safe characters, otherwise every other character spelled as `_xHH_`. Injective.
+ * A fragment identifier or file name for a wire name: the name itself when it is made of
+ * letters, digits, `.`, `_` and `-` (every QAPI source name is), else `_x` and the hex of its
+ * UTF-8 bytes (names from introspection can be anything).
  */
 export function anchorId(prefix: string, name: string): string {
   if (SAFE_NAME.test(name)) return prefix + name;
-  return `${prefix}${name.replace(/[^A-Za-z0-9.-]/g, (c) => `_x${c.codePointAt(0)!.toString(16)}_`)}`;
+  return `${prefix}_x${Buffer.from(name, 'utf8').toString('hex')}`;
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * Where each definition's page is in the site, and the relative URLs between pages. Only
- * the generator makes URLs: a page's file name is the wire name with every character other
- * than letters, digits, `.` and `-` spelled `_xHH_` (see html.ts `anchorId`), and names of
- * one kind that differ only in case (a case-insensitive file system would merge them) get
- * a numbered suffix. Computed from the whole schema, so the change report links to the same
+ * the generator makes URLs: a page's file name is the wire name, or its hex spelling when it
+ * has other characters than letters, digits, `.`, `_` and `-` (html.ts `anchorId`); a name
+ * whose file would clash with another's, ignoring case (a case-insensitive file system would
+ * merge them), gets a numbered suffix. Computed from the whole schema, so the change report links to the same
  * files whatever a site's selection.
  */
 import type { Schema } from '../../generator/model/types.js';
@@ -24,13 +24,13 @@ export class SitePaths {
       type: [...schema.types.values()].filter((t) => isNamedType(t) && !t.implicit).map((t) => t.name),
     };
     for (const kind of PAGE_KINDS) {
-      const taken = new Map<string, number>();
+      const used = new Set<string>();
       for (const name of [...all[kind]].sort()) {
-        const stem = anchorId('', name).replace(/^\./, '_x2e_');
-        const folded = stem.toLowerCase();
-        const n = (taken.get(folded) ?? 0) + 1;
-        taken.set(folded, n);
-        this.files.set(`${kind}:${name}`, `${kind}/${n === 1 ? stem : `${stem}_${n}`}.html`);
+        const stem = anchorId('', name);
+        let file = stem;
+        for (let n = 2; used.has(file.toLowerCase()); n++) file = `${stem}.${n}`;
+        used.add(file.toLowerCase());
+        this.files.set(`${kind}:${name}`, `${kind}/${file}.html`);
       }
     }
   }
