@@ -48,8 +48,11 @@ function textOf(d: Definition): { members: string; text: string } {
       return { members: ms.map((m) => m.name).join(' '), text: [...own, ...memberText(ms)].join('\n') };
     }
     case 'struct':
-    case 'union':
-      return { members: d.members.map((m) => m.name).join(' '), text: [...own, ...memberText(d.members)].join('\n') };
+    case 'union': {
+      // a named base's members are found on its own page: each description is indexed once
+      const mine = d.kind === 'struct' ? d.ownMembers : d.base.implicit ? d.members : [];
+      return { members: d.members.map((m) => m.name).join(' '), text: [...own, ...memberText(mine)].join('\n') };
+    }
     case 'enum':
       return { members: d.values.map((v) => v.name).join(' '), text: [...own, ...d.values.map((v) => v.doc ?? '')].join('\n') };
     case 'alternate':

@@ -68,9 +68,11 @@ run('reference site and change report in chromium', () => {
   }
 
   /** axe-core's serious and critical violations (the page's CSP would refuse the injected script, so it is bypassed). */
-  async function axeViolations(file: string, markup?: string): Promise<string[]> {
+  async function axeViolations(file: string, markup?: string, screen: { width: number; dark?: boolean } = { width: 1280 }): Promise<string[]> {
     const page = await browser.newPage();
     await page.setBypassCSP(true);
+    await page.setViewport({ width: screen.width, height: 900 });
+    if (screen.dark) await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
     if (markup !== undefined) await page.setContent(markup);
     else await page.goto(url(file), { waitUntil: 'load' });
     await page.addScriptTag({ path: axeSource });
@@ -79,7 +81,7 @@ run('reference site and change report in chromium', () => {
       return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
     });
     await page.close();
-    console.log(`axe ${markup !== undefined ? file : file.slice(work.length + 1)}: ${found.length ? found.map((v) => `${v.id} (${v.impact}, ${v.nodes})`).join(', ') : 'no violation'}`);
+    console.log(`axe ${markup !== undefined ? file : file.slice(work.length + 1)} at ${screen.width} px${screen.dark ? ', dark' : ''}: ${found.length ? found.map((v) => `${v.id} (${v.impact}, ${v.nodes})`).join(', ') : 'no violation'}`);
     return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes} nodes)`);
   }
 
@@ -188,7 +190,13 @@ run('reference site and change report in chromium', () => {
     expect(await axeViolations(join(site, 'command/blockdev-add.html'))).toEqual([]);
     expect(await axeViolations(join(site, 'type/BlockdevOptions.html'))).toEqual([]);
     expect(await axeViolations(report)).toEqual([]);
-  }, 120_000);
+    // narrow (code blocks scroll) and dark
+    for (const screen of [{ width: 390 }, { width: 1280, dark: true }, { width: 390, dark: true }]) {
+      expect(await axeViolations(join(site, 'index.html'), undefined, screen)).toEqual([]);
+      expect(await axeViolations(join(site, 'command/blockdev-add.html'), undefined, screen)).toEqual([]);
+      expect(await axeViolations(report, undefined, screen)).toEqual([]);
+    }
+  }, 240_000);
 
   it('runs no text of a hostile schema, even with the pages\' CSP bypassed', async () => {
     const page = await browser.newPage();
