@@ -71,13 +71,16 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       if (typeof targets === 'string') return command.error(`error: ${targets}`, { exitCode: 2 });
       const [{ loadTargetWithDocs }, { writeSite }] = await Promise.all([import('../../generator/generate.js'), import('../../tools/docs/site.js')]);
       for (const t of targets) {
-        const { schema } = await loadTargetWithDocs(t);
+        const { schema, docs } = await loadTargetWithDocs(t);
+        // the doc source's chapters order the index of an introspected schema
+        const docSource = docs?.sourceSchema;
         const r = await writeSite(schema, {
           out: t.site,
           ...(t.commands ? { commands: t.commands } : {}),
           ...(t.events ? { events: t.events } : {}),
           ...(opts.title !== undefined ? { title: opts.title } : {}),
           ...(t.bigint ? { bigint: true } : {}),
+          ...(docSource ? { docSource } : {}),
         }).catch(reportUnmatchedFlags(command));
         const out = relative(process.cwd(), t.site) || '.';
         process.stderr.write(`${out}: ${r.commands} commands, ${r.events} events, ${r.types} types; ${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB\n`);

@@ -62,6 +62,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         ...(opts.license !== undefined ? { license: opts.license } : {}),
         ...(opts.description !== undefined ? { description: opts.description } : {}),
         ...(opts.site ? { site: true } : {}),
+        ...(opts.site && docs?.sourceSchema ? { docSource: docs.sourceSchema } : {}),
       }).catch(reportUnmatchedFlags(command));
       process.stderr.write(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
       setExit(0);

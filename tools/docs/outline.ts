@@ -5,7 +5,7 @@
  * source order. Definitions with no doc block (introspection input, implicit types left
  * out) are grouped by the module that defines them, or in one list.
  */
-import type { Definition, Schema } from '../../generator/model/types.js';
+import type { Definition, Doc, Schema } from '../../generator/model/types.js';
 
 export interface OutlineSection {
   /** Fragment id on the index page. */
@@ -16,6 +16,18 @@ export interface OutlineSection {
   /** Free-form doc text under the heading. */
   readonly text: string[];
   readonly definitions: Definition[];
+}
+
+/** The definitions of `schema` by the name of the `source` definition whose doc they carry (model/docs/attach.ts shares the doc objects). */
+function bySourceName(schema: Schema, source: Schema): (name: string) => Definition | undefined {
+  const nameOfDoc = new Map<Doc, string>();
+  for (const d of source.entities) if (d.doc) nameOfDoc.set(d.doc, d.name);
+  const found = new Map<string, Definition>();
+  for (const d of schema.entities) {
+    const name = d.doc ? nameOfDoc.get(d.doc) : undefined;
+    if (name !== undefined && !found.has(name)) found.set(name, d);
+  }
+  return (name) => found.get(name);
 }
 
 /** A free-form block cut at its headings: the text before the first, then each heading with the text after it. */
@@ -52,12 +64,17 @@ export function headings(body: string): { heading?: { title: string; level: numb
   return out;
 }
 
-export function outline(schema: Schema, keep: (d: Definition) => boolean): OutlineSection[] {
+/**
+ * The sections of the index. `docSource`: the QAPI source an introspected schema took its
+ * docs from (introspection has no doc blocks); its blocks give the chapters, and each
+ * definition is placed by the doc it carries from there.
+ */
+export function outline(schema: Schema, keep: (d: Definition) => boolean, docSource?: Schema): OutlineSection[] {
   const sections: OutlineSection[] = [];
   const placed = new Set<Definition>();
-  const byName = (name: string): Definition | undefined => schema.commands.get(name) ?? schema.events.get(name) ?? schema.types.get(name);
+  const byName = docSource ? bySourceName(schema, docSource) : (name: string): Definition | undefined => schema.commands.get(name) ?? schema.events.get(name) ?? schema.types.get(name);
   let current: OutlineSection | undefined;
-  for (const block of schema.docs ?? []) {
+  for (const block of (docSource ?? schema).docs ?? []) {
     if (block.symbol === undefined) {
       for (const part of headings(block.body)) {
         if (part.heading || !current) {

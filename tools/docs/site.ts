@@ -35,6 +35,8 @@ export interface SiteOptions {
   readonly title?: string;
   readonly bigint?: boolean;
   readonly releases?: ReleaseAvailability;
+  /** The QAPI source an introspected schema's docs come from: its chapters make the index. */
+  readonly docSource?: Schema;
 }
 
 export interface SiteResult {
@@ -118,7 +120,7 @@ export async function writeSite(schema: Schema, options: SiteOptions): Promise<S
     write(page, definitionPage(ctx, d));
     entries.push({ def: d, page });
   }
-  const sections = outline(schema, (d) => pages.has(d));
+  const sections = outline(schema, (d) => pages.has(d), options.docSource);
   write('index.html', indexPage(ctx, sections, { command: selection.commands.length, event: selection.events.length, type: types.length }));
   write('search-index.js', searchIndexScript(entries));
   for (const a of assetSources()) {

@@ -40,6 +40,8 @@ export interface PackageOptions {
   readonly description?: string;
   /** Also put the reference site (`qmp-ts docs`, tools/docs/) of the selection in `docs/`. */
   readonly site?: boolean;
+  /** With `site`: the QAPI source an introspected schema's docs come from (its chapters make the site's index). */
+  readonly docSource?: Schema;
 }
 
 export interface PackageResult {
@@ -143,7 +145,13 @@ export async function buildPackage(schema: Schema, o: PackageOptions): Promise<P
     writeFileSync(path.join(out, 'package.json'), JSON.stringify(manifest(schema, o, mode, version, runtime.version), null, 2) + '\n');
     if (o.site) {
       const { writeSite } = await import('../docs/site.js');
-      await writeSite(schema, { out: path.join(out, 'docs'), title: `${o.name} ${o.version}`, ...(o.commands ? { commands: o.commands } : {}), ...(o.events ? { events: o.events } : {}) });
+      await writeSite(schema, {
+        out: path.join(out, 'docs'),
+        title: `${o.name} ${o.version}`,
+        ...(o.commands ? { commands: o.commands } : {}),
+        ...(o.events ? { events: o.events } : {}),
+        ...(o.docSource ? { docSource: o.docSource } : {}),
+      });
     }
     const docs = o.site ? listFiles(path.join(out, 'docs')).map((f) => `docs/${f}`) : [];
     const files = ['package.json', 'README.md', RECORD_FILE, ...listFiles(dist).map((f) => `dist/${f}`), ...docs].sort();

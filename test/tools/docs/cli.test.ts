@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
-import { vendoredQemu } from '../../support/paths.js';
+import { repoRoot, vendoredQemu } from '../../support/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'qmp-ts-docs-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -92,5 +92,22 @@ describe('qmp-ts package --site', () => {
     expect(manifest.files).toContain('docs');
     expect(pages(out, 'docs/command')).toEqual(['guest-sync-delimited.html', 'guest-sync.html']);
     expect(readFileSync(join(out, 'docs/index.html'), 'utf8')).toContain('<title>@scope/qga 1.0.0</title>');
+  });
+});
+
+describe('qmp-ts docs --introspection --docs', () => {
+  it('takes the chapters of the doc source for the index of an introspected schema', async () => {
+    const out = join(work, 'introspected');
+    const r = await runCli(['docs', '--introspection', join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json'), '--docs', join(vendoredQemu, 'qemu-7.2/qapi/qapi-schema.json'), '--out', out]);
+    expect(r.code).toBe(0);
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    const blockDevices = index.indexOf('>Block devices</h2>');
+    expect(blockDevices).toBeGreaterThan(0);
+    // blockdev-add is listed in that chapter, after its heading and before the next chapter's
+    const next = index.indexOf('<h2 ', blockDevices);
+    const at = index.indexOf('<a href="command/blockdev-add.html">');
+    expect(at).toBeGreaterThan(blockDevices);
+    expect(at).toBeLessThan(next);
+    expect(readFileSync(join(out, 'command/blockdev-add.html'), 'utf8')).toContain('Creates a new block device.');
   });
 });
