@@ -30,6 +30,7 @@ const needsSystem = [
   'test/tools/shell/jobs.test.ts',
   'test/fixtures/downstream/vm-ops.test.ts',
   'test/cli/file-access.test.ts',
+  'test/tools/docs/browser.test.ts',
 ];
 
 /**
@@ -50,6 +51,7 @@ const slowInProcess = [
   'test/tools/watch/incremental.test.ts',
   'test/tools/watch/check-cache.test.ts',
   'test/repo/readme-snippets.test.ts',
+  'test/tools/docs/cli.test.ts',
 ];
 
 // A moved or renamed test must not drop out of its project unnoticed.

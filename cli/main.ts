@@ -19,6 +19,7 @@ const subcommands: Readonly<Record<string, () => Promise<SubcommandModule>>> = {
   diff: () => import('./commands/diff.js'),
   capture: () => import('./commands/capture.js'),
   generate: () => import('./commands/generate.js'),
+  docs: () => import('./commands/docs.js'),
   verify: () => import('./commands/verify.js'),
   package: () => import('./commands/package.js'),
   init: () => import('./commands/init.js'),

@@ -12,6 +12,7 @@
  *     layout: modules                         # single | modules
  *     client: Qemu                            # name of the generated client class
  *     format: prettier                        # default (own style) | prettier (the project's config)
+ *     site: docs/qmp                          # where `qmp-ts docs` writes the reference site
  *   - introspection: captured.json
  *     docs: ../qemu/qapi/qapi-schema.json     # TSDoc from the same release's source
  *     output: src/qmp-captured
@@ -60,6 +61,11 @@ export interface TargetSettings {
   readonly bigint?: boolean;
   /** Also write JSON Schema (draft 2020-12), strict and lenient, into this directory. */
   readonly jsonSchema?: string;
+  /**
+   * Where `qmp-ts docs` writes the target's reference site. Not `docs`: that key already
+   * names the QAPI source whose doc text an introspected schema borrows.
+   */
+  readonly site?: string;
   /**
    * `default`: the generator's own fixed style (no formatter runs); `prettier`: that text
    * formatted by prettier with the prettier configuration of the output's project.
@@ -124,7 +130,7 @@ class ConfigReader {
 
   target(v: unknown, path: string): GenerateTarget {
     const o = this.object(v, path);
-    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing', 'format', 'allowOutsideIncludes']);
+    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing', 'format', 'allowOutsideIncludes', 'site']);
     const inputs = ['schema', 'introspection', 'fromQemu'].filter((k) => o[k] !== undefined);
     if (inputs.length !== 1) this.fail(path, `give exactly one of 'schema', 'introspection', 'fromQemu' (got ${inputs.length})`);
     let input: TargetInput;
@@ -162,6 +168,7 @@ class ConfigReader {
       ...(o['bigint'] !== undefined ? { bigint: this.boolean(o['bigint'], `${path}.bigint`) } : {}),
       ...(o['allowOutsideIncludes'] !== undefined ? { allowOutsideIncludes: this.boolean(o['allowOutsideIncludes'], `${path}.allowOutsideIncludes`) } : {}),
       ...(o['jsonSchema'] !== undefined ? { jsonSchema: resolve(this.baseDir, this.string(o['jsonSchema'], `${path}.jsonSchema`)) } : {}),
+      ...(o['site'] !== undefined ? { site: resolve(this.baseDir, this.string(o['site'], `${path}.site`)) } : {}),
     };
   }
 

@@ -48,6 +48,8 @@ export interface TargetResult extends WriteResult {
 export interface DocsReport {
   readonly source: string;
   readonly coverage: DocCoverage;
+  /** The source schema read (the reference site takes its chapters from it). */
+  readonly sourceSchema?: Schema;
 }
 
 export interface LoadedTarget {
@@ -68,8 +70,9 @@ export async function loadTargetWithDocs(target: TargetInput & Pick<TargetSettin
   const schema = await readTarget(target);
   if (target.docs === undefined) return { schema };
   const [{ loadSchema }, { attachDocs }] = await Promise.all([import('./load.js'), import('./model/docs/attach.js')]);
-  const documented = attachDocs(schema, loadSchema(target.docs, fileAccess(target)));
-  return { schema: documented.schema, docs: { source: target.docs, coverage: documented.coverage } };
+  const source = loadSchema(target.docs, fileAccess(target));
+  const documented = attachDocs(schema, source);
+  return { schema: documented.schema, docs: { source: target.docs, coverage: documented.coverage, sourceSchema: source } };
 }
 
 /** The readers' option for files outside the schema's folder tree. */

@@ -20,6 +20,7 @@ interface PackageCliOptions extends SelectionCliOptions, FileAccessCliOptions {
   readonly license?: string;
   readonly description?: string;
   readonly docs?: string;
+  readonly site?: boolean;
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
@@ -35,7 +36,9 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       .option('--client <name>', 'name of the client class (default QmpApi)')
       .option('--license <spdx>', 'license field (default GPL-2.0-or-later, like QEMU whose docs it carries)')
       .option('--description <text>', 'description field')
-      .option('--docs <schema>', 'QAPI source schema of the same release: its docs for an introspected schema'),
+      .option('--docs <schema>', 'QAPI source schema of the same release: its docs for an introspected schema')
+      // not `--docs`: that names the doc source, as in `generate`
+      .option('--site', 'also put the reference site (as `qmp-ts docs` writes it) in the package, in docs/'),
   );
   command
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
@@ -58,6 +61,8 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         ...selectionFrom(opts),
         ...(opts.license !== undefined ? { license: opts.license } : {}),
         ...(opts.description !== undefined ? { description: opts.description } : {}),
+        ...(opts.site ? { site: true } : {}),
+        ...(opts.site && docs?.sourceSchema ? { docSource: docs.sourceSchema } : {}),
       }).catch(reportUnmatchedFlags(command));
       process.stderr.write(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
       setExit(0);

@@ -85,8 +85,8 @@ function isFiltered(f: NameFilter | undefined): boolean {
   return f !== undefined && (f.include !== undefined || (f.exclude?.length ?? 0) > 0);
 }
 
-/** Adds `t` and every named type it refers to. */
-function reach(t: Type | undefined, seen: Set<Type>): void {
+/** Adds `t` and every type it refers to (the reference site's "used by" walks the same way). */
+export function reach(t: Type | undefined, seen: Set<Type>): void {
   if (!t || seen.has(t)) return;
   seen.add(t);
   switch (t.kind) {

@@ -90,6 +90,7 @@ describe('config JSON Schema and parser', () => {
       validators: fc.boolean(),
       bigint: fc.boolean(),
       jsonSchema: str,
+      site: str,
       targets: fc.constant([]),
       layuot: str,
     };
@@ -103,7 +104,7 @@ describe('config JSON Schema and parser', () => {
     const goodNames = fc.array(fc.constantFrom('query-*', 'SHUTDOWN'), { maxLength: 2 });
     const goodFilter = fc.record({ include: goodNames, exclude: goodNames }, { requiredKeys: [] });
     const settings = fc.record(
-      { commands: goodFilter, events: goodFilter, runtime: good, layout: fc.constantFrom('single', 'modules'), client: good, validators: fc.boolean(), bigint: fc.boolean(), jsonSchema: good },
+      { commands: goodFilter, events: goodFilter, runtime: good, layout: fc.constantFrom('single', 'modules'), client: good, validators: fc.boolean(), bigint: fc.boolean(), jsonSchema: good, site: good },
       { requiredKeys: [] },
     );
     const plausible = fc.tuple(fc.constantFrom('schema', 'introspection', 'fromQemu'), settings).map(([input, t]) => {

@@ -124,8 +124,8 @@ describe('architecture', () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('\n## Layout\n'));
     const table = section.slice(0, section.indexOf('\n## ', 5));
-    const topLevel = readdirSync(repoRoot).filter((n) => !n.startsWith('.') && !SKIP.has(n) && statSync(path.join(repoRoot, n)).isDirectory() && n !== 'tmp');
-    // Each row names one or two folders (`test/`, `bench/`); `vendor/qemu/` counts for vendor/. Untracked tmp/ is test output.
+    const topLevel = readdirSync(repoRoot).filter((n) => !n.startsWith('.') && !SKIP.has(n) && statSync(path.join(repoRoot, n)).isDirectory() && n !== 'tmp' && n !== 'test-artifacts');
+    // Each row names one or two folders (`test/`, `bench/`); `vendor/qemu/` counts for vendor/. Untracked tmp/ and test-artifacts/ are test output.
     const rows = new Set([...table.matchAll(/^\| `([\w.-]+)\//gm), ...table.matchAll(/^\| `[\w.-]+\/`, `([\w.-]+)\//gm)].map((m) => m[1]!));
     expect([...rows].sort()).toEqual([...topLevel].sort());
   });

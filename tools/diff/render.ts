@@ -3,7 +3,8 @@ import { SEVERITIES, type SchemaChange, type SchemaDiff, type SchemaSide, type S
 
 export type DiffFormat = 'text' | 'markdown' | 'json';
 
-const TITLES: Readonly<Record<Severity, string>> = {
+/** The heading of each class of change, in every format. */
+export const SEVERITY_TITLES: Readonly<Record<Severity, string>> = {
   breaking: 'Breaking changes',
   unstable: 'Incompatible changes to unstable interfaces',
   deprecation: 'Deprecations and stability changes',
@@ -40,7 +41,7 @@ export function formatText(d: SchemaDiff): string {
   for (const sev of SEVERITIES) {
     const group = d.changes.filter((c) => c.severity === sev);
     if (group.length === 0) continue;
-    lines.push('', `${TITLES[sev]} (${group.length}):`);
+    lines.push('', `${SEVERITY_TITLES[sev]} (${group.length}):`);
     for (const c of group) lines.push(`  ${c.path}: ${c.message}${dirText(c)}`, ...alsoLines(c));
   }
   return lines.join('\n') + '\n';
@@ -62,7 +63,7 @@ export function formatMarkdown(d: SchemaDiff): string {
   for (const sev of SEVERITIES) {
     const group = d.changes.filter((c) => c.severity === sev);
     if (group.length === 0) continue;
-    lines.push('', `## ${TITLES[sev]} (${group.length})`, '', '| Path | Change | Direction | Also at |', '| --- | --- | --- | --- |');
+    lines.push('', `## ${SEVERITY_TITLES[sev]} (${group.length})`, '', '| Path | Change | Direction | Also at |', '| --- | --- | --- | --- |');
     for (const c of group) {
       lines.push(
         `| \`${mdEscape(c.path)}\` | ${mdEscape(c.message)} | ${c.directions.join(', ')} | ${c.alsoAt.map((p) => `\`${mdEscape(p)}\``).join('<br>')} |`,

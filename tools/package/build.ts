@@ -38,6 +38,10 @@ export interface PackageOptions {
   /** SPDX license of the package (default GPL-2.0-or-later: the docs come from QEMU's schema). */
   readonly license?: string;
   readonly description?: string;
+  /** Also put the reference site (`qmp-ts docs`, tools/docs/) of the selection in `docs/`. */
+  readonly site?: boolean;
+  /** With `site`: the QAPI source an introspected schema's docs come from (its chapters make the site's index). */
+  readonly docSource?: Schema;
 }
 
 export interface PackageResult {
@@ -70,7 +74,7 @@ function prepareOut(out: string): void {
   const pkgFile = path.join(out, 'package.json');
   const ours = existsSync(pkgFile) && (JSON.parse(readFileSync(pkgFile, 'utf8')) as { qmpSchema?: unknown }).qmpSchema !== undefined;
   if (!ours) throw new QapiError({ file: out }, 'output directory is not empty and was not written by qmp-ts package');
-  for (const d of ['dist', 'src']) rmSync(path.join(out, d), { recursive: true, force: true });
+  for (const d of ['dist', 'src', 'docs']) rmSync(path.join(out, d), { recursive: true, force: true });
 }
 
 function listFiles(dir: string, base = dir): string[] {
@@ -139,7 +143,18 @@ export async function buildPackage(schema: Schema, o: PackageOptions): Promise<P
       }),
     );
     writeFileSync(path.join(out, 'package.json'), JSON.stringify(manifest(schema, o, mode, version, runtime.version), null, 2) + '\n');
-    const files = ['package.json', 'README.md', RECORD_FILE, ...listFiles(dist).map((f) => `dist/${f}`)].sort();
+    if (o.site) {
+      const { writeSite } = await import('../docs/site.js');
+      await writeSite(schema, {
+        out: path.join(out, 'docs'),
+        title: `${o.name} ${o.version}`,
+        ...(o.commands ? { commands: o.commands } : {}),
+        ...(o.events ? { events: o.events } : {}),
+        ...(o.docSource ? { docSource: o.docSource } : {}),
+      });
+    }
+    const docs = o.site ? listFiles(path.join(out, 'docs')).map((f) => `docs/${f}`) : [];
+    const files = ['package.json', 'README.md', RECORD_FILE, ...listFiles(dist).map((f) => `dist/${f}`), ...docs].sort();
     return { out, files, commands: selection.commands.length, events: selection.events.length };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -168,7 +183,7 @@ function manifest(schema: Schema, o: PackageOptions, mode: RuntimeMode, version:
     // For TypeScript's old `moduleResolution: node`, which ignores `exports`.
     ...(mode === 'bundled' ? { typesVersions: { '*': { runtime: ['./dist/runtime/index.d.ts'] } } } : {}),
     sideEffects: false,
-    files: ['dist', RECORD_FILE],
+    files: ['dist', RECORD_FILE, ...(o.site ? ['docs'] : [])],
     engines: { node: '>=20' },
     keywords: ['qemu', 'qmp', 'qapi'],
     ...(mode === 'dependency' ? { dependencies: { [RUNTIME_PACKAGE]: `^${runtimeVersion}` } } : {}),

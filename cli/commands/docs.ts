@@ -1,0 +1,90 @@
+/**
+ * `qmp-ts docs`: a static reference site for a schema (tools/docs/), from the same inputs
+ * and selection flags as `generate`:
+ *
+ *   qmp-ts docs --schema qapi/qapi-schema.json --out site
+ *   qmp-ts docs --introspection captured.json --docs qemu/qapi/qapi-schema.json --out site
+ *   qmp-ts docs --from-qemu qemu-system-x86_64 --out site -- -accel tcg
+ *   qmp-ts docs [--config qmp-ts.config.yaml]     # every target with a `site:` folder
+ */
+import { relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { SubcommandModule } from '../subcommand.js';
+import type { GenerateTarget, TargetInput } from '../../generator/config.js';
+import { addSelectionOptions, reportUnmatchedFlags, selectionFrom, type SelectionCliOptions } from './selection.js';
+import { defaultConfigFile } from './generate.js';
+
+interface DocsCliOptions extends SelectionCliOptions {
+  readonly schema?: string;
+  readonly introspection?: string;
+  readonly fromQemu?: string;
+  readonly docs?: string;
+  readonly out?: string;
+  readonly config?: string;
+  readonly title?: string;
+  readonly bigint?: boolean;
+}
+
+/** The targets to document and their site folders; a usage error as a message. */
+async function sitesFrom(opts: DocsCliOptions, qemuArgs: readonly string[]): Promise<(GenerateTarget & { site: string })[] | string> {
+  const inputs: TargetInput[] = [];
+  if (opts.schema !== undefined) inputs.push({ schema: resolve(opts.schema) });
+  if (opts.introspection !== undefined) inputs.push({ introspection: resolve(opts.introspection) });
+  if (opts.fromQemu !== undefined) inputs.push({ fromQemu: { binary: opts.fromQemu, args: qemuArgs } });
+  if (inputs.length > 1) return 'give only one of --schema, --introspection, --from-qemu';
+  const settings = {
+    ...(opts.docs !== undefined ? { docs: resolve(opts.docs) } : {}),
+    ...(opts.bigint ? { bigint: true } : {}),
+    ...selectionFrom(opts),
+  };
+  if (inputs.length === 1) {
+    if (opts.config !== undefined) return 'give either --config or a schema input, not both';
+    if (opts.out === undefined) return '--out DIR is required with --schema, --introspection or --from-qemu';
+    const out = resolve(opts.out);
+    return [{ ...inputs[0]!, output: out, site: out, ...settings }];
+  }
+  const { readConfig } = await import('../../generator/config.js');
+  const file = opts.config ?? defaultConfigFile();
+  const targets = readConfig(file)
+    .map((t) => ({ ...t, ...settings }))
+    .filter((t): t is GenerateTarget & { site: string } => t.site !== undefined);
+  if (opts.out !== undefined) return '--out needs --schema, --introspection or --from-qemu (a config target names its folder with `site:`)';
+  if (targets.length === 0) return `${file}: no target has a 'site:' folder to write the reference site to`;
+  return targets;
+}
+
+export const register: SubcommandModule['register'] = (program: Command, setExit) => {
+  const command = program.command('docs');
+  addSelectionOptions(command)
+    .description('write a static reference site (HTML, search, no server) for a schema')
+    .option('--schema <file>', 'QAPI schema source or YAML (format detected)')
+    .option('--introspection <file>', 'query-qmp-schema output (JSON)')
+    .option('--from-qemu <binary>', 'start this qemu-system-* or qemu-storage-daemon and ask its schema (arguments after --)')
+    .option('--docs <schema>', 'QAPI source schema of the same release: its docs for --introspection or --from-qemu')
+    .option('-o, --out <dir>', 'the site folder')
+    .option('--config <file>', 'YAML configuration: every target with a `site:` folder (default: ./qmp-ts.config.yaml)')
+    .option('--title <text>', 'the site title (default: QMP reference)')
+    .option('--bigint', 'show 64-bit integer types as bigint, as bindings generated with --bigint')
+    .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
+    .action(async (qemuArgs: string[], opts: DocsCliOptions) => {
+      const targets = await sitesFrom(opts, qemuArgs);
+      if (typeof targets === 'string') return command.error(`error: ${targets}`, { exitCode: 2 });
+      const [{ loadTargetWithDocs }, { writeSite }] = await Promise.all([import('../../generator/generate.js'), import('../../tools/docs/site.js')]);
+      for (const t of targets) {
+        const { schema, docs } = await loadTargetWithDocs(t);
+        // the doc source's chapters order the index of an introspected schema
+        const docSource = docs?.sourceSchema;
+        const r = await writeSite(schema, {
+          out: t.site,
+          ...(t.commands ? { commands: t.commands } : {}),
+          ...(t.events ? { events: t.events } : {}),
+          ...(opts.title !== undefined ? { title: opts.title } : {}),
+          ...(t.bigint ? { bigint: true } : {}),
+          ...(docSource ? { docSource } : {}),
+        }).catch(reportUnmatchedFlags(command));
+        const out = relative(process.cwd(), t.site) || '.';
+        process.stderr.write(`${out}: ${r.commands} commands, ${r.events} events, ${r.types} types; ${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB\n`);
+      }
+      setExit(0);
+    });
+};
