@@ -28,12 +28,15 @@ import { parse } from 'yaml';
 import { QapiError } from './diagnostics.js';
 import type { FileLayout } from './emit/index.js';
 import type { NameFilter } from './emit/select.js';
+import type { PeerAddress } from './read/peer.js';
 
 /** Where a target's schema comes from: exactly one of these. */
 export type TargetInput =
   | { readonly schema: string }
   | { readonly introspection: string }
-  | { readonly fromQemu: { readonly binary: string; readonly args?: readonly string[] } };
+  | { readonly fromQemu: { readonly binary: string; readonly args?: readonly string[] } }
+  /** A peer already running (the CLI's `--socket PATH` / `--tcp HOST:PORT`; not a config key). */
+  | { readonly fromPeer: PeerAddress };
 
 /** Everything about a target except its input. */
 export interface TargetSettings {

@@ -81,6 +81,10 @@ async function readTarget(target: TargetInput): Promise<Schema> {
     const cap = await captureIntrospection(target.fromQemu.binary, target.fromQemu.args ?? []);
     return introspectionToModel(cap.schema, target.fromQemu.binary);
   }
+  if ('fromPeer' in target) {
+    const { schemaFromPeer } = await import('./read/peer.js');
+    return schemaFromPeer(target.fromPeer);
+  }
   if ('introspection' in target) {
     const { readIntrospection } = await import('./read/introspection.js');
     return withStackGuard(target.introspection, () => readIntrospection(target.introspection));

@@ -1,23 +1,28 @@
 /**
- * `qmp-ts diff OLD NEW`: what changed between two schemas (QAPI source, YAML or
- * introspection, in any combination) and whether it breaks existing clients.
- * `--fail-on` turns the verdict into the exit status for CI.
+ * `qmp-ts diff OLD [NEW]`: what changed between two schemas (QAPI source, YAML,
+ * introspection or a bindings' `qmp-schema.json`, in any combination) and whether it breaks
+ * existing clients. The new side may instead be a live QEMU: `--socket PATH`, `--tcp
+ * HOST:PORT` or `--from-qemu BINARY` (or any other input flag). `--fail-on` turns the
+ * verdict into the exit status for CI.
  */
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
+import { addInputOptions, inputFrom, INPUT_FLAGS, reportUsage, UsageError, type InputCliOptions } from './input.js';
 
-interface DiffCliOptions {
+interface DiffCliOptions extends InputCliOptions {
   readonly format: 'text' | 'markdown' | 'json';
   readonly failOn: 'breaking' | 'any' | 'none';
   readonly output?: string;
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
-  program
+  const command = program
     .command('diff')
-    .description('compare two schemas (source, YAML or introspection) and classify every change for clients')
+    .description('compare two schemas (source, YAML, introspection, qmp-schema.json, or a live QEMU) and classify every change for clients')
     .argument('<old>', 'the old schema file')
-    .argument('<new>', 'the new schema file')
+    .argument('[new]', `the new schema file (or one of ${INPUT_FLAGS})`)
+    .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)');
+  addInputOptions(command)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .addOption(
       new Option('--fail-on <what>', 'exit with status 1 when there are breaking changes, any change, or never')
@@ -25,14 +30,25 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         .default('none'),
     )
     .option('-o, --output <file>', 'write the report here instead of stdout')
-    .action(async (oldFile: string, newFile: string, opts: DiffCliOptions) => {
+    .action(async (oldFile: string, newFile: string | undefined, qemuArgs: string[], opts: DiffCliOptions) => {
+      // with --from-qemu, what follows `--` is the binary's, not the new file
+      const args = newFile !== undefined && opts.fromQemu !== undefined ? [newFile, ...qemuArgs] : qemuArgs;
+      const newSide = newFile !== undefined && opts.fromQemu === undefined ? { schema: newFile } : undefined;
+      let flagged;
+      try {
+        flagged = inputFrom(opts, args);
+        if ((flagged === undefined) === (newSide === undefined)) throw new UsageError(`give the new schema as a file or one of ${INPUT_FLAGS}`);
+      } catch (e) {
+        reportUsage(command)(e);
+      }
       // Loaded here so that registering the command costs nothing.
-      const [{ loadSchema }, { diffSchemas, formatDiff, exitStatus }, { writeFileSync }] = await Promise.all([
+      const [{ loadSchema }, { loadTarget }, { diffSchemas, formatDiff, exitStatus }, { writeFileSync }] = await Promise.all([
         import('../../generator/load.js'),
+        import('../../generator/generate.js'),
         import('../../tools/diff/index.js'),
         import('node:fs'),
       ]);
-      const d = diffSchemas(loadSchema(oldFile), loadSchema(newFile));
+      const d = diffSchemas(loadSchema(oldFile), await loadTarget({ ...(flagged ?? newSide!), output: '' }));
       const text = formatDiff(d, opts.format);
       if (opts.output !== undefined) writeFileSync(opts.output, text);
       else process.stdout.write(text);
