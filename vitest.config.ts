@@ -27,6 +27,7 @@ const needsSystem = [
   'test/runtime/launch.test.ts',
   'test/tools/shell/jobs.test.ts',
   'test/fixtures/downstream/vm-ops.test.ts',
+  'test/cli/process.test.ts',
 ];
 
 /**

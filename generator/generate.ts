@@ -85,12 +85,10 @@ async function readTarget(target: TargetInput): Promise<Schema> {
     const { schemaFromPeer } = await import('./read/peer.js');
     return schemaFromPeer(target.fromPeer);
   }
-  if ('introspection' in target) {
-    const { readIntrospection } = await import('./read/introspection.js');
-    return withStackGuard(target.introspection, () => readIntrospection(target.introspection));
-  }
+  // `introspection` and `schema` alike: the format is detected (a capture, a bindings'
+  // qmp-schema.json, QAPI source or YAML)
   const { loadSchema } = await import('./load.js');
-  return loadSchema(target.schema);
+  return loadSchema('introspection' in target ? target.introspection : target.schema);
 }
 
 /** The emitter's options for a target (watch mode's warm pipeline emits with the same). */
