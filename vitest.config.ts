@@ -28,6 +28,8 @@ const needsSystem = [
   'test/tools/shell/jobs.test.ts',
   'test/fixtures/downstream/vm-ops.test.ts',
   'test/cli/process.test.ts',
+  'test/runtime/runtimes.test.ts',
+  'test/generator/emit/deno-imports.test.ts',
 ];
 
 /**

@@ -67,6 +67,8 @@ export interface TargetSettings {
    * formatted by prettier with the prettier configuration of the output's project.
    */
   readonly format?: OutputFormat;
+  /** Imports between generated files end in `.js` (default) or `.ts` (Deno without sloppy imports). */
+  readonly importExtension?: '.js' | '.ts';
 }
 
 export type OutputFormat = 'default' | 'prettier';

@@ -102,6 +102,7 @@ export function emitOptions(target: TargetSettings): EmitOptions {
     ...(target.validators !== undefined ? { validators: target.validators } : {}),
     ...(target.testing !== undefined ? { testing: target.testing } : {}),
     ...(target.bigint ? { bigint: true } : {}),
+    ...(target.importExtension !== undefined ? { importExtension: target.importExtension } : {}),
   };
 }
 

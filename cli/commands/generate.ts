@@ -34,6 +34,7 @@ interface GenerateCliOptions extends SelectionCliOptions, InputCliOptions {
   readonly jsonSchema?: string;
   readonly docs?: string;
   readonly format?: OutputFormat;
+  readonly importExtension?: '.js' | '.ts';
 }
 
 export const CONFIG_FILE_NAME = 'qmp-ts.config.yaml';
@@ -52,6 +53,12 @@ export function defaultConfigFile(cwd = process.cwd()): string {
 function parseLayout(v: string): 'single' | 'modules' {
   if (v !== 'single' && v !== 'modules') throw new InvalidArgumentError("expected 'single' or 'modules'");
   return v;
+}
+
+function parseImportExtension(v: string): '.js' | '.ts' {
+  if (v === 'js' || v === '.js') return '.js';
+  if (v === 'ts' || v === '.ts') return '.ts';
+  throw new InvalidArgumentError("expected 'js' or 'ts'");
 }
 
 function parseFormat(v: string): OutputFormat {
@@ -73,6 +80,7 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     // the flags replace a config target's filter of the same list
     ...selectionFrom(opts),
     ...(opts.format !== undefined ? { format: opts.format } : {}),
+    ...(opts.importExtension !== undefined ? { importExtension: opts.importExtension } : {}),
   };
   if (input) {
     if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');
@@ -99,6 +107,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--docs <schema>', 'QAPI source schema of the same release: its docs for bindings from --introspection or --from-qemu')
     .option('--json-schema <dir>', 'also write JSON Schema (draft 2020-12) for every command and event, strict and lenient, into DIR')
     .option('--format <style>', "'default' (the generator's own style) or 'prettier' (formatted with the output project's prettier configuration)", parseFormat)
+    .option('--import-extension <ext>', "imports between generated files end in 'js' (default: tsc's NodeNext, Node, Bun) or 'ts' (deno run without --sloppy-imports)", parseImportExtension)
     .option('--check', 'write nothing; exit 1 listing the files that would change')
     .option('--watch', 'regenerate whenever a schema file (includes too) or the config changes; Ctrl-C stops')
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
