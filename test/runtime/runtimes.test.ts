@@ -1,7 +1,9 @@
 /**
- * The runtime under Bun and Deno: a downstream app (launch, commands, events, a job) run by
- * each against the real QEMU 7.2, with the same results as Node's runtime gives. Bun and
- * Deno come from their npm packages (devDependencies).
+ * The runtime under Bun, Deno and Node 22 and 24: a downstream app (launch, commands, events,
+ * a job) run by each against the real QEMU 7.2, with the same results. Bun and Deno come from
+ * their npm packages (devDependencies); Node 22 and 24 from the `node` npm package through
+ * `npx -p node@N` (both run the TypeScript app by stripping its types). Node 20 runs every
+ * other test.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,7 +26,8 @@ import { QmpApi } from './qmp/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qmp-ts-runtime-app-'));
 try {
-  await using vm = await QmpApi.launch({ binary: process.argv[2]!, args: ['-machine', 'none', '-nodefaults', '-display', 'none'] });
+  const vm = await QmpApi.launch({ binary: process.argv[2]!, args: ['-machine', 'none', '-nodefaults', '-display', 'none'] });
+  try {
   const version = vm.greeting?.QMP.version.qemu;
   const before = (await vm.queryStatus()).status;
   const stopped = vm.waitForEvent('STOP');
@@ -38,6 +41,9 @@ try {
   const job = await vm.runJob('blockdev-create', { 'job-id': 'create0', options: { driver: 'file', filename: file, size: 1048576 } });
   const left = (await vm.queryJobs()).length;
   console.log(JSON.stringify({ major: version?.major, minor: version?.minor, before, event, paused, job: job.status, size: statSync(file).size, left }));
+  } finally {
+    await vm.close(); // not \`await using\`: Node 22 has no explicit resource management
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -45,7 +51,7 @@ try {
 
 const EXPECTED = { major: 7, minor: 2, before: 'running', event: 'STOP', paused: 'paused', job: 'concluded', size: 1048576, left: 0 };
 
-describe.runIf(haveQemu)('a downstream app on the runtime under Bun and Deno, against QEMU 7.2', () => {
+describe.runIf(haveQemu)('a downstream app on the runtime under Bun, Deno and Node 22 and 24, against QEMU 7.2', () => {
   let folder: { dir: string; cleanup(): void };
   beforeAll(async () => {
     // `.ts` imports between the generated files: what Deno runs without sloppy imports (Bun takes either)
@@ -60,6 +66,12 @@ describe.runIf(haveQemu)('a downstream app on the runtime under Bun and Deno, ag
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(EXPECTED);
   });
+
+  it.each(['22', '24'])('Node %s (the node npm package)', (major) => {
+    const r = runIn(folder.dir, 'npx', ['-y', '-p', `node@${major}`, 'node', '--disable-warning=ExperimentalWarning', 'app.ts', QEMU_SYSTEM]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(EXPECTED);
+  }, 300_000);
 
   it('Deno (no --sloppy-imports)', () => {
     const r = runIn(folder.dir, DENO, ['run', '--allow-all', 'app.ts', QEMU_SYSTEM]);
