@@ -11,6 +11,7 @@ import { main } from '../../cli/main.js';
 import { repoRoot } from '../support/paths.js';
 import { register as registerDiff } from '../../cli/commands/diff.js';
 import { register as registerGenerate } from '../../cli/commands/generate.js';
+import { register as registerInit } from '../../cli/commands/init.js';
 import { register as registerPackage } from '../../cli/commands/package.js';
 import { register as registerVerify } from '../../cli/commands/verify.js';
 import type { SubcommandModule } from '../../cli/subcommand.js';
@@ -18,6 +19,7 @@ import type { SubcommandModule } from '../../cli/subcommand.js';
 const COMMANDS: Record<string, SubcommandModule['register']> = {
   diff: registerDiff,
   generate: registerGenerate,
+  init: registerInit,
   package: registerPackage,
   verify: registerVerify,
 };
@@ -49,9 +51,9 @@ function flagsOf(name: string): Map<string, string> {
 describe('input flags', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('generate, package, verify and diff take the same input flags, described alike', () => {
+  it('generate, package, verify, diff and init take the same input flags, described alike', () => {
     const INPUT = ['--schema', '--introspection', '--from-qemu', '--socket', '--tcp'];
-    const [generate, ...others] = ['generate', 'package', 'verify', 'diff'].map(flagsOf);
+    const [generate, ...others] = ['generate', 'package', 'verify', 'diff', 'init'].map(flagsOf);
     for (const flags of others) {
       for (const f of INPUT) expect(flags.get(f), f).toBe(generate!.get(f));
     }
