@@ -165,7 +165,7 @@ describe('qmp-ts verify', () => {
       expect(self.code).toBe(0);
     });
 
-    it('reads a running QEMU on its socket (--socket PATH, --tcp HOST:PORT), for verify and for diff', async () => {
+    it('reads a running QEMU on its socket (--socket PATH, --tcp HOST:PORT), for verify, diff and generate', async () => {
       const port = await freePort();
       const peer = await startQemuSystem(['-qmp', `tcp:127.0.0.1:${port},server=on,wait=off`]);
       try {
@@ -181,7 +181,13 @@ describe('qmp-ts verify', () => {
         const diff = await run(['diff', CAPTURE_72, '--socket', peer.socketPath]);
         expect(diff.out).toContain('summary: no changes');
         expect(diff.code).toBe(0);
-        // still running and answering after both
+        // generate reads it the same way: the bindings equal those of the capture
+        const live = path.join(work, 'from-socket');
+        const saved = path.join(work, 'from-capture');
+        expect(await main(['generate', '--socket', peer.socketPath, '--out', live])).toBe(0);
+        expect(await main(['generate', '--introspection', CAPTURE_72, '--out', saved])).toBe(0);
+        for (const f of ['types.ts', 'commands.ts', 'client.ts']) expect(readFileSync(path.join(live, f), 'utf8'), f).toBe(readFileSync(path.join(saved, f), 'utf8'));
+        // still running and answering after all of them
         expect(peer.process.exitCode).toBeNull();
       } finally {
         await peer.stop();
