@@ -28,7 +28,7 @@ import { parse } from 'yaml';
 import { QapiError } from './diagnostics.js';
 import type { FileLayout } from './emit/index.js';
 import type { NameFilter } from './emit/select.js';
-import type { PeerAddress } from './read/peer.js';
+import type { PeerAddress } from './read/peer-address.js';
 
 /** Where a target's schema comes from: exactly one of these. */
 export type TargetInput =

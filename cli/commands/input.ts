@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import type { TargetInput } from '../../generator/config.js';
-import { parseTcpAddress, peerName } from '../../generator/read/peer.js';
+import { parseTcpAddress, peerName } from '../../generator/read/peer-address.js';
 
 export interface InputCliOptions {
   readonly schema?: string;
