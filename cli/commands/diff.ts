@@ -7,6 +7,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
+import type { TargetInput } from '../../generator/config.js';
 import { addInputOptions, inputFrom, INPUT_FLAGS, reportUsage, UsageError, type InputCliOptions } from './input.js';
 
 interface DiffCliOptions extends InputCliOptions {
@@ -31,15 +32,11 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     )
     .option('-o, --output <file>', 'write the report here instead of stdout')
     .action(async (oldFile: string, newFile: string | undefined, qemuArgs: string[], opts: DiffCliOptions) => {
-      // with --from-qemu, what follows `--` is the binary's, not the new file
-      const args = newFile !== undefined && opts.fromQemu !== undefined ? [newFile, ...qemuArgs] : qemuArgs;
-      const newSide = newFile !== undefined && opts.fromQemu === undefined ? { schema: newFile } : undefined;
-      let flagged;
+      let newSide: TargetInput;
       try {
-        flagged = inputFrom(opts, args);
-        if ((flagged === undefined) === (newSide === undefined)) throw new UsageError(`give the new schema as a file or one of ${INPUT_FLAGS}`);
+        newSide = newInput(newFile, qemuArgs, opts);
       } catch (e) {
-        reportUsage(command)(e);
+        return reportUsage(command)(e);
       }
       // Loaded here so that registering the command costs nothing.
       const [{ loadSchema }, { loadTarget }, { diffSchemas, formatDiff, exitStatus }, { writeFileSync }] = await Promise.all([
@@ -48,10 +45,24 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         import('../../tools/diff/index.js'),
         import('node:fs'),
       ]);
-      const d = diffSchemas(loadSchema(oldFile), await loadTarget({ ...(flagged ?? newSide!), output: '' }));
+      const d = diffSchemas(loadSchema(oldFile), await loadTarget({ ...newSide, output: '' }));
       const text = formatDiff(d, opts.format);
       if (opts.output !== undefined) writeFileSync(opts.output, text);
       else process.stdout.write(text);
       setExit(exitStatus(d, opts.failOn));
     });
 };
+
+/**
+ * The new side: the file argument, or the one input flag. With --from-qemu, what follows
+ * the old file (after `--`) is the binary's arguments, not a new file.
+ */
+function newInput(newFile: string | undefined, qemuArgs: readonly string[], opts: DiffCliOptions): TargetInput {
+  const fromQemu = opts.fromQemu !== undefined;
+  const flagged = inputFrom(opts, newFile !== undefined && fromQemu ? [newFile, ...qemuArgs] : qemuArgs);
+  const file = newFile !== undefined && !fromQemu ? { schema: newFile } : undefined;
+  if (flagged && file) throw new UsageError(`give the new schema as a file or one of ${INPUT_FLAGS}, not both`);
+  const input = flagged ?? file;
+  if (!input) throw new UsageError(`give the new schema as a file or one of ${INPUT_FLAGS}`);
+  return input;
+}
