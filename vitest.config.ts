@@ -31,6 +31,9 @@ const needsSystem = [
   'test/fixtures/downstream/vm-ops.test.ts',
   'test/cli/file-access.test.ts',
   'test/tools/docs/browser.test.ts',
+  'test/cli/process.test.ts',
+  'test/runtime/runtimes.test.ts',
+  'test/generator/emit/deno-imports.test.ts',
 ];
 
 /**

@@ -10,6 +10,8 @@ import { Command, CommanderError } from 'commander';
 import { QapiError } from '../generator/diagnostics.js';
 import type { SubcommandModule } from './subcommand.js';
 import { writeError } from './terminal.js';
+import { ownVersion } from '../generator/version.js';
+import { endQuietlyOnClosedStdout } from './closed-stdout.js';
 
 /** Registered subcommands, by name, in help order. Add yours here. */
 const subcommands: Readonly<Record<string, () => Promise<SubcommandModule>>> = {
@@ -32,9 +34,12 @@ function needed(argv: readonly string[]): readonly string[] {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  endQuietlyOnClosedStdout();
   let exitCode = 0;
   const program = new Command('qmp-ts')
     .description('Typed TypeScript toolkit for QEMU QMP: schema checks, code generation, tools')
+    .version(ownVersion(), '-V, --version', "print qmp-ts's version")
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: writeError });
   for (const name of needed(argv)) {
@@ -50,7 +55,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof QapiError) {
-      writeError(e.message + '\n');
+      const { errorText } = await import('./error-text.js');
+      writeError(errorText(e, argv[0]) + '\n');
       return 1;
     }
     const msg = e instanceof Error ? e.message : String(e);

@@ -30,12 +30,15 @@ import type { FileLayout } from './emit/index.js';
 import type { NameFilter } from './emit/select.js';
 import { DEFAULT_READ_LIMITS } from './read/limits.js';
 import { FileReadError, readSchemaBytes } from './read/schema-file.js';
+import type { PeerAddress } from './read/peer-address.js';
 
 /** Where a target's schema comes from: exactly one of these. */
 export type TargetInput =
   | { readonly schema: string }
   | { readonly introspection: string }
-  | { readonly fromQemu: { readonly binary: string; readonly args?: readonly string[] } };
+  | { readonly fromQemu: { readonly binary: string; readonly args?: readonly string[] } }
+  /** A peer already running (the CLI's `--socket PATH` / `--tcp HOST:PORT`; not a config key). */
+  | { readonly fromPeer: PeerAddress };
 
 /** Everything about a target except its input. */
 export interface TargetSettings {
@@ -77,6 +80,8 @@ export interface TargetSettings {
    * out of its folder. Default false: refused unread with a located error.
    */
   readonly allowOutsideIncludes?: boolean;
+  /** Imports between generated files end in `.js` (default) or `.ts` (Deno without sloppy imports). */
+  readonly importExtension?: '.js' | '.ts';
 }
 
 export type OutputFormat = 'default' | 'prettier';

@@ -89,12 +89,14 @@ async function readTarget(target: TargetInput & Pick<TargetSettings, 'allowOutsi
     const cap = await captureIntrospection(target.fromQemu.binary, target.fromQemu.args ?? []);
     return introspectionToModel(cap.schema, target.fromQemu.binary);
   }
-  if ('introspection' in target) {
-    const { readIntrospection } = await import('./read/introspection.js');
-    return withStackGuard(target.introspection, () => readIntrospection(target.introspection, fileAccess(target)));
+  if ('fromPeer' in target) {
+    const { schemaFromPeer } = await import('./read/peer.js');
+    return schemaFromPeer(target.fromPeer);
   }
+  // `introspection` and `schema` alike: the format is detected (a capture, a bindings'
+  // qmp-schema.json, QAPI source or YAML)
   const { loadSchema } = await import('./load.js');
-  return loadSchema(target.schema, fileAccess(target));
+  return loadSchema('introspection' in target ? target.introspection : target.schema, fileAccess(target));
 }
 
 /** The emitter's options for a target (watch mode's warm pipeline emits with the same). */
@@ -108,6 +110,7 @@ export function emitOptions(target: TargetSettings): EmitOptions {
     ...(target.validators !== undefined ? { validators: target.validators } : {}),
     ...(target.testing !== undefined ? { testing: target.testing } : {}),
     ...(target.bigint ? { bigint: true } : {}),
+    ...(target.importExtension !== undefined ? { importExtension: target.importExtension } : {}),
   };
 }
 

@@ -58,7 +58,8 @@ export { stringifyJson } from './json-stringify.js';
 export type { IntegerMode, ParseOptions, PrecisionLoss } from './bigint-json.js';
 /*
  * Lazily loaded modules. The client imports validate.ts (with the table check, the
- * interpreter and the JIT), bigint-json.ts and probe.ts with `import()`, so that a bundle with
+ * interpreter and the JIT), bigint-json.ts and probe.ts with `import()`, and the typed client
+ * jobs.ts, migration.ts, device-del.ts and launch.ts, so that a bundle with
  * code splitting loads them only when used. esbuild's code splitting walks from the entry
  * through every module that has code in the bundle, along all its imports and re-exports, used
  * or not, and a re-export leads straight to the module that declares the name: a plain
@@ -76,28 +77,16 @@ export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo } from 
 export type { ProbePath, ProbeMatch, SchemaInfo } from './probe.js';
 export type { ConnectTarget, StreamFactory } from './transport.js';
 export * from './typed.js';
-export { runJob, JobError, isJobError, type JobInfo, type JobProgress, type JobRun, type JobStatus, type JobVerbs, type RunJobOptions } from './jobs.js';
-export {
-  runMigration,
-  awaitMigration,
-  MigrationError,
-  isMigrationError,
-  type MigrationInfo,
-  type MigrationOptions,
-  type MigrationProgress,
-} from './migration.js';
-export { deviceDel, type DeviceDelOptions } from './device-del.js';
-export {
-  launch,
-  launchClient,
-  QmpLaunchError,
-  isQmpLaunchError,
-  type LaunchOptions,
-  type LaunchedProcess,
-  type Launched,
-  type ProcessExit,
-  type QemuKind,
-} from './launch.js';
+// jobs, migration, device removal and launch: loaded by the typed client on first use
+export { runJob, JobError, isJobError } from './lazy-jobs.js';
+export type { JobInfo, JobProgress, JobRun, JobStatus, JobVerbs, RunJobOptions } from './jobs.js';
+export { runMigration, awaitMigration, MigrationError, isMigrationError } from './lazy-migration.js';
+export type { MigrationInfo, MigrationOptions, MigrationProgress } from './migration.js';
+export { deviceDel } from './lazy-device-del.js';
+export type { DeviceDelOptions } from './device-del.js';
+// launchClient (what generated clients call) is typed.ts's, which loads launch.ts on first use
+export { launch, QmpLaunchError, isQmpLaunchError } from './lazy-launch.js';
+export type { LaunchOptions, LaunchedProcess, Launched, ProcessExit, QemuKind } from './launch.js';
 export { Transcript, type TranscriptEntry } from './transcript.js';
 export { readTranscript, type TranscriptMessage } from './transcript-read.js';
 export {

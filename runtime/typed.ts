@@ -17,9 +17,13 @@ import type { ConnectTarget } from './transport.js';
 import { CommandFlag } from './symbols.js';
 import { observed } from './observed.js';
 import { camelCase } from './wire-names.js';
-import { runJob, type JobRun, type RunJobOptions } from './jobs.js';
-import { runMigration, type MigrationInfo, type MigrationOptions } from './migration.js';
-import { deviceDel, type DeviceDelOptions } from './device-del.js';
+// The job, migration, device removal and launch helpers load on first use (`import()`):
+// they are async anyway, and a consumer's bundle then loads them only when called.
+import type { JobRun, RunJobOptions } from './jobs.js';
+import type { MigrationInfo, MigrationOptions } from './migration.js';
+import type { DeviceDelOptions } from './device-del.js';
+import type { LaunchOptions, Launched } from './launch.js';
+import { runJobDeferred } from './deferred-job-run.js';
 
 export { CommandFlag };
 
@@ -243,12 +247,12 @@ export class TypedQmpClient<C extends CommandSpecs<C>, E> {
    */
   runJob<K extends JobCommand<C>>(command: K, args: JobArgs<C[K]>, options?: RunJobOptions): JobRun {
     const legacy = !this.commands.byName.has('job-cancel') && this.commands.byName.has('block-job-cancel');
-    return runJob(this.raw, command, args as Record<string, unknown>, { ...(legacy ? { verbs: 'block-job' } : {}), ...options });
+    return runJobDeferred(this.raw, command, args as Record<string, unknown>, { ...(legacy ? { verbs: 'block-job' } : {}), ...options });
   }
 
   /** Sends `migrate` and resolves once the migration completed (see {@link runMigration}). */
   runMigration(args: MigrateArgs<C>, options?: MigrationOptions): Promise<MigrationInfo> {
-    return runMigration(this.raw, args as Record<string, unknown>, options);
+    return import('./migration.js').then((m) => m.runMigration(this.raw, args as Record<string, unknown>, options));
   }
 
   /**
@@ -257,12 +261,21 @@ export class TypedQmpClient<C extends CommandSpecs<C>, E> {
    * available as `execute('device_del', { id })` (and the generated method `deviceDel$`).
    */
   deviceDel(id: string, options?: DeviceDelOptions): Promise<DeviceDeletedEvent<E>> {
-    return deviceDel(this.raw, id, options) as Promise<unknown> as Promise<DeviceDeletedEvent<E>>;
+    return import('./device-del.js').then((m) => m.deviceDel(this.raw, id, options)) as Promise<unknown> as Promise<DeviceDeletedEvent<E>>;
   }
 
   close(): Promise<void> {
     return this.raw.close();
   }
+}
+
+/**
+ * Starts QEMU and wraps its connection with `wrap` (see launch.ts): what a generated client's
+ * static `launch` calls. Here rather than re-exported from launch.ts, so that launch.ts loads
+ * on first use.
+ */
+export function launchClient<T extends object>(options: LaunchOptions, wrap: (raw: QmpClient) => T, defaults?: ClientOptions): Promise<Launched<T>> {
+  return import('./launch.js').then((m) => m.launchClient(options, wrap, defaults));
 }
 
 /**

@@ -29,6 +29,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       const { QapiError } = await import('../../generator/diagnostics.js');
       const { formatCounts } = await import('../../generator/model/counts.js');
       const { WarningReport } = await import('../warning-report.js');
+      const { errorText } = await import('../error-text.js');
       let failed = false;
       for (const file of files) {
         const report = new WarningReport(file, opts.warnings ?? false);
@@ -38,8 +39,8 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
           if (opts.summary) process.stdout.write(`${file}: ${formatCounts(result.counts)}\n`);
         } catch (e) {
           if (!(e instanceof QapiError)) throw e;
-          report.finish();
-          writeError(e.message + '\n');
+          // no doc-style summary before a fatal error: the schema is not accepted anyway
+          writeError(errorText(e, 'check') + '\n');
           failed = true;
         }
       }

@@ -16,14 +16,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
-import type { GenerateTarget, OutputFormat, TargetInput } from '../../generator/config.js';
+import type { GenerateTarget, OutputFormat } from '../../generator/config.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
+import { addInputOptions, inputFrom, INPUT_FLAGS, reportUsage, UsageError, type InputCliOptions } from './input.js';
 
-interface GenerateCliOptions extends SelectionCliOptions, FileAccessCliOptions {
-  readonly schema?: string;
-  readonly introspection?: string;
-  readonly fromQemu?: string;
+interface GenerateCliOptions extends SelectionCliOptions, InputCliOptions, FileAccessCliOptions {
   readonly out?: string;
   readonly config?: string;
   readonly check?: boolean;
@@ -37,12 +35,10 @@ interface GenerateCliOptions extends SelectionCliOptions, FileAccessCliOptions {
   readonly jsonSchema?: string;
   readonly docs?: string;
   readonly format?: OutputFormat;
+  readonly importExtension?: '.js' | '.ts';
 }
 
 export const CONFIG_FILE_NAME = 'qmp-ts.config.yaml';
-
-/** A wrong combination of options: exit status 2, like commander's own usage errors. */
-class UsageError extends Error {}
 
 /** The config used without arguments: the working directory's, else this package's own. */
 export function defaultConfigFile(cwd = process.cwd()): string {
@@ -60,18 +56,19 @@ function parseLayout(v: string): 'single' | 'modules' {
   return v;
 }
 
+function parseImportExtension(v: string): '.js' | '.ts' {
+  if (v === 'js' || v === '.js') return '.js';
+  if (v === 'ts' || v === '.ts') return '.ts';
+  throw new InvalidArgumentError("expected 'js' or 'ts'");
+}
+
 function parseFormat(v: string): OutputFormat {
   if (v !== 'default' && v !== 'prettier') throw new InvalidArgumentError("expected 'default' or 'prettier'");
   return v;
 }
 
 async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]): Promise<GenerateTarget[]> {
-  const inputs: TargetInput[] = [];
-  if (opts.schema !== undefined) inputs.push({ schema: resolve(opts.schema) });
-  if (opts.introspection !== undefined) inputs.push({ introspection: resolve(opts.introspection) });
-  if (opts.fromQemu !== undefined) inputs.push({ fromQemu: { binary: opts.fromQemu, args: qemuArgs } });
-  if (inputs.length > 1) throw new UsageError('give only one of --schema, --introspection, --from-qemu');
-  if (qemuArgs.length > 0 && opts.fromQemu === undefined) throw new UsageError(`unexpected arguments: ${qemuArgs.join(' ')} (QEMU arguments go after --from-qemu BINARY --)`);
+  const input = inputFrom(opts, qemuArgs, resolve);
   const settings = {
     ...(opts.runtime !== undefined ? { runtime: opts.runtime } : {}),
     ...(opts.layout !== undefined ? { layout: opts.layout } : {}),
@@ -85,24 +82,22 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     ...selectionFrom(opts),
     ...(opts.format !== undefined ? { format: opts.format } : {}),
     ...fileAccessFrom(opts),
+    ...(opts.importExtension !== undefined ? { importExtension: opts.importExtension } : {}),
   };
-  if (inputs.length === 1) {
+  if (input) {
     if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');
-    if (opts.out === undefined) throw new UsageError('--out DIR is required with --schema, --introspection or --from-qemu');
-    return [{ ...inputs[0]!, output: resolve(opts.out), ...settings }];
+    if (opts.out === undefined) throw new UsageError(`--out DIR is required with ${INPUT_FLAGS}`);
+    return [{ ...input, output: resolve(opts.out), ...settings }];
   }
-  if (opts.out !== undefined) throw new UsageError('--out needs --schema, --introspection or --from-qemu');
+  if (opts.out !== undefined) throw new UsageError(`--out needs ${INPUT_FLAGS}`);
   const { readConfig } = await import('../../generator/config.js');
   return readConfig(opts.config ?? defaultConfigFile()).map((t) => ({ ...t, ...settings }));
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
   const command = program.command('generate');
-  addSelectionOptions(addFileAccessOption(command))
+  addFileAccessOption(addInputOptions(addSelectionOptions(command)))
     .description('generate typed TypeScript bindings (types, command and event maps, client) from a schema')
-    .option('--schema <file>', 'QAPI schema source or YAML (format detected)')
-    .option('--introspection <file>', 'query-qmp-schema output (JSON)')
-    .option('--from-qemu <binary>', 'start this qemu-system-* or qemu-storage-daemon and ask its schema (arguments after --)')
     .option('-o, --out <dir>', 'output directory')
     .option('--config <file>', `YAML configuration (default: ./${CONFIG_FILE_NAME}, else the package's own)`)
     .option('--runtime <specifier>', "how generated code imports the runtime (package name, or a path relative to the output directory)")
@@ -114,6 +109,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--docs <schema>', 'QAPI source schema of the same release: its docs for bindings from --introspection or --from-qemu')
     .option('--json-schema <dir>', 'also write JSON Schema (draft 2020-12) for every command and event, strict and lenient, into DIR')
     .option('--format <style>', "'default' (the generator's own style) or 'prettier' (formatted with the output project's prettier configuration)", parseFormat)
+    .option('--import-extension <ext>', "imports between generated files end in 'js' (default: tsc's NodeNext, Node, Bun) or 'ts' (deno run without --sloppy-imports)", parseImportExtension)
     .option('--check', 'write nothing; exit 1 listing the files that would change')
     .option('--watch', 'regenerate whenever a schema file (includes too) or the config changes; Ctrl-C stops')
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
@@ -121,17 +117,14 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       if (opts.watch) {
         // tools/watch.ts: re-reads the config and schemas on every change.
         const { watchGenerate } = await import('../../tools/watch.js');
-        const fromInput = opts.schema !== undefined || opts.introspection !== undefined || opts.fromQemu !== undefined;
+        const fromInput = inputFrom(opts, qemuArgs) !== undefined;
         const configFile = fromInput ? undefined : (opts.config ?? defaultConfigFile());
         const stop = new AbortController();
         process.once('SIGINT', () => stop.abort());
         await watchGenerate({ targets: () => targetsFrom(opts, qemuArgs), ...(configFile ? { configFile } : {}), signal: stop.signal });
         return setExit(0);
       }
-      const targets = await targetsFrom(opts, qemuArgs).catch((e: unknown) => {
-        if (e instanceof UsageError) command.error(`error: ${e.message}`, { exitCode: 2 });
-        throw e;
-      });
+      const targets = await targetsFrom(opts, qemuArgs).catch(reportUsage(command));
       const [{ generate }, { coverageLine }] = await Promise.all([import('../../generator/generate.js'), import('../../generator/model/docs/attach.js')]);
       const results = await generate(targets, { check: opts.check ?? false }).catch(reportUnmatchedFlags(command));
       const show = (p: string): string => relative(process.cwd(), p) || '.';

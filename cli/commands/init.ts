@@ -14,11 +14,9 @@ import type { SubcommandModule } from '../subcommand.js';
 import type { NameFilter } from '../../generator/emit/select.js';
 import { CONFIG_FILE_NAME } from './generate.js';
 import { addSelectionOptions, selectionFrom, type SelectionCliOptions } from './selection.js';
+import { addInputOptions, inputFrom, reportUsage, UsageError, type InputCliOptions } from './input.js';
 
-interface InitCliOptions extends SelectionCliOptions {
-  readonly schema?: string;
-  readonly introspection?: string;
-  readonly fromQemu?: string;
+interface InitCliOptions extends SelectionCliOptions, InputCliOptions {
   readonly out: string;
   readonly config: string;
 }
@@ -66,15 +64,17 @@ export function starterConfig(opts: Omit<InitCliOptions, 'config'>): string {
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
   const command = program
     .command('init')
-    .description(`write a starter ${CONFIG_FILE_NAME} (never over an existing file)`)
-    .option('--schema <file>', 'take the schema from QAPI source or YAML')
-    .option('--introspection <file>', 'take the schema from a saved query-qmp-schema reply')
-    .option('--from-qemu <binary>', 'ask this QEMU binary for its schema (the default: qemu-system-x86_64)')
+    .description(`write a starter ${CONFIG_FILE_NAME} (never over an existing file; without an input: --from-qemu qemu-system-x86_64)`)
     .option('-o, --out <dir>', 'output directory of the bindings', 'src/qmp')
     .option('--config <file>', 'where to write the config', CONFIG_FILE_NAME);
-  addSelectionOptions(command).action((opts: InitCliOptions) => {
-    const inputs = [opts.schema, opts.introspection, opts.fromQemu].filter((x) => x !== undefined);
-    if (inputs.length > 1) command.error('error: give only one of --schema, --introspection, --from-qemu', { exitCode: 2 });
+  addInputOptions(addSelectionOptions(command)).action((opts: InitCliOptions) => {
+    try {
+      const input = inputFrom(opts, []);
+      // a config names where the schema comes from each time: a running peer's socket is not that
+      if (input && 'fromPeer' in input) throw new UsageError('a config cannot name a running socket: give --from-qemu BINARY, or a capture (qmp-ts capture) with --introspection');
+    } catch (e) {
+      reportUsage(command)(e);
+    }
     try {
       writeFileSync(opts.config, starterConfig(opts), { flag: 'wx' });
     } catch (e) {

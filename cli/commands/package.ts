@@ -8,10 +8,9 @@ import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
+import { addInputOptions, requireInput, type InputCliOptions } from './input.js';
 
-interface PackageCliOptions extends SelectionCliOptions, FileAccessCliOptions {
-  readonly schema?: string;
-  readonly fromQemu?: string;
+interface PackageCliOptions extends SelectionCliOptions, InputCliOptions, FileAccessCliOptions {
   readonly name: string;
   readonly version: string;
   readonly out: string;
@@ -24,11 +23,10 @@ interface PackageCliOptions extends SelectionCliOptions, FileAccessCliOptions {
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
-  const command = addSelectionOptions(
-    addFileAccessOption(program.command('package'))
+  const command = addFileAccessOption(addInputOptions(addSelectionOptions(
+    program
+      .command('package')
       .description('write a complete npm package of typed bindings for a schema')
-      .option('--schema <file>', 'QAPI source, YAML or query-qmp-schema JSON (format detected)')
-      .option('--from-qemu <binary>', 'start this QEMU binary and package its schema (arguments after --)')
       .requiredOption('--name <name>', 'npm package name, e.g. @scope/qemu-qmp')
       .requiredOption('--version <version>', 'package version (semver)')
       .requiredOption('-o, --out <dir>', 'output directory (created; only a previous package is replaced)')
@@ -39,17 +37,16 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       .option('--docs <schema>', 'QAPI source schema of the same release: its docs for an introspected schema')
       // not `--docs`: that names the doc source, as in `generate`
       .option('--site', 'also put the reference site (as `qmp-ts docs` writes it) in the package, in docs/'),
-  );
+  )));
   command
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
     .action(async (qemuArgs: string[], opts: PackageCliOptions) => {
-      if ((opts.schema === undefined) === (opts.fromQemu === undefined)) throw new Error('give exactly one of --schema FILE or --from-qemu BINARY');
+      const input = requireInput(command, opts, qemuArgs);
       const [{ buildPackage }, { loadTargetWithDocs }, { coverageLine }] = await Promise.all([
         import('../../tools/package/build.js'),
         import('../../generator/generate.js'),
         import('../../generator/model/docs/attach.js'),
       ]);
-      const input = opts.fromQemu !== undefined ? { fromQemu: { binary: opts.fromQemu, args: qemuArgs } } : { schema: opts.schema! };
       const { schema, docs } = await loadTargetWithDocs({ ...input, ...(opts.docs !== undefined ? { docs: opts.docs } : {}), ...fileAccessFrom(opts) });
       if (docs) process.stderr.write(`${opts.out}: ${coverageLine(docs.coverage, docs.source)}\n`);
       const r = await buildPackage(schema, {

@@ -1,56 +1,64 @@
 /**
- * `qmp-ts verify --bindings DIR (--from-qemu BINARY [-- ARGS] | --introspection FILE)`:
- * which commands, events and members of generated bindings a given QEMU lacks or types
- * differently (exit 1 when there is any, so CI can check an application against each QEMU
- * it supports), and what that QEMU has that the bindings lack (listed, not problems). The bindings' schema comes from the `qmp-schema.json` that `generate` writes.
+ * `qmp-ts verify --bindings DIR (--from-qemu BINARY [-- ARGS] | --socket PATH | --tcp HOST:PORT
+ * | --introspection FILE | --schema FILE)`: which commands, events and members of generated
+ * bindings a given QEMU lacks or types differently (exit 1 when there is any, so CI can check
+ * an application against each QEMU it supports), and what that QEMU has that the bindings
+ * lack, or never sends (listed, not problems). The bindings' schema comes from the
+ * `qmp-schema.json` that `generate` writes.
  */
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 import { writeReport } from '../terminal.js';
+import type { TargetInput } from '../../generator/config.js';
+import type { Schema } from '../../generator/model/types.js';
+import { addInputOptions, inputName, requireInput, type InputCliOptions } from './input.js';
 
-interface VerifyCliOptions extends FileAccessCliOptions {
+interface VerifyCliOptions extends InputCliOptions, FileAccessCliOptions {
   readonly bindings: string;
-  readonly fromQemu?: string;
-  readonly introspection?: string;
   readonly format: 'text' | 'json';
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
-  addFileAccessOption(program.command('verify'))
-    .description('check generated bindings against a QEMU binary or a query-qmp-schema capture')
-    .requiredOption('--bindings <dir>', 'directory of generated bindings (holds qmp-schema.json)')
-    .option('--from-qemu <binary>', 'start this qemu-system-* or qemu-storage-daemon and ask its schema (arguments after --)')
-    .option('--introspection <file>', 'query-qmp-schema output (JSON) of the target')
+  const command = addFileAccessOption(addInputOptions(
+    program
+      .command('verify')
+      .description('check generated bindings against a QEMU (binary, running socket) or a query-qmp-schema capture')
+      .requiredOption('--bindings <dir>', 'directory of generated bindings (holds qmp-schema.json)'),
+  ));
+  command
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
     .action(async (qemuArgs: string[], opts: VerifyCliOptions) => {
-      if ((opts.fromQemu === undefined) === (opts.introspection === undefined)) {
-        throw new Error('give exactly one of --from-qemu BINARY or --introspection FILE');
-      }
-      if (qemuArgs.length > 0 && opts.fromQemu === undefined) throw new Error(`unexpected arguments: ${qemuArgs.join(' ')}`);
-      const [{ readRecord }, { introspectionToModel, readIntrospection }, { verifyBindings, formatVerifyText, problemCount }] = await Promise.all([
+      const input = requireInput(command, opts, qemuArgs);
+      const [{ readRecord }, { introspectionToModel }, { verifyBindings, formatVerifyText, problemCount }] = await Promise.all([
         import('../../tools/diff/read-record.js'),
         import('../../generator/read/introspection.js'),
         import('../../tools/diff/verify.js'),
       ]);
       const { record, file } = readRecord(opts.bindings);
       const bindings = introspectionToModel(record.schema, file);
-      let target;
-      let targetName: string;
-      if (opts.fromQemu !== undefined) {
-        const { captureIntrospection } = await import('../../generator/read/qemu.js');
-        const cap = await captureIntrospection(opts.fromQemu, qemuArgs);
-        const { major, minor, micro } = cap.version.qemu;
-        targetName = `${opts.fromQemu} (QEMU ${major}.${minor}.${micro})`;
-        target = introspectionToModel(cap.schema, opts.fromQemu);
-      } else {
-        targetName = opts.introspection!;
-        target = readIntrospection(opts.introspection!, fileAccessFrom(opts));
-      }
-      const report = verifyBindings(opts.bindings, record, bindings, target, targetName);
+      const target = await readTarget(input, fileAccessFrom(opts));
+      const report = verifyBindings(opts.bindings, record, bindings, target.schema, target.name);
       if (opts.format === 'json') writeReport(JSON.stringify(report, null, 2) + '\n', 'json');
       else writeReport(formatVerifyText(report), 'text');
       setExit(problemCount(report) > 0 ? 1 : 0);
     });
 };
+
+/** The target's model and its name in the report (a live peer's name carries its version). */
+async function readTarget(input: TargetInput, access: { allowOutsideIncludes?: true }): Promise<{ schema: Schema; name: string }> {
+  if (!('fromQemu' in input) && !('fromPeer' in input)) {
+    const { loadTarget } = await import('../../generator/generate.js');
+    return { schema: await loadTarget({ ...input, output: '', ...access }), name: inputName(input) };
+  }
+  const [{ introspectionToModel }, { captureIntrospection }, { introspectPeer }] = await Promise.all([
+    import('../../generator/read/introspection.js'),
+    import('../../generator/read/qemu.js'),
+    import('../../generator/read/peer.js'),
+  ]);
+  const reply = 'fromQemu' in input ? await captureIntrospection(input.fromQemu.binary, input.fromQemu.args ?? []) : await introspectPeer(input.fromPeer);
+  const { major, minor, micro } = reply.version.qemu;
+  const name = `${inputName(input)} (QEMU ${major}.${minor}.${micro})`;
+  return { schema: introspectionToModel(reply.schema, inputName(input)), name };
+}

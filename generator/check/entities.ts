@@ -243,7 +243,8 @@ export class EnumEntity extends TypeEntity {
     ifcond: Condition | undefined,
     features: readonly FeatureEntity[],
     readonly members: readonly EnumMemberEntity[],
-    readonly prefix: string | undefined,
+    /** The C prefix; for the built-in QType set once its era is known (schema.ts). */
+    public prefix: string | undefined,
   ) {
     super(name, info, doc, ifcond, features);
     for (const m of members) m.setDefinedIn(name);

@@ -8,12 +8,31 @@
  * wrong. Outside strict mode, `rejectPre62Syntax` names the old syntax instead and points
  * to the inputs that work for every release.
  */
-import { QapiError, type SourceInfo } from '../diagnostics.js';
+import { formatLocated, QapiError, type SourceInfo } from '../diagnostics.js';
 import type { QapiDict, QapiValue } from '../read/parsed.js';
 
-const ADVICE =
-  "is QEMU's schema syntax before 6.2, which qmp-ts does not read from source: use " +
-  "--from-qemu BINARY or --introspection FILE (query-qmp-schema output), which work for every release";
+const OLD_SYNTAX = "is QEMU's schema syntax before 6.2, which qmp-ts does not read from source";
+
+/** What works instead, in a library's words; the CLI names its own flags (cli/input-advice.ts). */
+const LIBRARY_ADVICE = "read the release's query-qmp-schema output instead (a capture, or the running QEMU), which works for every release";
+
+/**
+ * A schema in the syntax before 6.2. `construct` names the old syntax found; the message
+ * ends with advice, which `withAdvice` replaces with advice fitting the caller.
+ */
+export class Pre62SyntaxError extends QapiError {
+  constructor(
+    info: SourceInfo,
+    readonly construct: string,
+  ) {
+    super(info, `${construct} ${OLD_SYNTAX}: ${LIBRARY_ADVICE}`);
+  }
+
+  /** The located message with `advice` in place of the library's. */
+  withAdvice(advice: string): string {
+    return formatLocated(this.info, `${this.construct} ${OLD_SYNTAX}: ${advice}`);
+  }
+}
 
 /** A string condition written as a C preprocessor expression (before 6.2), not a name. */
 const C_EXPRESSION = /[()!&|\s]/;
@@ -44,13 +63,13 @@ function* conditionOwners(expr: QapiDict): Generator<QapiDict> {
 /** Throws the pre-6.2 error for the first old construct in this definition, if any. */
 export function rejectPre62Syntax(expr: QapiDict, meta: string, info: SourceInfo): void {
   if (meta === 'union' && !expr.has('base') && !expr.has('discriminator')) {
-    throw new QapiError(info, `a simple union (no 'base' and 'discriminator') ${ADVICE}`);
+    throw new Pre62SyntaxError(info, "a simple union (no 'base' and 'discriminator')");
   }
   for (const owner of conditionOwners(expr)) {
     const cond = owner.get('if');
-    if (Array.isArray(cond)) throw new QapiError(info, `an 'if' condition given as a list ${ADVICE}`);
+    if (Array.isArray(cond)) throw new Pre62SyntaxError(info, "an 'if' condition given as a list");
     if (typeof cond === 'string' && C_EXPRESSION.test(cond)) {
-      throw new QapiError(info, `the 'if' condition '${cond}' (a C preprocessor expression) ${ADVICE}`);
+      throw new Pre62SyntaxError(info, `the 'if' condition '${cond}' (a C preprocessor expression)`);
     }
   }
 }

@@ -17,7 +17,7 @@ import { DEFAULT_FIXED_NAMES, nameSchema, type FixedNames, type NamedType } from
 import { DEFAULT_RUNTIME_SPECIFIER } from '@qmp-ts/runtime/internal';
 import { clientFile, commandsFile, eventsFile } from './api.js';
 import { TESTING_FILE, testingFile } from './testing.js';
-import { FileScope, relativeSpecifier, type Layout } from './scope.js';
+import { FileScope, relativeSpecifier, type ImportExtension, type Layout } from './scope.js';
 import { select, validatedCommands, type NameFilter } from './select.js';
 import { typeDecls } from './types.js';
 import { buildValidatorTable } from '../validation/table.js';
@@ -56,6 +56,13 @@ export interface EmitOptions {
   readonly testing?: boolean;
   /** 64-bit integer types as `bigint`, and the client connecting with `integers: 'bigint'`. */
   readonly bigint?: boolean;
+  /**
+   * The extension of imports between generated files: `.js` (the default; what TypeScript's
+   * NodeNext resolution, Node and Bun take) or `.ts` (what `deno run` takes without
+   * `--sloppy-imports`; tsc then needs `allowImportingTsExtensions` or
+   * `rewriteRelativeImportExtensions`).
+   */
+  readonly importExtension?: ImportExtension;
 }
 
 export interface EmittedFile {
@@ -106,11 +113,16 @@ export function emitBindings(
   const layoutKind =
     options.layout ?? (new Set(selection.types.map((t) => t.module)).size > 1 ? 'modules' : 'single');
   const modules = layoutKind === 'modules' ? moduleFileNames(selection.types) : undefined;
+  const ext = options.importExtension ?? '.js';
   const layout: Layout = {
     fileOf: (t) => modules?.get(t.module) ?? 'types.ts',
-    runtimeFrom: (file) => (runtime.startsWith('.') ? relativeSpecifier(file, runtime.replace(/\.js$/, '.ts')) : runtime),
+    // a runtime given by path keeps its extension, unless it names TypeScript source
+    runtimeFrom: (file) => (runtime.startsWith('.') ? relativeSpecifier(file, runtime, runtime.endsWith('.ts') ? ext : undefined) : runtime),
     bigint: options.bigint ?? false,
+    importExtension: ext,
   };
+  /** A sibling generated file as the client and testing.ts import it. */
+  const sibling = (file: string): string => relativeSpecifier('client.ts', file, ext);
 
   // Types, grouped by file in first-seen order.
   const byFile = new Map<string, NamedType[]>();
@@ -147,15 +159,15 @@ export function emitBindings(
   }
   emit('client.ts', selection.commands, (scope) =>
     clientFile(scope, selection.commands, {
-      commands: './commands.js', events: './events.js',
-      ...(validators ? { validators: { module: './validators.js', table: VALIDATOR_TABLE_EXPORT } } : {}),
+      commands: sibling('commands.ts'), events: sibling('events.ts'),
+      ...(validators ? { validators: { module: sibling('validators.ts'), table: VALIDATOR_TABLE_EXPORT } } : {}),
       ...(options.bigint ? { bigint: true } : {}),
     }),
   );
   if (validators && (options.testing ?? true)) {
-    emit(TESTING_FILE, [], (scope) => testingFile(scope, { commands: './commands.js', events: './events.js', validators: './validators.js', table: VALIDATOR_TABLE_EXPORT }));
+    emit(TESTING_FILE, [], (scope) => testingFile(scope, { commands: sibling('commands.ts'), events: sibling('events.ts'), validators: sibling('validators.ts'), table: VALIDATOR_TABLE_EXPORT }));
   }
-  const reexports = files.map((f) => f.path).filter((p) => p !== TESTING_FILE).map((p) => `export * from '${relativeSpecifier('index.ts', p)}';`);
+  const reexports = files.map((f) => f.path).filter((p) => p !== TESTING_FILE).map((p) => `export * from '${relativeSpecifier('index.ts', p, ext)}';`);
   const index = { path: 'index.ts', text: reexports.join('\n') + '\n' };
   files.push(index);
   onFile?.(index);

@@ -13,18 +13,26 @@ export interface Layout {
   fileOf(t: NamedType): string;
   /** The runtime import specifier as seen from `file`. */
   runtimeFrom(file: string): string;
+  /** The extension of imports between generated files: `.js` (NodeNext, tsc) or `.ts` (Deno). */
+  readonly importExtension?: ImportExtension;
   /** `--bigint`: the 64-bit integer types (int, int64, uint64, size) are `bigint`. */
   readonly bigint?: boolean;
 }
 
-/** A relative import specifier from one generated file to another (`.js` suffix, NodeNext style). */
-export function relativeSpecifier(fromFile: string, toFile: string): string {
+/** `.js`: what tsc's NodeNext resolution wants (the default); `.ts`: what Deno runs without sloppy imports. */
+export type ImportExtension = '.js' | '.ts';
+
+/**
+ * A relative import specifier from one generated file to another: its `.ts` becomes `ext`
+ * (`.js` suffix, NodeNext style, by default; undefined keeps the name's own extension).
+ */
+export function relativeSpecifier(fromFile: string, toFile: string, ext: ImportExtension | undefined = '.js'): string {
   // Both are relative to the output directory and `toFile` may climb above it: resolve them
   // under a deep virtual root so that posix.relative never clamps at the real '/'.
   const root = '/' + Array.from({ length: 64 }, () => 'd').join('/');
   let rel = posix
     .relative(posix.join(root, posix.dirname(fromFile)), posix.join(root, toFile))
-    .replace(/\.ts$/, '.js');
+    .replace(/\.ts$/, ext ?? '.ts');
   if (!rel.startsWith('.')) rel = `./${rel}`;
   return rel;
 }
@@ -124,7 +132,7 @@ export class FileScope {
     for (const file of [...this.typeImports.keys()].sort()) {
       out.push({
         kind: 'import',
-        moduleSpecifier: relativeSpecifier(this.file, file),
+        moduleSpecifier: relativeSpecifier(this.file, file, this.layout.importExtension),
         isTypeOnly: true,
         namedImports: [...this.typeImports.get(file)!].sort(),
       });

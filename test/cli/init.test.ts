@@ -73,6 +73,9 @@ describe('qmp-ts init', () => {
   it('rejects two inputs as a usage error', async () => {
     const config = fresh('two');
     const r = await runCli(['init', '--config', config, '--schema', 'a.json', '--introspection', 'b.json']);
-    expect(r).toEqual({ code: 2, stderr: 'error: give only one of --schema, --introspection, --from-qemu\n' });
+    expect(r).toEqual({ code: 2, stderr: 'error: give only one of --schema, --introspection, --from-qemu, --socket or --tcp\n' });
+    const live = await runCli(['init', '--config', fresh('socket'), '--socket', '/run/qemu/qmp.sock']);
+    expect(live.code).toBe(2);
+    expect(live.stderr).toMatch(/^error: a config cannot name a running socket/);
   });
 });

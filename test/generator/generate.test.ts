@@ -242,7 +242,7 @@ describe('qmp-ts generate (CLI)', () => {
   it('exits 2 on a wrong combination of options', async () => {
     const { code, stderr } = await runCli(['generate', '--schema', schemas['example-downstream']!]);
     expect(code).toBe(2);
-    expect(stderr).toBe('error: --out DIR is required with --schema, --introspection or --from-qemu\n');
+    expect(stderr).toBe('error: --out DIR is required with --schema, --introspection, --from-qemu, --socket or --tcp\n');
   });
 
   it('rejects a bad schema with a located error, not a stack trace', async () => {

@@ -167,3 +167,21 @@ describe.runIf(havePeer(QEMU_SYSTEM))('a fresh project installing the tarballs',
     }
   }, 1_200_000);
 });
+
+describe("the README's install from tarballs (before both packages are published)", () => {
+  it('both tarballs in one npm install -D give a working qmp-ts; the generator tarball alone does not install', async () => {
+    const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+    expect(readme).toContain('npm install -D ../qmp-ts/qmp-ts-0.2.0.tgz ../qmp-ts/qmp-ts-runtime-0.2.0.tgz'.replaceAll('0.2.0', manifestOf(repo).version));
+    const tarball = (name: string): string => path.join(work, packed.get(name)!.filename);
+    expect(path.basename(tarball('@qmp-ts/runtime'))).toBe(`qmp-ts-runtime-${manifestOf(repo).version}.tgz`);
+    const alone = path.join(work, 'readme-alone');
+    mkdirSync(alone);
+    writeFileSync(path.join(alone, 'package.json'), JSON.stringify({ name: 'alone', private: true, type: 'module' }));
+    await expect(npm(['install', '-D', '--prefer-offline', tarball('qmp-ts')], alone)).rejects.toThrow(/@qmp-ts\/runtime/);
+    const both = path.join(work, 'readme-both');
+    mkdirSync(both);
+    writeFileSync(path.join(both, 'package.json'), JSON.stringify({ name: 'both', private: true, type: 'module' }));
+    await npm(['install', '-D', '--prefer-offline', tarball('qmp-ts'), tarball('@qmp-ts/runtime')], both);
+    expect((await runTool(path.join(both, 'node_modules/.bin/qmp-ts'), ['--version'], both)).trim()).toBe(manifestOf(repo).version);
+  }, 600_000);
+});

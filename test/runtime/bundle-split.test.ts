@@ -17,6 +17,9 @@ import { Validator } from '../../runtime/validate.js';
 import { upFrontChunks } from '../support/bundle-chunks.js';
 import { repoRoot } from '../support/paths.js';
 
+/** What the typed client's runJob, runMigration, deviceDel and launch load on first use. */
+const TYPED_CLIENT_LAZY = ['runtime/jobs.ts', 'runtime/migration.ts', 'runtime/device-del.ts', 'runtime/launch.ts'];
+
 /** What the client and the bindings import lazily, and the modules only they import. */
 const LAZY = [
   'runtime/validate.ts',
@@ -26,11 +29,21 @@ const LAZY = [
   'runtime/bigint-json.ts',
   'runtime/probe.ts',
   'generated/qemu-7.2/validators.ts',
+  ...TYPED_CLIENT_LAZY,
 ];
+
+/**
+ * Bound on what a typed client loads up front. 44 KB before jobs, migration, device removal
+ * and launch were loaded on first use, 34.2 KB after for these 7.2 bindings (the target is
+ * 30 KB: the client's own modules are the rest).
+ */
+const UP_FRONT_LIMIT = 35 * 1024;
 
 interface Split {
   /** Input files with code in the entry chunk or a chunk it imports statically. */
   readonly upFront: Set<string>;
+  /** Bytes of the entry chunk and the chunks it imports statically (what loads up front). */
+  readonly upFrontBytes: number;
   /** Input files with code in any chunk. */
   readonly all: Set<string>;
 }
@@ -45,11 +58,12 @@ async function split(source: string): Promise<Split> {
     outdir: path.join(repoRoot, 'tmp/bundle-split'), write: false, metafile: true, logLevel: 'silent',
   });
   const outputs: Metafile['outputs'] = result.metafile.outputs;
-  const entry = Object.keys(outputs).find((name) => outputs[name]!.entryPoint !== undefined)!;
+  const entry = Object.keys(outputs).find((name) => outputs[name]!.entryPoint === 'consumer.ts')!;
   const chunks = upFrontChunks(outputs, entry);
   const inputs = (names: Iterable<string>): Set<string> =>
     new Set([...names].flatMap((name) => Object.entries(outputs[name]!.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([file]) => file)));
-  return { upFront: inputs(chunks), all: inputs(Object.keys(outputs)) };
+  const upFrontBytes = [...chunks].reduce((sum, name) => sum + outputs[name]!.bytes, 0);
+  return { upFront: inputs(chunks), upFrontBytes, all: inputs(Object.keys(outputs)) };
 }
 
 const lazyUpFront = (s: Split): string[] => LAZY.filter((f) => s.upFront.has(f));
@@ -77,6 +91,20 @@ describe('lazily loaded modules stay out of the up-front chunks', () => {
     expect(s.upFront).toContain('generated/qemu-7.2/client.ts');
     expect(lazyUpFront(s)).toEqual([]);
     expect(s.all).toContain('generated/qemu-7.2/validators.ts');
+    // the typed client's up-front code (bench/generate.ts reports the same figure for 10.0's bindings)
+    expect(s.upFrontBytes).toBeLessThan(UP_FRONT_LIMIT);
+  });
+
+  it('a typed client running a job, a migration, a device removal and a launch loads their modules on first use', async () => {
+    const s = await split(`
+      import { QemuApi } from './generated/qemu-7.2/index.js';
+      await using vm = await QemuApi.launch({ binary: 'qemu-system-x86_64' });
+      await vm.runJob('blockdev-create', { options: { driver: 'file', filename: '/tmp/x', size: 0 } });
+      await vm.runMigration({ uri: 'exec:cat > /dev/null' });
+      await vm.deviceDel('nic0');
+    `);
+    expect(lazyUpFront(s)).toEqual([]);
+    for (const f of ['runtime/jobs.ts', 'runtime/migration.ts', 'runtime/device-del.ts', 'runtime/launch.ts']) expect(s.all).toContain(f);
   });
 
   it('a consumer of the barrel\'s Validator, parseJson and SchemaProbe gets them up front', async () => {
@@ -84,7 +112,7 @@ describe('lazily loaded modules stay out of the up-front chunks', () => {
       import { Validator, parseJson, SchemaProbe } from './runtime/index.js';
       console.log(new Validator(JSON.parse(process.argv[2]!)), parseJson(process.argv[3]!), SchemaProbe.fromReply([]));
     `);
-    expect(lazyUpFront(s)).toEqual(LAZY.filter((f) => !f.startsWith('generated/')));
+    expect(lazyUpFront(s)).toEqual(LAZY.filter((f) => !f.startsWith('generated/') && !TYPED_CLIENT_LAZY.includes(f)));
   });
 });
 

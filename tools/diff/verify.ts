@@ -6,7 +6,10 @@
  *   (`breaking` ones, and `unstable` ones: the same, for unstable interfaces);
  * - peer-only: what the target has that the bindings lack (the other additions), each
  *   classified by what it means for a client of the bindings: values, members and events
- *   it may receive without a type for them, or commands, values and members it cannot send.
+ *   it may receive without a type for them, or commands, values and members it cannot send;
+ * - never sent: what the bindings' types allow the client to receive but the target never
+ *   sends (optional members, enum values, union branches of returns and events only): the
+ *   client handles their absence already, so they are listed, not problems.
  */
 import type { Schema } from '../../generator/model/types.js';
 import { diffSchemas } from './compare.js';
@@ -61,6 +64,32 @@ function peerOnlyClass(c: SchemaChange): PeerOnlyClass | undefined {
   return `${c.directions.includes('out') ? 'received' : 'accepted'}-${what}`;
 }
 
+/** What the bindings may receive that the target never sends. */
+export interface NeverSent {
+  readonly subject: 'member' | 'enum-value' | 'branch';
+  readonly path: string;
+  readonly alsoAt: readonly string[];
+  readonly message: string;
+}
+
+/**
+ * A removal only in data the client receives, of something the client must already do
+ * without: an optional member (a mandatory one missing is a problem), an enum value or a
+ * union branch. Used in arguments too, it stays a problem: the client may send it.
+ */
+function neverSent(c: SchemaChange): NeverSent | undefined {
+  if (c.action !== 'removed' || c.directions.length === 0 || c.directions.some((d) => d !== 'out')) return undefined;
+  const optionalMember = c.subject === 'member' && c.message.startsWith('optional ');
+  if (!optionalMember && c.subject !== 'enum-value' && c.subject !== 'branch') return undefined;
+  return { subject: c.subject as NeverSent['subject'], path: c.path, alsoAt: c.alsoAt, message: c.message };
+}
+
+const NEVER_SENT_TITLES: Readonly<Record<NeverSent['subject'], string>> = {
+  member: 'optional members the target never sends',
+  'enum-value': 'enum values the target never sends',
+  branch: 'union branches the target never sends',
+};
+
 export interface VerifyReport {
   readonly bindings: { readonly dir: string; readonly generator: string; readonly source: BindingsRecord['source']; readonly commands: number; readonly events: number };
   readonly target: { readonly name: string; readonly commands: number; readonly events: number };
@@ -73,11 +102,17 @@ export interface VerifyReport {
   readonly deprecations: readonly SchemaChange[];
   /** What the target has that the bindings lack, classified (informational: not problems). */
   readonly peerOnly: readonly PeerOnly[];
+  /** What the bindings may receive that the target never sends (informational: not problems). */
+  readonly neverSent: readonly NeverSent[];
 }
 
 export function verifyBindings(dir: string, record: BindingsRecord, bindings: Schema, target: Schema, targetName: string): VerifyReport {
   const d = diffSchemas(bindings, target, { conditions: false });
-  const problems = d.changes.filter((c) => c.severity === 'breaking' || c.severity === 'unstable');
+  const absent = new Map(d.changes.flatMap((c) => {
+    const n = neverSent(c);
+    return n ? [[c, n] as const] : [];
+  }));
+  const problems = d.changes.filter((c) => (c.severity === 'breaking' || c.severity === 'unstable') && !absent.has(c));
   const top = (subject: 'command' | 'event') => problems.filter((c) => c.subject === subject && c.action === 'removed').map((c) => c.path);
   return {
     bindings: { dir, generator: record.generator, source: record.source, commands: bindings.commands.size, events: bindings.events.size },
@@ -90,6 +125,7 @@ export function verifyBindings(dir: string, record: BindingsRecord, bindings: Sc
       const cls = problems.includes(c) ? undefined : peerOnlyClass(c);
       return cls ? [{ class: cls, subject: c.subject, path: c.path, alsoAt: c.alsoAt, message: c.message }] : [];
     }),
+    neverSent: [...absent.values()],
   };
 }
 
@@ -143,6 +179,15 @@ export function formatVerifyText(r: VerifyReport): string {
       lines.push(`  ${PEER_ONLY_EFFECTS[cls]} (${group.length}):`);
       if (cls === 'command' || cls === 'event') lines.push(...wrapList(group.map((p) => p.path)).map((l) => `  ${l}`));
       else for (const p of group) lines.push(`    ${p.path}`, ...p.alsoAt.map((a) => `      also at ${a}`));
+    }
+  }
+  if (r.neverSent.length) {
+    lines.push('', `What the bindings may receive that the target never sends (${r.neverSent.length}, not problems):`);
+    for (const subject of Object.keys(NEVER_SENT_TITLES) as NeverSent['subject'][]) {
+      const group = r.neverSent.filter((p) => p.subject === subject);
+      if (group.length === 0) continue;
+      lines.push(`  ${NEVER_SENT_TITLES[subject]} (${group.length}):`);
+      for (const p of group) lines.push(`    ${p.path}`, ...p.alsoAt.map((a) => `      also at ${a}`));
     }
   }
   const n = problemCount(r);

@@ -22,7 +22,6 @@ import { ownVersion } from '../../generator/version.js';
 import { compile } from './compile.js';
 import { renderReadme } from './readme.js';
 import { prepareRuntime, RUNTIME_PACKAGE } from './runtime.js';
-import { displayPath } from '../../generator/display-path.js';
 
 export type RuntimeMode = 'bundled' | 'dependency';
 
@@ -142,7 +141,7 @@ export async function buildPackage(schema: Schema, o: PackageOptions): Promise<P
         runtime: mode,
       }),
     );
-    writeFileSync(path.join(out, 'package.json'), JSON.stringify(manifest(schema, o, mode, version, runtime.version), null, 2) + '\n');
+    writeFileSync(path.join(out, 'package.json'), JSON.stringify(manifest(schema, o, mode, version, runtime.version, existsSync(path.join(dist, 'testing.js'))), null, 2) + '\n');
     if (o.site) {
       const { writeSite } = await import('../docs/site.js');
       await writeSite(schema, {
@@ -161,10 +160,32 @@ export async function buildPackage(schema: Schema, o: PackageOptions): Promise<P
   }
 }
 
-function manifest(schema: Schema, o: PackageOptions, mode: RuntimeMode, version: string, runtimeVersion: string): Record<string, unknown> {
+/**
+ * The schema's files as a published package names them: relative to the main file's folder
+ * (the main file by its name), a file elsewhere or a binary by its name. Never a path of the
+ * machine that built the package; the hash is what identifies the schema.
+ */
+export function publishedSourceNames(files: readonly string[]): string[] {
+  const root = path.dirname(path.resolve(files[0] ?? '.'));
+  return files.map((f) => {
+    const rel = path.relative(root, path.resolve(f));
+    const shown = rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(f) : rel;
+    return shown.split(path.sep).join('/');
+  });
+}
+
+/** Subpath types for TypeScript's old `moduleResolution: node`, which ignores `exports`. */
+function typesVersions(mode: RuntimeMode, testing: boolean): { typesVersions?: Record<string, Record<string, string[]>> } {
+  const paths: Record<string, string[]> = {
+    ...(mode === 'bundled' ? { runtime: ['./dist/runtime/index.d.ts'] } : {}),
+    ...(testing ? { testing: ['./dist/testing.d.ts'] } : {}),
+  };
+  return Object.keys(paths).length ? { typesVersions: { '*': paths } } : {};
+}
+
+function manifest(schema: Schema, o: PackageOptions, mode: RuntimeMode, version: string, runtimeVersion: string, testing: boolean): Record<string, unknown> {
   const entry = { types: './dist/index.d.ts', default: './dist/index.js' };
-  // As the user named them (or relative to the working directory): local, but the hash is what identifies the schema.
-  const source = schema.source.files.map((f) => displayPath(f));
+  const source = publishedSourceNames(schema.source.files);
   return {
     name: o.name,
     version: o.version,
@@ -177,11 +198,11 @@ function manifest(schema: Schema, o: PackageOptions, mode: RuntimeMode, version:
     exports: {
       '.': entry,
       ...(mode === 'bundled' ? { './runtime': { types: './dist/runtime/index.d.ts', default: './dist/runtime/index.js' } } : {}),
+      ...(testing ? { './testing': { types: './dist/testing.d.ts', default: './dist/testing.js' } } : {}),
       './qmp-schema.json': './qmp-schema.json',
       './package.json': './package.json',
     },
-    // For TypeScript's old `moduleResolution: node`, which ignores `exports`.
-    ...(mode === 'bundled' ? { typesVersions: { '*': { runtime: ['./dist/runtime/index.d.ts'] } } } : {}),
+    ...typesVersions(mode, testing),
     sideEffects: false,
     files: ['dist', RECORD_FILE, ...(o.site ? ['docs'] : [])],
     engines: { node: '>=20' },

@@ -21,6 +21,10 @@ export interface InteractiveOptions {
   readonly historyFile?: string;
 }
 
+/** Asks the terminal to mark pasted text (xterm's bracketed paste mode), and stops it. */
+const BRACKETED_PASTE_ON = '\x1b[?2004h';
+const BRACKETED_PASTE_OFF = '\x1b[?2004l';
+
 /** readline keeps the line being edited in these (public, documented) fields. */
 interface EditableLine {
   line: string;
@@ -103,11 +107,66 @@ export function runInteractive(ctx: ShellContext, opts: InteractiveOptions): Pro
 
   const unsubscribe = ctx.onEvent((e: ShellEvent) => printAbove(formatEvent(e, c)));
 
+  /**
+   * readline redraws its line (when the cursor crosses a row, on insertions inside it) by
+   * first climbing `prevRows` rows to the block's first row. It does not update that count
+   * when it writes several characters at once (pasted or fast-typed text that wraps): its
+   * next redraw then starts on a lower row and leaves stale copies of the rows above, which
+   * `printAbove` cannot clear either. After every key readline handled, the count is set to
+   * where the cursor is; a block that exactly fills its last row is made to wrap first, so
+   * the terminal's cursor is on the row the count says.
+   */
+  const syncRows = (): void => {
+    if (busy || finished) return;
+    const edit = rl as unknown as EditableLine & { prevRows?: number };
+    const cursor = rl.getCursorPos();
+    if (edit.cursor === edit.line.length && cursor.cols === 0 && cursor.rows > (edit.prevRows ?? 0)) {
+      out.write(' ');
+      cursorTo(out, 0);
+    }
+    edit.prevRows = cursor.rows;
+  };
+
+  /**
+   * Bracketed paste: the terminal marks pasted text (`ESC[200~` ... `ESC[201~`), and a paste
+   * is one input. Its keys never reach readline one by one (a multi-line paste would run each
+   * line as a command while the rest still arrives); when the paste is complete, its text,
+   * lines joined by spaces (JSON allows that), is inserted at the cursor, and a paste of more
+   * than one line runs as one command. readline's key handlers are called through here.
+   */
+  const readlineKeys = ctx.input.listeners('keypress') as ((s: string | undefined, key: unknown) => void)[];
+  for (const l of readlineKeys) ctx.input.off('keypress', l);
+  let paste: string | undefined;
+  const onKey = (s: string | undefined, key?: { name?: string }): void => {
+    if (key?.name === 'paste-start') {
+      paste = '';
+      return;
+    }
+    if (paste !== undefined) {
+      if (key?.name !== 'paste-end') {
+        paste += s ?? '';
+        return;
+      }
+      const lines = paste.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== '');
+      paste = undefined;
+      if (lines.length > 0) rl.write(lines.join(' '));
+      if (lines.length > 1) rl.write(null, { name: 'return' });
+    } else {
+      for (const l of readlineKeys) l.call(ctx.input, s, key);
+    }
+    syncRows();
+  };
+  ctx.input.on('keypress', onKey);
+  out.write(BRACKETED_PASTE_ON);
+
   return new Promise<number>((resolve) => {
     const finish = (status: number): void => {
       if (finished) return;
       finished = true;
       unsubscribe();
+      ctx.input.off('keypress', onKey);
+      for (const l of readlineKeys) ctx.input.on('keypress', l);
+      out.write(BRACKETED_PASTE_OFF);
       busy?.abort();
       rl.close();
       resolve(status);

@@ -102,10 +102,16 @@ export class EntryReader {
       if (!Array.isArray(ret)) this.fail('$.return', "expected an array of SchemaInfo objects");
       return this.readList(ret, '$.return');
     }
+    // the `qmp-schema.json` record `qmp-ts generate` writes beside bindings (emit/record.ts)
+    if (isObject(json) && 'schema' in json && 'source' in json) {
+      const schema = json['schema'];
+      if (!Array.isArray(schema)) this.fail('$.schema', 'expected an array of SchemaInfo objects');
+      return this.readList(schema, '$.schema');
+    }
     if (isObject(json) && 'error' in json) {
       this.fail('$.error', 'the reply is an error, not a schema');
     }
-    return this.fail('$', "expected an array of SchemaInfo objects or a {\"return\": [...]} reply");
+    return this.fail('$', "expected an array of SchemaInfo objects, a {\"return\": [...]} reply or a qmp-schema.json record");
   }
 
   private readList(list: readonly unknown[], base: string): RawEntry[] {

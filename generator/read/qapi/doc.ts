@@ -56,7 +56,9 @@ class DocBuilder {
     const last = this.current();
     if (last.kind === 'plain') {
       if (!last.text) last.info = info; // empty so far: it starts here
-      last.text += '\n';
+      // One blank line between paragraphs. A retired tag's section (`Example:`, not strict)
+      // already ends with the blank lines read under it: a second would double them.
+      if (!last.text.endsWith('\n\n')) last.text += '\n';
       return;
     }
     const section: Section = { kind: 'plain', info, text: '' };

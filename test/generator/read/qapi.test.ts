@@ -388,6 +388,15 @@ describe('doc comments', () => {
     it(want.replace(/\n.*/s, ''), () => expect(errorOf({ 'a.json': src })).toBe(want));
   }
 
+  it("keeps one blank line after an old 'Example:' tag, as written (not strict)", () => {
+    const src = [
+      '##', '# @EV:', '#', '# Body.', '#', '# Example:', '#', '# <- { "event": "EV" }', '#', '# More.', '##', "{ 'event': 'EV' }", '',
+    ].join('\n');
+    const s = doc(src, { strictDocStyle: false });
+    // the retired tag's text continues the body, one blank line between its paragraphs
+    expect(s.exprs[0]?.doc?.body.text).toBe('Body.\n\nExample:\n\n<- { "event": "EV" }\n\nMore.');
+  });
+
   it('leaves two-colon "sections" as rST', () => {
     const s = doc("##\n# @f:\n#\n# Note::\n#    text\n##\n{ 'enum': 'f', 'data': [] }\n");
     expect(s.exprs[0]?.doc?.body.text).toBe('Note::\n   text');

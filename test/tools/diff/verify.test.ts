@@ -19,7 +19,8 @@ import type { Schema } from '../../../generator/model/types.js';
 import { ownVersion } from '../../../generator/version.js';
 import { introspectionToModel } from '../../../generator/read/introspection.js';
 import { SchemaProbe } from '../../../runtime/probe.js';
-import { havePeer, QEMU_SYSTEM } from '../../support/qemu.js';
+import { havePeer, QEMU_SYSTEM, startQemuSystem } from '../../support/qemu.js';
+import { createServer } from 'node:net';
 import { repoRoot as repo, vendoredQemu as shared } from '../../support/paths.js';
 
 const QEMU_102 = path.join(shared, 'qemu-10.2/qapi/qapi-schema.json');
@@ -39,6 +40,17 @@ beforeAll(() => {
   i72 = loadSchema(CAPTURE_72);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A TCP port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
 
 /** Runs the CLI, returning its exit status and what it wrote to stdout. */
 async function run(args: string[]): Promise<{ code: number; out: string }> {
@@ -123,8 +135,9 @@ describe('qmp-ts verify', () => {
   it('explains a directory without a record', async () => {
     const { code } = await run(['verify', '--bindings', work, '--introspection', CAPTURE_72]);
     expect(code).toBe(1);
-    const both = await run(['verify', '--bindings', work]);
-    expect(both.code).toBe(1);
+    // no target at all is a usage error, as for every command's input flags
+    const none = await run(['verify', '--bindings', work]);
+    expect(none.code).toBe(2);
   });
 
   describe.skipIf(!havePeer(QEMU_SYSTEM))('against the running QEMU 7.2', () => {
@@ -150,6 +163,35 @@ describe('qmp-ts verify', () => {
       expect(self.out).not.toContain('What the target has that the bindings lack');
       expect(self.out).toContain('ok: the target has everything the bindings use');
       expect(self.code).toBe(0);
+    });
+
+    it('reads a running QEMU on its socket (--socket PATH, --tcp HOST:PORT), for verify, diff and generate', async () => {
+      const port = await freePort();
+      const peer = await startQemuSystem(['-qmp', `tcp:127.0.0.1:${port},server=on,wait=off`]);
+      try {
+        const b72 = path.join(repo, 'generated/qemu-7.2');
+        const unix = await run(['verify', '--bindings', b72, '--socket', peer.socketPath]);
+        expect(unix.out).toMatch(new RegExp(`target: unix:${peer.socketPath} \\(QEMU 7\\.2\\.\\d+\\)`));
+        expect(unix.out).toContain('ok: the target has everything the bindings use');
+        expect(unix.code).toBe(0);
+        const tcp = await run(['verify', '--bindings', b72, '--tcp', `127.0.0.1:${port}`, '--format', 'json']);
+        expect(tcp.code).toBe(0);
+        expect((JSON.parse(tcp.out) as VerifyReport).target.name).toMatch(/^tcp:127\.0\.0\.1:\d+ \(QEMU 7\.2/);
+        // the capture the project ships is what this QEMU reports: no change
+        const diff = await run(['diff', CAPTURE_72, '--socket', peer.socketPath]);
+        expect(diff.out).toContain('summary: no changes');
+        expect(diff.code).toBe(0);
+        // generate reads it the same way: the bindings equal those of the capture
+        const live = path.join(work, 'from-socket');
+        const saved = path.join(work, 'from-capture');
+        expect(await main(['generate', '--socket', peer.socketPath, '--out', live])).toBe(0);
+        expect(await main(['generate', '--introspection', CAPTURE_72, '--out', saved])).toBe(0);
+        for (const f of ['types.ts', 'commands.ts', 'client.ts']) expect(readFileSync(path.join(live, f), 'utf8'), f).toBe(readFileSync(path.join(saved, f), 'utf8'));
+        // still running and answering after all of them
+        expect(peer.process.exitCode).toBeNull();
+      } finally {
+        await peer.stop();
+      }
     });
   });
 });

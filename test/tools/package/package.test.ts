@@ -182,3 +182,55 @@ describe('qmp-ts package (runtime as a dependency)', () => {
     expect(readFileSync(path.join(foreign, 'keep.txt'), 'utf8')).toBe('mine');
   });
 });
+
+describe('qmp-ts package: what a published package carries', () => {
+  it('exports ./testing with types: FakeQemu imports from the packed tarball, type-checks and serves the client', async () => {
+    // built from another directory than the schema's, as a release script would
+    const outside = mkdtempSync(path.join(tmpdir(), 'qmp-ts-package-cwd-'));
+    const cwd = process.cwd();
+    const testingPkg = path.join(work, 'qemu72-testing');
+    process.chdir(outside);
+    try {
+      expect(await main(['package', '--introspection', CAPTURE_72, '--name', 'qemu72-testing', '--version', '1.0.0', '--out', testingPkg, '--include', 'query-status', 'cont'])).toBe(0);
+    } finally {
+      process.chdir(cwd);
+      rmSync(outside, { recursive: true, force: true });
+    }
+    const text = readFileSync(path.join(testingPkg, 'package.json'), 'utf8');
+    // no path of the building machine: the schema by its name only
+    expect(text).not.toContain(repo);
+    expect(text).not.toContain(tmpdir());
+    const manifest = JSON.parse(text);
+    expect(manifest.qmpSchema.source).toEqual(['qemu-7.2-x86_64.introspection.json']);
+    expect(manifest.exports['./testing']).toEqual({ types: './dist/testing.d.ts', default: './dist/testing.js' });
+
+    const app = path.join(work, 'app-testing');
+    mkdirSync(app);
+    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app-testing', private: true, type: 'module' }));
+    await tool('npm', ['pack', testingPkg, '--pack-destination', work], app);
+    await tool('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(work, 'qemu72-testing-1.0.0.tgz')], app);
+    writeFileSync(
+      path.join(app, 'main.ts'),
+      `import { QmpApi } from 'qemu72-testing';
+import { FakeQemu } from 'qemu72-testing/testing';
+
+await using fake: FakeQemu = await FakeQemu.start({
+  handlers: { 'query-status': () => ({ running: false, singlestep: false, status: 'paused' }) },
+});
+const qmp = await QmpApi.connect({ path: fake.path! });
+const status = await qmp.queryStatus();
+console.log(status.status, fake.failures.length);
+await qmp.close();
+`,
+    );
+    writeFileSync(
+      path.join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'out', typeRoots: [path.join(repo, 'node_modules/@types')], types: ['node'] },
+        files: ['main.ts'],
+      }),
+    );
+    await tool(bin('tsc'), ['-p', app], app);
+    expect((await tool(process.execPath, [path.join(app, 'out/main.js')], app)).trim()).toBe('paused 0');
+  }, 600_000);
+});

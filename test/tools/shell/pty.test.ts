@@ -170,6 +170,27 @@ describe.runIf(run)('qmp-ts shell in a terminal, against QEMU 7.2', () => {
     await term.waitForLastLine('(QEMU)');
   });
 
+  it('runs a pasted multi-line JSON command once, as one input (bracketed paste)', async () => {
+    const before = transcript().filter((t) => t.dir === 'send').length;
+    const json = '{\n  "execute": "query-status"\n}\n';
+    term.tmux('set-buffer', '-b', 'qmp', json);
+    term.tmux('paste-buffer', '-p', '-b', 'qmp', '-t', term.target);
+    await term.waitFor(/\(QEMU\) \{ "execute": "query-status" \}\n\{\n {2}"status": "running"/, 'the one pasted command and its reply');
+    await term.waitForLastLine('(QEMU)');
+    const sent = transcript().filter((t) => t.dir === 'send').slice(before);
+    expect(sent.map((t) => t.message?.execute)).toEqual(['query-status']);
+    // no line of the paste ran on its own: nothing was refused
+    expect(term.screen()).not.toMatch(/not sent: .*"execute"/);
+    // a one-line paste is inserted for editing, not run
+    term.tmux('set-buffer', '-b', 'qmp', 'query-sta');
+    term.tmux('paste-buffer', '-p', '-b', 'qmp', '-t', term.target);
+    await term.waitForLastLine('(QEMU) query-sta');
+    term.type('tus');
+    term.press('Enter');
+    await term.waitFor(/\(QEMU\) query-status\n\{\n {2}"status": "running"/, 'the edited paste run');
+    await term.waitForLastLine('(QEMU)');
+  });
+
   it('explains a command with help', async () => {
     term.type('help set_link');
     term.press('Enter');
@@ -300,6 +321,24 @@ describe.runIf(run)('qmp-ts shell in an 80-column terminal: events above a 200-c
     const edited = `${line.slice(0, 140)}Z${line.slice(140)}`;
     await term.waitForLastLine(`(QEMU) ${edited}`);
     expect(term.visibleScreen().split('\n').slice(-5, -1).every((r) => / event (STOP|RESUME)$/.test(r))).toBe(true);
+    term.press('C-c');
+    await term.waitForLastLine('(QEMU)');
+  });
+
+  it('with the cursor on the first row of a line typed at once: no stale copy of that row is left behind', async () => {
+    const line = longLine('wrapped2');
+    term.type(line); // one write: readline's own row count went stale (its redraws left copies)
+    await term.waitForLastLine(`(QEMU) ${line}`);
+    // 150 characters back: the cursor on the block's first row, two rows of the line below it
+    term.tmux('send-keys', '-t', term.target, ...Array<string>(150).fill('Left'));
+    await fourEvents();
+    await expectEventsAbove(line);
+    // the rows above the events: nothing of the edited line (a stale first row would show there)
+    const rows = term.visibleScreen().split('\n');
+    expect(rows.slice(0, -5).filter((r) => r.includes('wrapped2'))).toEqual([]);
+    term.type('Z');
+    await term.waitForLastLine(`(QEMU) ${line.slice(0, 50)}Z${line.slice(50)}`);
+    expect(term.visibleScreen().split('\n').filter((r) => r.includes('wrapped2'))).toHaveLength(1);
     term.press('C-c');
     await term.waitForLastLine('(QEMU)');
   });
