@@ -12,6 +12,7 @@
  *     layout: modules                         # single | modules
  *     client: Qemu                            # name of the generated client class
  *     format: prettier                        # default (own style) | prettier (the project's config)
+ *     plugins: [./qmp-plugins/since.js]       # ts-morph plugins, run in order (relative to this file)
  *   - introspection: captured.json
  *     docs: ../qemu/qapi/qapi-schema.json     # TSDoc from the same release's source
  *     output: src/qmp-captured
@@ -23,11 +24,12 @@
  * as JSON Schema for editors; README.md ("Configuration") describes every key.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { QapiError } from './diagnostics.js';
 import type { FileLayout } from './emit/index.js';
 import type { NameFilter } from './emit/select.js';
+import type { PluginSpec } from './plugins/types.js';
 
 /** Where a target's schema comes from: exactly one of these. */
 export type TargetInput =
@@ -64,6 +66,12 @@ export interface TargetSettings {
    * formatted by prettier with the prettier configuration of the output's project.
    */
   readonly format?: OutputFormat;
+  /**
+   * Plugins that change the emitted files through ts-morph, run in order (generator/plugins/):
+   * module paths (in a config file relative to it), package names (resolved from the working
+   * directory), or functions (API only).
+   */
+  readonly plugins?: readonly PluginSpec[];
 }
 
 export type OutputFormat = 'default' | 'prettier';
@@ -117,7 +125,7 @@ class ConfigReader {
 
   target(v: unknown, path: string): GenerateTarget {
     const o = this.object(v, path);
-    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing', 'format']);
+    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing', 'format', 'plugins']);
     const inputs = ['schema', 'introspection', 'fromQemu'].filter((k) => o[k] !== undefined);
     if (inputs.length !== 1) this.fail(path, `give exactly one of 'schema', 'introspection', 'fromQemu' (got ${inputs.length})`);
     let input: TargetInput;
@@ -154,7 +162,13 @@ class ConfigReader {
       ...(o['testing'] !== undefined ? { testing: this.boolean(o['testing'], `${path}.testing`) } : {}),
       ...(o['bigint'] !== undefined ? { bigint: this.boolean(o['bigint'], `${path}.bigint`) } : {}),
       ...(o['jsonSchema'] !== undefined ? { jsonSchema: resolve(this.baseDir, this.string(o['jsonSchema'], `${path}.jsonSchema`)) } : {}),
+      ...(o['plugins'] !== undefined ? { plugins: this.strings(o['plugins'], `${path}.plugins`).map((m) => this.module(m)) } : {}),
     };
+  }
+
+  /** A plugin module: a path is made absolute against the config's directory; a package name stays as written. */
+  module(spec: string): string {
+    return spec.startsWith('.') || isAbsolute(spec) ? resolve(this.baseDir, spec) : spec;
   }
 
   boolean(v: unknown, path: string): boolean {

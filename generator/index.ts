@@ -6,6 +6,9 @@
  * await generate({ schema: 'qapi/qapi-schema.json', output: 'src/qmp' });
  * ```
  *
+ * Plugins (`plugins: [...]` on a target, a {@link QmpTsPlugin} each) change the emitted
+ * files through ts-morph before they are written.
+ *
  * The runtime client is `@qmp-ts/runtime`.
  */
 export {
@@ -22,6 +25,8 @@ export {
   type TargetResult,
 } from './generate.js';
 export { readConfig } from './config.js';
+export type { PluginContext, PluginModel, PluginSpec, QmpTsPlugin } from './plugins/types.js';
+export { PluginError } from './plugins/errors.js';
 export { loadSchema, type LoadOptions } from './load.js';
 export { DEFAULT_READ_LIMITS, type ReadLimits } from './read/limits.js';
 export { attachDocs, coverageLine, type DocCoverage, type DocumentedSchema } from './model/docs/attach.js';

@@ -12,7 +12,7 @@
  * The generator is imported only when the command runs; prettier only for `--format prettier`.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
@@ -36,6 +36,9 @@ interface GenerateCliOptions extends SelectionCliOptions {
   readonly jsonSchema?: string;
   readonly docs?: string;
   readonly format?: OutputFormat;
+  readonly plugin: string[];
+  readonly checkTypes?: boolean;
+  readonly verbose?: boolean;
 }
 
 export const CONFIG_FILE_NAME = 'qmp-ts.config.yaml';
@@ -83,6 +86,8 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     // the flags replace a config target's filter of the same list
     ...selectionFrom(opts),
     ...(opts.format !== undefined ? { format: opts.format } : {}),
+    // module paths relative to the working directory; like the other flags, they replace the config's list
+    ...(opts.plugin.length > 0 ? { plugins: opts.plugin.map((m) => (m.startsWith('.') || isAbsolute(m) ? resolve(m) : m)) } : {}),
   };
   if (inputs.length === 1) {
     if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');
@@ -92,6 +97,16 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
   if (opts.out !== undefined) throw new UsageError('--out needs --schema, --introspection or --from-qemu');
   const { readConfig } = await import('../../generator/config.js');
   return readConfig(opts.config ?? defaultConfigFile()).map((t) => ({ ...t, ...settings }));
+}
+
+/** `--verbose`: a plugin's error also shows the stack of what it threw (the message alone otherwise, as for every error). */
+function verbosePluginErrors(verbose: boolean): (e: unknown) => never {
+  return (e) => {
+    if (verbose && e instanceof Error && e.name === 'PluginError' && e.cause instanceof Error && e.cause.stack) {
+      process.stderr.write(`${e.cause.stack}\n`);
+    }
+    throw e;
+  };
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
@@ -112,6 +127,9 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--docs <schema>', 'QAPI source schema of the same release: its docs for bindings from --introspection or --from-qemu')
     .option('--json-schema <dir>', 'also write JSON Schema (draft 2020-12) for every command and event, strict and lenient, into DIR')
     .option('--format <style>', "'default' (the generator's own style) or 'prettier' (formatted with the output project's prettier configuration)", parseFormat)
+    .option('--plugin <module>', 'run this plugin on the emitted files (a ts-morph Project) before writing; repeatable, in order; replaces the config\'s plugins', (m: string, list: string[]) => [...list, m], [] as string[])
+    .option('--check-types', 'type-check the emitted files (after plugins) in memory before writing; exit 1 with the first error')
+    .option('--verbose', 'with an error from a plugin, also print the stack of what it threw')
     .option('--check', 'write nothing; exit 1 listing the files that would change')
     .option('--watch', 'regenerate whenever a schema file (includes too) or the config changes; Ctrl-C stops')
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
@@ -131,7 +149,9 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         throw e;
       });
       const [{ generate }, { coverageLine }] = await Promise.all([import('../../generator/generate.js'), import('../../generator/model/docs/attach.js')]);
-      const results = await generate(targets, { check: opts.check ?? false }).catch(reportUnmatchedFlags(command));
+      const results = await generate(targets, { check: opts.check ?? false, ...(opts.checkTypes ? { checkTypes: true } : {}) })
+        .catch(verbosePluginErrors(opts.verbose ?? false))
+        .catch(reportUnmatchedFlags(command));
       const show = (p: string): string => relative(process.cwd(), p) || '.';
       let dirty = 0;
       for (const r of results) {
