@@ -49,6 +49,7 @@ const slowInProcess = [
   'test/repo/readme-snippets.test.ts',
   'test/generator/plugins/equivalence.test.ts',
   'test/generator/plugins/examples.test.ts',
+  'test/generator/plugins/errors.test.ts',
 ];
 
 // A moved or renamed test must not drop out of its project unnoticed.
