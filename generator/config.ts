@@ -24,12 +24,13 @@
  * as JSON Schema for editors; README.md ("Configuration") describes every key.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { QapiError } from './diagnostics.js';
 import type { FileLayout } from './emit/index.js';
 import type { NameFilter } from './emit/select.js';
 import type { PluginSpec } from './plugins/types.js';
+import { resolvePluginSpec } from './plugins/load.js';
 
 /** Where a target's schema comes from: exactly one of these. */
 export type TargetInput =
@@ -162,13 +163,8 @@ class ConfigReader {
       ...(o['testing'] !== undefined ? { testing: this.boolean(o['testing'], `${path}.testing`) } : {}),
       ...(o['bigint'] !== undefined ? { bigint: this.boolean(o['bigint'], `${path}.bigint`) } : {}),
       ...(o['jsonSchema'] !== undefined ? { jsonSchema: resolve(this.baseDir, this.string(o['jsonSchema'], `${path}.jsonSchema`)) } : {}),
-      ...(o['plugins'] !== undefined ? { plugins: this.strings(o['plugins'], `${path}.plugins`).map((m) => this.module(m)) } : {}),
+      ...(o['plugins'] !== undefined ? { plugins: this.strings(o['plugins'], `${path}.plugins`).map((m) => resolvePluginSpec(m, this.baseDir)) } : {}),
     };
-  }
-
-  /** A plugin module: a path is made absolute against the config's directory; a package name stays as written. */
-  module(spec: string): string {
-    return spec.startsWith('.') || isAbsolute(spec) ? resolve(this.baseDir, spec) : spec;
   }
 
   boolean(v: unknown, path: string): boolean {

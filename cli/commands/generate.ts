@@ -12,11 +12,12 @@
  * The generator is imported only when the command runs; prettier only for `--format prettier`.
  */
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import type { GenerateTarget, OutputFormat, TargetInput } from '../../generator/config.js';
+import { resolvePluginSpec } from '../../generator/plugins/load.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
 interface GenerateCliOptions extends SelectionCliOptions {
@@ -87,7 +88,7 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     ...selectionFrom(opts),
     ...(opts.format !== undefined ? { format: opts.format } : {}),
     // module paths relative to the working directory; like the other flags, they replace the config's list
-    ...(opts.plugin.length > 0 ? { plugins: opts.plugin.map((m) => (m.startsWith('.') || isAbsolute(m) ? resolve(m) : m)) } : {}),
+    ...(opts.plugin.length > 0 ? { plugins: opts.plugin.map((m) => resolvePluginSpec(m, process.cwd())) } : {}),
   };
   if (inputs.length === 1) {
     if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');

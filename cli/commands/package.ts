@@ -6,6 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
+import { resolvePluginSpec } from '../../generator/plugins/load.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
 interface PackageCliOptions extends SelectionCliOptions {
@@ -19,6 +20,7 @@ interface PackageCliOptions extends SelectionCliOptions {
   readonly license?: string;
   readonly description?: string;
   readonly docs?: string;
+  readonly plugin: string[];
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
@@ -35,7 +37,8 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       .option('--client <name>', 'name of the client class (default QmpApi)')
       .option('--license <spdx>', 'license field (default GPL-2.0-or-later, like QEMU whose docs it carries)')
       .option('--description <text>', 'description field')
-      .option('--docs <schema>', 'QAPI source schema of the same release: its docs for an introspected schema'),
+      .option('--docs <schema>', 'QAPI source schema of the same release: its docs for an introspected schema')
+      .option('--plugin <module>', 'run this plugin on the generated files before compiling (as generate --plugin); repeatable', (m: string, list: string[]) => [...list, m], [] as string[]),
   );
   command
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
@@ -58,6 +61,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         ...selectionFrom(opts),
         ...(opts.license !== undefined ? { license: opts.license } : {}),
         ...(opts.description !== undefined ? { description: opts.description } : {}),
+        ...(opts.plugin.length > 0 ? { plugins: opts.plugin.map((m) => resolvePluginSpec(m, process.cwd())) } : {}),
       }).catch(reportUnmatchedFlags(command));
       process.stderr.write(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
       setExit(0);

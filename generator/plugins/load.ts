@@ -24,6 +24,11 @@ export interface LoadedPlugin {
 
 const isPath = (spec: string): boolean => spec.startsWith('.') || path.isAbsolute(spec);
 
+/** A module as given: a path is made absolute against `baseDir`; a package name stays as written. */
+export function resolvePluginSpec(spec: string, baseDir: string): string {
+  return isPath(spec) ? path.resolve(baseDir, spec) : spec;
+}
+
 /** The file a module specifier names, or a PluginError saying it cannot be found. */
 export function pluginFile(spec: string, baseDir: string): string {
   if (isPath(spec)) return path.resolve(baseDir, spec);
