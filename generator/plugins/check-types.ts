@@ -13,6 +13,7 @@ import path from 'node:path';
 import { DEFAULT_RUNTIME_SPECIFIER } from '@qmp-ts/runtime/internal';
 import { QapiError } from '../diagnostics.js';
 import type { EmittedFile } from '../emit/index.js';
+import { tsMorph } from './ts-morph.js';
 
 /** The declarations of the runtime qmp-ts depends on (its sources in this repository, before a build). */
 function ownRuntimeTypes(): string | undefined {
@@ -26,7 +27,7 @@ function ownRuntimeTypes(): string | undefined {
 
 /** Throws a QapiError with the first error (`file:line:col: message`) and the count when the files do not compile. */
 export async function checkTypes(output: string, files: readonly EmittedFile[], prefix = ''): Promise<void> {
-  const { Project, ts } = await import('ts-morph');
+  const { Project, ts } = tsMorph();
   const compilerOptions: import('ts-morph').ts.CompilerOptions = {
     strict: true,
     noEmit: true,

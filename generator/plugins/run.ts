@@ -15,6 +15,7 @@ import type { StatementStructures } from '../emit/structures.js';
 import type { Schema } from '../model/types.js';
 import type { TargetSettings } from '../config.js';
 import { PluginError, throwSite } from './errors.js';
+import { tsMorph } from './ts-morph.js';
 import type { LoadedPlugin } from './load.js';
 import type { PluginContext, PluginModel } from './types.js';
 
@@ -29,7 +30,7 @@ const projectPath = (path: string): string => `${ROOT}${path}`;
 
 /** A Project holding the built files at `/<path>`: in memory, no tsconfig, nothing resolved or checked. */
 export async function morphProject(files: readonly BuiltFile[]): Promise<Project> {
-  const m = await import('ts-morph');
+  const m = tsMorph();
   const project = new m.Project({
     useInMemoryFileSystem: true,
     skipAddingFilesFromTsConfig: true,
@@ -67,7 +68,7 @@ function modelOf(schema: Schema, plan: EmitPlan): PluginModel {
 
 /** The first syntax error of a file's text, as `path:line:col` and message; undefined when it parses. */
 async function syntaxError(path: string, text: string): Promise<{ at: string; message: string } | undefined> {
-  const { ts } = await import('ts-morph');
+  const { ts } = tsMorph();
   const out = ts.transpileModule(text, { fileName: path, reportDiagnostics: true, compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } });
   const d = out.diagnostics?.find((x) => x.category === ts.DiagnosticCategory.Error && x.file !== undefined && x.start !== undefined);
   if (!d) return undefined;
