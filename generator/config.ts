@@ -29,8 +29,8 @@ import { parse } from 'yaml';
 import { QapiError } from './diagnostics.js';
 import type { FileLayout } from './emit/index.js';
 import type { NameFilter } from './emit/select.js';
-import type { PluginSpec } from './plugins/types.js';
-import { resolvePluginSpec } from './plugins/load.js';
+import type { QmpTsPlugin } from './plugins/types.js';
+import { resolvePluginSpec } from './plugins/spec.js';
 
 /** Where a target's schema comes from: exactly one of these. */
 export type TargetInput =
@@ -74,6 +74,13 @@ export interface TargetSettings {
    */
   readonly plugins?: readonly PluginSpec[];
 }
+
+/**
+ * A plugin as given: a module path (relative to the config file in a config, else to the
+ * working directory), a package name, or (API only) the function itself. A module's default
+ * export is the plugin; without one, its export named `plugin` (generator/plugins/).
+ */
+export type PluginSpec = string | QmpTsPlugin<TargetSettings>;
 
 export type OutputFormat = 'default' | 'prettier';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['default', 'prettier'];

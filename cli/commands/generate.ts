@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import type { GenerateTarget, OutputFormat, TargetInput } from '../../generator/config.js';
-import { resolvePluginSpec } from '../../generator/plugins/load.js';
+import { resolvePluginSpec } from '../../generator/plugins/spec.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
 interface GenerateCliOptions extends SelectionCliOptions {

@@ -6,7 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
-import { resolvePluginSpec } from '../../generator/plugins/load.js';
+import { resolvePluginSpec } from '../../generator/plugins/spec.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
 interface PackageCliOptions extends SelectionCliOptions {

@@ -12,7 +12,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { displayPath } from '../display-path.js';
 import { PluginError } from './errors.js';
-import type { PluginSpec, QmpTsPlugin } from './types.js';
+import type { PluginSpec, TargetSettings } from '../config.js';
+import type { QmpTsPlugin as GenericPlugin } from './types.js';
+import { isModulePath } from './spec.js';
+
+type QmpTsPlugin = GenericPlugin<TargetSettings>;
 
 export interface LoadedPlugin {
   /** How messages name it: the module as given (shortened), or the function's name. */
@@ -22,16 +26,9 @@ export interface LoadedPlugin {
   readonly run: QmpTsPlugin;
 }
 
-const isPath = (spec: string): boolean => spec.startsWith('.') || path.isAbsolute(spec);
-
-/** A module as given: a path is made absolute against `baseDir`; a package name stays as written. */
-export function resolvePluginSpec(spec: string, baseDir: string): string {
-  return isPath(spec) ? path.resolve(baseDir, spec) : spec;
-}
-
 /** The file a module specifier names, or a PluginError saying it cannot be found. */
 export function pluginFile(spec: string, baseDir: string): string {
-  if (isPath(spec)) return path.resolve(baseDir, spec);
+  if (isModulePath(spec)) return path.resolve(baseDir, spec);
   try {
     return createRequire(path.join(baseDir, 'noop.js')).resolve(spec);
   } catch {
@@ -52,7 +49,7 @@ export function pluginFiles(specs: readonly PluginSpec[] | undefined, baseDir = 
 
 async function importPlugin(spec: string, baseDir: string): Promise<LoadedPlugin> {
   const file = pluginFile(spec, baseDir);
-  const name = isPath(spec) ? displayPath(file) : spec;
+  const name = isModulePath(spec) ? displayPath(file) : spec;
   let text: Buffer;
   try {
     text = readFileSync(file);

@@ -89,7 +89,7 @@ export async function emitWithPlugins(
   plugins: readonly LoadedPlugin[],
 ): Promise<EmittedFile[]> {
   const project = await morphProject(built);
-  const context: PluginContext = Object.freeze({ project, model: modelOf(schema, plan), target: Object.freeze({ ...target }) });
+  const context: PluginContext<TargetSettings> = Object.freeze({ project, model: modelOf(schema, plan), target: Object.freeze({ ...target }) });
   const planned = built.map((f) => f.path);
   let before = new Map(projectFiles(project, planned).map((f) => [f.path, f.text]));
   for (const plugin of plugins) {

@@ -7,7 +7,6 @@
 import type { Project } from 'ts-morph';
 import type { Command, Event, Schema } from '../model/types.js';
 import type { FixedNames, NamedType } from '../names/index.js';
-import type { TargetSettings } from '../config.js';
 
 /** The model a plugin reads: the whole schema and what the bindings cover, with the identifiers they use. */
 export interface PluginModel {
@@ -27,7 +26,8 @@ export interface PluginModel {
   readonly fixed: FixedNames;
 }
 
-export interface PluginContext {
+/** `Target`: the target's settings (`TargetSettings`; generic here only so that config.ts can name this type without an import cycle). */
+export interface PluginContext<Target = object> {
   /**
    * Every emitted file as a `SourceFile` at `/<path>` (`/client.ts`, `/types/block-core.ts`),
    * in an in-memory file system. Files the plugin creates there are written too (their path
@@ -37,15 +37,8 @@ export interface PluginContext {
   /** Read-only: other plugins and the bindings record (`qmp-schema.json`) see the same model. */
   readonly model: PluginModel;
   /** The target's settings (output directory, client name, filters, ...). */
-  readonly target: Readonly<TargetSettings>;
+  readonly target: Readonly<Target>;
 }
 
 /** A plugin: may be async; whatever it returns is ignored. */
-export type QmpTsPlugin = (context: PluginContext) => void | Promise<void>;
-
-/**
- * A plugin as given: a module path (relative to the config file in a config, else to the
- * working directory), a package name, or (API only) the function itself. A module's default
- * export is the plugin; without one, its export named `plugin`.
- */
-export type PluginSpec = string | QmpTsPlugin;
+export type QmpTsPlugin<Target = object> = (context: PluginContext<Target>) => void | Promise<void>;

@@ -19,7 +19,7 @@ import { RECORD_FILE } from '../../generator/emit/record.js';
 import type { NameFilter } from '../../generator/emit/select.js';
 import type { Schema } from '../../generator/model/types.js';
 import { ownVersion } from '../../generator/version.js';
-import type { PluginSpec } from '../../generator/plugins/types.js';
+import type { PluginSpec } from '../../generator/config.js';
 import { compile } from './compile.js';
 import { renderReadme } from './readme.js';
 import { prepareRuntime, RUNTIME_PACKAGE } from './runtime.js';
