@@ -15,7 +15,7 @@ import type { StatementStructures } from '../emit/structures.js';
 import type { Schema } from '../model/types.js';
 import type { TargetSettings } from '../config.js';
 import { PluginError, throwSite } from './errors.js';
-import { tsMorph } from './ts-morph.js';
+import { saveCompileCache, tsMorph } from './ts-morph.js';
 import type { LoadedPlugin } from './load.js';
 import type { PluginContext, PluginModel } from './types.js';
 
@@ -108,6 +108,7 @@ export async function emitWithPlugins(
     }
     before = new Map(after.map((f) => [f.path, f.text]));
   }
+  saveCompileCache();
   return [...before].map(([path, text]) => ({ path, text }));
 }
 
