@@ -50,6 +50,7 @@ const slowInProcess = [
   'test/generator/plugins/equivalence.test.ts',
   'test/generator/plugins/examples.test.ts',
   'test/generator/plugins/errors.test.ts',
+  'test/tools/package/plugins.test.ts',
 ];
 
 // A moved or renamed test must not drop out of its project unnoticed.
