@@ -7,6 +7,7 @@
  *   qmp-ts generate --from-qemu qemu-system-x86_64 --out src/qmp -- -accel tcg
  *   qmp-ts generate --config qmp-ts.config.yaml
  *   qmp-ts generate [--check]        # ./qmp-ts.config.yaml, else this package's generated/
+ *   qmp-ts generate --plugin ./since.js --check-types   # plugins (generator/plugins/), then a type check in memory
  *
  * `--check` writes nothing and exits 1 listing the files that would change.
  * The generator is imported only when the command runs; prettier only for `--format prettier`.

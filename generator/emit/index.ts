@@ -1,7 +1,9 @@
 /**
  * From a model to the text of every generated file (unformatted, without header).
  * Each file is built from structures (structures.ts) in one go and printed in the
- * generator's own style by print.ts: no AST, no formatter.
+ * generator's own style by print.ts: no AST, no formatter. With plugins, the same
+ * structures ({@link planBindings}) fill a ts-morph Project instead (morph.ts,
+ * generator/plugins/run.ts).
  *
  * Files (relative to the output directory):
  * - `types.ts`, or `types/<module>.ts` per schema module with the `modules` layout;
