@@ -7,6 +7,8 @@
  *   `scripts/qapi-gen.py` (e.g. of Debian's qemu source package: `apt-get source qemu`):
  *   `python3 $QAPI_GEN -o DIR -b SCHEMA`, run in turn with ours, and the ratio of the
  *   medians (goal: at most 0.5);
+ * - cold with one no-op plugin (`--plugin`: the ts-morph path, generator/plugins/), in the same
+ *   rounds: its ratio to plain cold, and to qapi-gen.py (goal: at most 1.0);
  * - `generate --check` on up-to-date output, in the same rounds (its ratio to qapi-gen.py: goal
  *   at most 0.5), and warm (same output again, nothing written);
  * - peak memory of the cold run (maximum resident set size, all threads; goal 150 MB);
@@ -115,8 +117,17 @@ const coldRun = (): Run => {
   return timed(process.execPath, generateArgs);
 };
 const checkRun = (): Run => timed(process.execPath, [...generateArgs, '--check']); // on the output the cold run left
+// The same cold run through the ts-morph path: one plugin that changes nothing.
+const noopPlugin = join(work, 'noop-plugin.mjs');
+writeFileSync(noopPlugin, 'export default () => {};\n');
+const pluginOut = join(work, 'gen-plugin');
+const pluginRun = (): Run => {
+  rmSync(pluginOut, { recursive: true, force: true });
+  return timed(process.execPath, [cli, 'generate', '--schema', schema, '--out', pluginOut, '--runtime', '../../../runtime/index.js', '--plugin', noopPlugin]);
+};
 coldRun();
 checkRun();
+pluginRun();
 if (runQapiGen) {
   const first = runQapiGen();
   if (first.failed !== undefined) qapiSkip = `qapi-gen.py fails on this schema: ${first.failed}`;
@@ -124,13 +135,16 @@ if (runQapiGen) {
 const cold: Run[] = [];
 const checkRuns: Run[] = [];
 const qemu: Run[] = [];
+const pluginRuns: Run[] = [];
 for (let i = 0; i < runs; i++) {
   cold.push(coldRun());
+  pluginRuns.push(pluginRun());
   if (runQapiGen && qapiSkip === undefined) qemu.push(runQapiGen());
   checkRuns.push(checkRun());
 }
 const warm = repeat(runs, () => {}, () => timed(process.execPath, generateArgs));
 const coldS = median(cold.map((r) => r.seconds));
+const pluginS = median(pluginRuns.map((r) => r.seconds));
 const cpuOf = (rs: readonly Run[]): number | undefined => (rs.every((r) => r.cpu !== undefined) ? median(rs.map((r) => r.cpu!)) : undefined);
 const coldCpu = cpuOf(cold);
 const checkS = median(checkRuns.map((r) => r.seconds));
@@ -230,6 +244,12 @@ if (qemuS !== undefined) console.log(`  cold / qapi-gen.py             ${(coldS 
 if (coldCpu !== undefined) {
   const qemuCpu = cpuOf(qemu);
   console.log(`  cold, CPU time (all threads)   ${fmtS(coldCpu)}   (user + system${qemuCpu !== undefined ? `; ${(coldCpu / qemuCpu).toFixed(2)}x qapi-gen.py's: the ratio that load changes least` : ''})`);
+}
+{
+  const pluginCpu = cpuOf(pluginRuns);
+  console.log(`  cold, one no-op plugin         ${fmtS(pluginS)}   ${(pluginS / coldS).toFixed(2)}x cold without plugins${pluginCpu !== undefined ? `   CPU ${fmtS(pluginCpu)}` : ''}   peak ${peakOf(pluginRuns)?.toFixed(0) ?? '?'} MB   (runs: ${pluginRuns.map((r) => r.seconds.toFixed(2)).join(' ')})`);
+  if (qemuS !== undefined) console.log(`  one no-op plugin / qapi-gen.py ${(pluginS / qemuS).toFixed(2)}x   goal <= 1.00x: ${verdict(pluginS / qemuS <= 1)}`);
+  else console.log(`  one no-op plugin / qapi-gen.py not measured: qapi-gen.py is missing (${qapiSkip})`);
 }
 console.log(`  --check (up to date)           ${fmtS(checkS)}${qemuS !== undefined ? `   ${(checkS / qemuS).toFixed(2)}x qapi-gen.py   goal <= 0.50x: ${verdict(checkS / qemuS <= 0.5)}` : ''}`);
 console.log(`  warm (nothing changed)         ${fmtS(warmS)}   (${(warmS / check).toFixed(1)}x check)`);

@@ -13,6 +13,7 @@
  *     client: Qemu                            # name of the generated client class
  *     format: prettier                        # default (own style) | prettier (the project's config)
  *     site: docs/qmp                          # where `qmp-ts docs` writes the reference site
+ *     plugins: [./qmp-plugins/since.js]       # ts-morph plugins, run in order (relative to this file)
  *   - introspection: captured.json
  *     docs: ../qemu/qapi/qapi-schema.json     # TSDoc from the same release's source
  *     output: src/qmp-captured
@@ -31,6 +32,8 @@ import type { NameFilter } from './emit/select.js';
 import { DEFAULT_READ_LIMITS } from './read/limits.js';
 import { FileReadError, readSchemaBytes } from './read/schema-file.js';
 import type { PeerAddress } from './read/peer-address.js';
+import type { QmpTsPlugin } from './plugins/types.js';
+import { resolvePluginSpec } from './plugins/spec.js';
 
 /** Where a target's schema comes from: exactly one of these. */
 export type TargetInput =
@@ -82,7 +85,20 @@ export interface TargetSettings {
   readonly allowOutsideIncludes?: boolean;
   /** Imports between generated files end in `.js` (default) or `.ts` (Deno without sloppy imports). */
   readonly importExtension?: '.js' | '.ts';
+  /**
+   * Plugins that change the emitted files through ts-morph, run in order (generator/plugins/):
+   * module paths (in a config file relative to it), package names (resolved from the working
+   * directory), or functions (API only).
+   */
+  readonly plugins?: readonly PluginSpec[];
 }
+
+/**
+ * A plugin as given: a module path (relative to the config file in a config, else to the
+ * working directory), a package name, or (API only) the function itself. A module's default
+ * export is the plugin; without one, its export named `plugin` (generator/plugins/).
+ */
+export type PluginSpec = string | QmpTsPlugin<TargetSettings>;
 
 export type OutputFormat = 'default' | 'prettier';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['default', 'prettier'];
@@ -135,7 +151,7 @@ class ConfigReader {
 
   target(v: unknown, path: string): GenerateTarget {
     const o = this.object(v, path);
-    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing', 'format', 'allowOutsideIncludes', 'site']);
+    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing', 'format', 'allowOutsideIncludes', 'site', 'plugins']);
     const inputs = ['schema', 'introspection', 'fromQemu'].filter((k) => o[k] !== undefined);
     if (inputs.length !== 1) this.fail(path, `give exactly one of 'schema', 'introspection', 'fromQemu' (got ${inputs.length})`);
     let input: TargetInput;
@@ -174,6 +190,7 @@ class ConfigReader {
       ...(o['allowOutsideIncludes'] !== undefined ? { allowOutsideIncludes: this.boolean(o['allowOutsideIncludes'], `${path}.allowOutsideIncludes`) } : {}),
       ...(o['jsonSchema'] !== undefined ? { jsonSchema: resolve(this.baseDir, this.string(o['jsonSchema'], `${path}.jsonSchema`)) } : {}),
       ...(o['site'] !== undefined ? { site: resolve(this.baseDir, this.string(o['site'], `${path}.site`)) } : {}),
+      ...(o['plugins'] !== undefined ? { plugins: this.strings(o['plugins'], `${path}.plugins`).map((m) => resolvePluginSpec(m, this.baseDir)) } : {}),
     };
   }
 

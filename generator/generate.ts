@@ -12,7 +12,11 @@
  * skipped for files whose unformatted text is unchanged). Deterministic: the same input
  * gives the same bytes.
  *
- * Only what a run needs is loaded: prettier (prettier.ts) only for `format: 'prettier'`.
+ * With `plugins`, the emitted structures go through a ts-morph Project the plugins change
+ * (generator/plugins/run.ts) before the same formatting and writing.
+ *
+ * Only what a run needs is loaded: prettier (prettier.ts) only for `format: 'prettier'`,
+ * ts-morph only with plugins or `checkTypes`.
  */
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
@@ -33,6 +37,11 @@ export interface GenerateOptions {
   readonly check?: boolean;
   /** With `format: 'prettier'`: worker threads (default: one per CPU but one, at most 4; 0 formats in this thread). */
   readonly workers?: number;
+  /**
+   * Type-check the emitted files (after plugins) in memory before writing anything; a
+   * QapiError gives the first error. Loads ts-morph.
+   */
+  readonly checkTypes?: boolean;
 }
 
 export interface TargetResult extends WriteResult {
@@ -148,6 +157,36 @@ async function prettierPass(output: string, formatter: Formatter, version: strin
   };
 }
 
+/**
+ * The target's files, unformatted and without header: printed directly, or, with plugins,
+ * built into a ts-morph Project that the plugins change (generator/plugins/; ts-morph is
+ * loaded only then). With `checkTypes`, they are type-checked in memory before anything is written.
+ */
+async function emitTarget(target: TargetSettings, schema: Schema, options: GenerateOptions, onFile?: (f: EmittedFile) => void): Promise<EmittedFile[]> {
+  const { emitBindings, planBindings } = await import('./emit/index.js');
+  // Type references chained absurdly deep overflow the emitter's stack: an error naming the schema, not a crash.
+  const guard = <T>(run: () => T): T => withStackGuard(schema.source.files[0] ?? target.output, run);
+  let files: EmittedFile[];
+  let checkPrefix = '';
+  if (target.plugins && target.plugins.length > 0) {
+    const [{ loadPlugins }, { emitWithPlugins }] = await Promise.all([import('./plugins/load.js'), import('./plugins/run.js')]);
+    const plugins = await loadPlugins(target.plugins);
+    const plan = guard(() => planBindings(schema, emitOptions(target)));
+    const built = guard(() => plan.units.map((u) => ({ path: u.path, content: u.build() })));
+    files = await emitWithPlugins(schema, plan, built, target, plugins);
+    checkPrefix = `after plugin(s) ${plugins.map((p) => p.name).join(', ')}: `;
+    if (!options.checkTypes) for (const f of files) onFile?.(f);
+  } else {
+    files = guard(() => emitBindings(schema, emitOptions(target), options.checkTypes ? undefined : onFile));
+  }
+  if (options.checkTypes) {
+    const { checkTypes } = await import('./plugins/check-types.js');
+    await checkTypes(target.output, files, checkPrefix);
+    for (const f of files) onFile?.(f);
+  }
+  return files;
+}
+
 async function generateOne(
   target: TargetSettings,
   schema: Schema,
@@ -155,22 +194,19 @@ async function generateOne(
   options: GenerateOptions,
   version: string,
 ): Promise<TargetResult> {
-  const { emitBindings } = await import('./emit/index.js');
   let reused = 0;
-  // Type references chained absurdly deep overflow the emitter's stack: an error naming the schema, not a crash.
-  const emit = <T>(run: () => T): T => withStackGuard(schema.source.files[0] ?? target.output, run);
   let files: OutputFile[];
   if (target.format === 'prettier') {
     if (!formatter) throw new Error('internal: a prettier target without a formatter');
     // Each file goes to the formatter as soon as it is printed.
     const pass = await prettierPass(target.output, formatter, version);
-    const emitted = emit(() => emitBindings(schema, emitOptions(target), pass.onFile));
+    const emitted = await emitTarget(target, schema, options, pass.onFile);
     const done = await pass.done();
     reused = done.reused;
     files = emitted.map((f) => ({ path: f.path, content: done.contents.get(f.path)! }));
   } else {
     const head = header(version);
-    files = emit(() => emitBindings(schema, emitOptions(target))).map((f) => ({ path: f.path, content: head + f.text }));
+    files = (await emitTarget(target, schema, options)).map((f) => ({ path: f.path, content: head + f.text }));
   }
   // qmp-schema.json: what the bindings cover, for `qmp-ts verify` (emit/record.ts).
   files.push(recordFile(target, schema, version));

@@ -19,6 +19,9 @@
  * next edit regenerates. Events are coalesced for `debounceMs`; events during a cycle start
  * another one when it ends, so no edit is missed.
  *
+ * A target's plugin modules are watched too: editing one regenerates with its new code (the
+ * modules a plugin imports in turn are not watched, and Node keeps their first version).
+ *
  * Directories are watched rather than files: editors often save by writing a new file and
  * renaming it over the old one, which ends a watch on the file itself.
  */
@@ -34,6 +37,7 @@ import { OutputMemory } from './watch/output.js';
 import { WarmTarget, type WarmResult } from './watch/pipeline.js';
 import { ParseCache } from './watch/parse-cache.js';
 import { CheckCache } from './watch/check-cache.js';
+import { pluginFiles } from '../generator/plugins/load.js';
 
 export interface WatchOptions {
   /** The targets; called at the start and again on every change (re-reading the config). */
@@ -138,10 +142,11 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
     }
   };
 
-  /** Prettier targets go through `generate`'s formatting pass (it reuses formatting by file header). */
+  /** Prettier and plugin targets go through `generate` (for prettier, its pass reuses formatting by file header). */
   const generateTarget = async (target: GenerateTarget, schema: Schema): Promise<TargetResult | WarmResult> => {
     const out = path.resolve(target.output);
-    if (target.format === 'prettier') {
+    // With plugins, each cycle runs them on a fresh emit (the module is imported again when its text changed).
+    if (target.format === 'prettier' || (target.plugins !== undefined && target.plugins.length > 0)) {
       memory.forget(out);
       warm.delete(out);
       return generateFromModel(schema, target, { workers: options.workers ?? 0 });
@@ -172,6 +177,7 @@ export async function watchGenerate(options: WatchOptions): Promise<void> {
       const inputFile = 'schema' in target ? target.schema : 'introspection' in target ? target.introspection : undefined;
       if (inputFile !== undefined) nextFiles.add(path.resolve(inputFile));
       if (target.docs !== undefined) nextFiles.add(path.resolve(target.docs));
+      for (const f of pluginFiles(target.plugins)) nextFiles.add(f);
       const last = previous.get(target.output);
       for (const f of last?.source.files ?? []) nextFiles.add(path.resolve(f));
       if ('fromQemu' in target && last && !configChanged) continue; // a live QEMU's schema does not change with files on disk

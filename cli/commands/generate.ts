@@ -7,6 +7,7 @@
  *   qmp-ts generate --from-qemu qemu-system-x86_64 --out src/qmp -- -accel tcg
  *   qmp-ts generate --config qmp-ts.config.yaml
  *   qmp-ts generate [--check]        # ./qmp-ts.config.yaml, else this package's generated/
+ *   qmp-ts generate --plugin ./since.js --check-types   # plugins (generator/plugins/), then a type check in memory
  *
  * `--check` writes nothing and exits 1 listing the files that would change.
  * The generator is imported only when the command runs; prettier only for `--format prettier`.
@@ -18,6 +19,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import type { GenerateTarget, OutputFormat } from '../../generator/config.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
+import { resolvePluginSpec } from '../../generator/plugins/spec.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 import { addInputOptions, inputFrom, INPUT_FLAGS, reportUsage, UsageError, type InputCliOptions } from './input.js';
 
@@ -36,6 +38,9 @@ interface GenerateCliOptions extends SelectionCliOptions, InputCliOptions, FileA
   readonly docs?: string;
   readonly format?: OutputFormat;
   readonly importExtension?: '.js' | '.ts';
+  readonly plugin: string[];
+  readonly checkTypes?: boolean;
+  readonly verbose?: boolean;
 }
 
 export const CONFIG_FILE_NAME = 'qmp-ts.config.yaml';
@@ -83,6 +88,8 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
     ...(opts.format !== undefined ? { format: opts.format } : {}),
     ...fileAccessFrom(opts),
     ...(opts.importExtension !== undefined ? { importExtension: opts.importExtension } : {}),
+    // module paths relative to the working directory; like the other flags, they replace the config's list
+    ...(opts.plugin.length > 0 ? { plugins: opts.plugin.map((m) => resolvePluginSpec(m, process.cwd())) } : {}),
   };
   if (input) {
     if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');
@@ -92,6 +99,16 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
   if (opts.out !== undefined) throw new UsageError(`--out needs ${INPUT_FLAGS}`);
   const { readConfig } = await import('../../generator/config.js');
   return readConfig(opts.config ?? defaultConfigFile()).map((t) => ({ ...t, ...settings }));
+}
+
+/** `--verbose`: a plugin's error also shows the stack of what it threw (the message alone otherwise, as for every error). */
+function verbosePluginErrors(verbose: boolean): (e: unknown) => never {
+  return (e) => {
+    if (verbose && e instanceof Error && e.name === 'PluginError' && e.cause instanceof Error && e.cause.stack) {
+      process.stderr.write(`${e.cause.stack}\n`);
+    }
+    throw e;
+  };
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
@@ -110,6 +127,9 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--json-schema <dir>', 'also write JSON Schema (draft 2020-12) for every command and event, strict and lenient, into DIR')
     .option('--format <style>', "'default' (the generator's own style) or 'prettier' (formatted with the output project's prettier configuration)", parseFormat)
     .option('--import-extension <ext>', "imports between generated files end in 'js' (default: tsc's NodeNext, Node, Bun) or 'ts' (deno run without --sloppy-imports)", parseImportExtension)
+    .option('--plugin <module>', 'run this plugin on the emitted files (a ts-morph Project) before writing; repeatable, in order; replaces the config\'s plugins', (m: string, list: string[]) => [...list, m], [] as string[])
+    .option('--check-types', 'type-check the emitted files (after plugins) in memory before writing; exit 1 with the first error')
+    .option('--verbose', 'with an error from a plugin, also print the stack of what it threw')
     .option('--check', 'write nothing; exit 1 listing the files that would change')
     .option('--watch', 'regenerate whenever a schema file (includes too) or the config changes; Ctrl-C stops')
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
@@ -126,7 +146,9 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       }
       const targets = await targetsFrom(opts, qemuArgs).catch(reportUsage(command));
       const [{ generate }, { coverageLine }] = await Promise.all([import('../../generator/generate.js'), import('../../generator/model/docs/attach.js')]);
-      const results = await generate(targets, { check: opts.check ?? false }).catch(reportUnmatchedFlags(command));
+      const results = await generate(targets, { check: opts.check ?? false, ...(opts.checkTypes ? { checkTypes: true } : {}) })
+        .catch(verbosePluginErrors(opts.verbose ?? false))
+        .catch(reportUnmatchedFlags(command));
       const show = (p: string): string => relative(process.cwd(), p) || '.';
       let dirty = 0;
       for (const r of results) {

@@ -7,6 +7,7 @@
 import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
+import { resolvePluginSpec } from '../../generator/plugins/spec.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 import { addInputOptions, requireInput, type InputCliOptions } from './input.js';
 
@@ -20,6 +21,7 @@ interface PackageCliOptions extends SelectionCliOptions, InputCliOptions, FileAc
   readonly description?: string;
   readonly docs?: string;
   readonly site?: boolean;
+  readonly plugin: string[];
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
@@ -36,7 +38,8 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       .option('--description <text>', 'description field')
       .option('--docs <schema>', 'QAPI source schema of the same release: its docs for an introspected schema')
       // not `--docs`: that names the doc source, as in `generate`
-      .option('--site', 'also put the reference site (as `qmp-ts docs` writes it) in the package, in docs/'),
+      .option('--site', 'also put the reference site (as `qmp-ts docs` writes it) in the package, in docs/')
+      .option('--plugin <module>', 'run this plugin on the generated files before compiling (as generate --plugin); repeatable', (m: string, list: string[]) => [...list, m], [] as string[]),
   )));
   command
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
@@ -60,6 +63,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         ...(opts.description !== undefined ? { description: opts.description } : {}),
         ...(opts.site ? { site: true } : {}),
         ...(opts.site && docs?.sourceSchema ? { docSource: docs.sourceSchema } : {}),
+        ...(opts.plugin.length > 0 ? { plugins: opts.plugin.map((m) => resolvePluginSpec(m, process.cwd())) } : {}),
       }).catch(reportUnmatchedFlags(command));
       process.stderr.write(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
       setExit(0);

@@ -1,7 +1,9 @@
 /**
  * From a model to the text of every generated file (unformatted, without header).
  * Each file is built from structures (structures.ts) in one go and printed in the
- * generator's own style by print.ts: no AST, no formatter.
+ * generator's own style by print.ts: no AST, no formatter. With plugins, the same
+ * structures ({@link planBindings}) fill a ts-morph Project instead (morph.ts,
+ * generator/plugins/run.ts).
  *
  * Files (relative to the output directory):
  * - `types.ts`, or `types/<module>.ts` per schema module with the `modules` layout;
@@ -13,12 +15,12 @@ import { posix } from 'node:path';
 import type { StatementStructures } from './structures.js';
 import { printFile } from './print.js';
 import type { Definition, Schema } from '../model/types.js';
-import { DEFAULT_FIXED_NAMES, nameSchema, type FixedNames, type NamedType } from '../names/index.js';
+import { DEFAULT_FIXED_NAMES, nameSchema, type FixedNames, type NamedType, type Names } from '../names/index.js';
 import { DEFAULT_RUNTIME_SPECIFIER } from '@qmp-ts/runtime/internal';
 import { clientFile, commandsFile, eventsFile } from './api.js';
 import { TESTING_FILE, testingFile } from './testing.js';
 import { FileScope, relativeSpecifier, type ImportExtension, type Layout } from './scope.js';
-import { select, validatedCommands, type NameFilter } from './select.js';
+import { select, validatedCommands, type NameFilter, type Selection } from './select.js';
 import { typeDecls } from './types.js';
 import { buildValidatorTable } from '../validation/table.js';
 import { validatorTableModule } from '../validation/source.js';
@@ -97,15 +99,36 @@ function moduleFileNames(types: readonly NamedType[]): Map<string | undefined, s
 export type ReuseText = (path: string, documents: readonly Definition[]) => string | undefined;
 
 /**
- * Emits every file. `onFile` sees each file as soon as it is printed, so formatting can
- * start while the rest is still being emitted.
+ * One file of the bindings before it is printed: the structures it is built from (built
+ * when asked, in the file's order), or text that is not built from structures.
  */
-export function emitBindings(
-  schema: Schema,
-  options: EmitOptions = {},
-  onFile?: (file: EmittedFile) => void,
-  reuse?: ReuseText,
-): EmittedFile[] {
+export interface EmitUnit {
+  /** Relative to the output directory, posix separators. */
+  readonly path: string;
+  /** The definitions whose documentation the file carries (see {@link ReuseText}). */
+  readonly documents: readonly Definition[];
+  readonly build: () => { readonly statements: readonly StatementStructures[] } | { readonly text: string };
+}
+
+/** What the files are built from: the selection, its names, and each file to build. */
+export interface EmitPlan {
+  readonly selection: Selection;
+  readonly names: Names;
+  readonly units: readonly EmitUnit[];
+}
+
+/** The text of a unit in the generator's own style. */
+export function printUnit(unit: EmitUnit): string {
+  const built = unit.build();
+  return 'text' in built ? built.text : printFile(built.statements);
+}
+
+/**
+ * Plans every file: selection and naming now (their errors are thrown here), the files'
+ * structures only when a unit is built. The plugin path (generator/plugins/) builds the
+ * same units into a ts-morph Project; {@link emitBindings} prints them.
+ */
+export function planBindings(schema: Schema, options: EmitOptions = {}): EmitPlan {
   const fixed: FixedNames = { ...DEFAULT_FIXED_NAMES, ...options.names };
   const selection = select(schema, options.commands, options.events);
   const names = nameSchema(schema, selection.types, selection.commands, fixed);
@@ -132,18 +155,21 @@ export function emitBindings(
     if (!list) byFile.set(f, (list = []));
     list.push(t);
   }
-  const files: EmittedFile[] = [];
-  const add = (path: string, documents: readonly Definition[], text: () => string): void => {
-    const file = { path, text: reuse?.(path, documents) ?? text() };
-    files.push(file);
-    onFile?.(file);
+  const units: EmitUnit[] = [];
+  const text = (path: string, documents: readonly Definition[], make: () => string): void => {
+    units.push({ path, documents, build: () => ({ text: make() }) });
   };
-  const emit = (path: string, documents: readonly Definition[], build: (scope: FileScope) => (StatementStructures | string)[]): void =>
-    add(path, documents, () => {
-      const scope = new FileScope(path, names, layout);
-      const body = build(scope);
-      return printFile([...scope.imports(), ...body]);
+  const emit = (path: string, documents: readonly Definition[], build: (scope: FileScope) => (StatementStructures | string)[]): void => {
+    units.push({
+      path,
+      documents,
+      build: () => {
+        const scope = new FileScope(path, names, layout);
+        const body = build(scope);
+        return { statements: [...scope.imports(), ...body] };
+      },
     });
+  };
   for (const [path, types] of byFile) emit(path, types, (scope) => types.flatMap((t) => typeDecls(scope, t)));
   if (byFile.size === 0) emit('types.ts', [], () => ['export {};']);
 
@@ -152,7 +178,7 @@ export function emitBindings(
   const validators = options.validators ?? true;
   if (validators) {
     // Plain text (a JSON string and one import), so not built from structures.
-    add('validators.ts', [], () => {
+    text('validators.ts', [], () => {
       const table = buildValidatorTable(schema, { commands: validatedCommands(schema, selection.commands), events: selection.events });
       return validatorTableModule(table, { runtimeImport: layout.runtimeFrom('validators.ts'), exportName: VALIDATOR_TABLE_EXPORT });
     });
@@ -167,9 +193,27 @@ export function emitBindings(
   if (validators && (options.testing ?? true)) {
     emit(TESTING_FILE, [], (scope) => testingFile(scope, { commands: sibling('commands.ts'), events: sibling('events.ts'), validators: sibling('validators.ts'), table: VALIDATOR_TABLE_EXPORT }));
   }
-  const reexports = files.map((f) => f.path).filter((p) => p !== TESTING_FILE).map((p) => `export * from '${relativeSpecifier('index.ts', p, ext)}';`);
-  const index = { path: 'index.ts', text: reexports.join('\n') + '\n' };
-  files.push(index);
-  onFile?.(index);
-  return files;
+  const reexports = units.map((u) => u.path).filter((p) => p !== TESTING_FILE).map((p) => `export * from '${relativeSpecifier('index.ts', p, ext)}';`);
+  text('index.ts', [], () => reexports.join('\n') + '\n');
+  return { selection, names, units };
+}
+
+/**
+ * Emits every file. `onFile` sees each file as soon as it is printed, so formatting can
+ * start while the rest is still being emitted.
+ */
+export function emitBindings(
+  schema: Schema,
+  options: EmitOptions = {},
+  onFile?: (file: EmittedFile) => void,
+  reuse?: ReuseText,
+): EmittedFile[] {
+  const { units } = planBindings(schema, options);
+  return units.map((unit) => {
+    // index.ts only re-exports: never reused, like before the plan existed.
+    const kept = unit.path === 'index.ts' ? undefined : reuse?.(unit.path, unit.documents);
+    const file = { path: unit.path, text: kept ?? printUnit(unit) };
+    onFile?.(file);
+    return file;
+  });
 }

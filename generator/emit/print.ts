@@ -42,7 +42,8 @@ function broken(open: string, items: readonly string[], close: string, indent: s
   return `${open.trimEnd()}\n${items.map((i) => `${inner}${i},\n`).join('')}${indent}${close.trimStart()}`;
 }
 
-function flatType(t: TypeNode): string {
+/** A type on one line (also the ts-morph path's type text, emit/morph.ts). */
+export function flatType(t: TypeNode): string {
   if (typeof t === 'string') return t;
   switch (t.kind) {
     case 'object':
@@ -93,18 +94,32 @@ function printDocs(docs: readonly DocText[] | undefined, indent: string): string
 
 const exported = (s: { isExported?: boolean }): string => (s.isExported ? 'export ' : '');
 
-function printImport(s: ImportDeclarationStructure): string {
+/** An import's braces and names (`{ a, b }`, or one name a line), as printed after `lead` and followed by `tail`. */
+export function importBraces(s: ImportDeclarationStructure, lead: string, tail: string): string {
   const specs = s.namedImports.map((i) =>
     typeof i === 'string' ? i : `${i.isTypeOnly ? 'type ' : ''}${i.name}${i.alias !== undefined ? ` as ${i.alias}` : ''}`,
   );
-  const lead = `import ${s.isTypeOnly ? 'type ' : ''}`;
-  const close = ` } from ${stringLiteral(s.moduleSpecifier)};`;
-  return `${lead}${fitOrBreak(lead, '{ ', specs, close)}\n`;
+  return fitOrBreak(lead, '{ ', specs, ` }${tail}`).slice(0, -tail.length);
+}
+
+/** `import ... from` as printed (the ts-morph path takes the braces from here: emit/morph.ts). */
+export function importLead(s: ImportDeclarationStructure): { readonly lead: string; readonly tail: string } {
+  return { lead: `import ${s.isTypeOnly ? 'type ' : ''}`, tail: ` from ${stringLiteral(s.moduleSpecifier)};` };
+}
+
+function printImport(s: ImportDeclarationStructure): string {
+  const { lead, tail } = importLead(s);
+  return `${lead}${importBraces(s, lead, tail)}${tail}\n`;
+}
+
+/** The text of a property's type as printed at `indent` (one line, or broken over several). */
+export function propertyTypeText(p: PropertySignatureStructure, indent: string): string {
+  const head = `${indent}${p.isReadonly ? 'readonly ' : ''}${p.name}${p.hasQuestionToken ? '?' : ''}: `;
+  return layoutType(p.type, head, ';', indent);
 }
 
 function printProperty(p: PropertySignatureStructure, indent: string): string {
-  const head = `${indent}${p.isReadonly ? 'readonly ' : ''}${p.name}${p.hasQuestionToken ? '?' : ''}: `;
-  return `${printDocs(p.docs, indent)}${head}${layoutType(p.type, head, ';', indent)};\n`;
+  return `${printDocs(p.docs, indent)}${indent}${p.isReadonly ? 'readonly ' : ''}${p.name}${p.hasQuestionToken ? '?' : ''}: ${propertyTypeText(p, indent)};\n`;
 }
 
 function printInterface(s: InterfaceDeclarationStructure): string {
@@ -115,28 +130,29 @@ function printInterface(s: InterfaceDeclarationStructure): string {
   return `${head}\n${props.map((p) => printProperty(p, INDENT)).join('')}}\n`;
 }
 
-function printTypeAlias(s: TypeAliasDeclarationStructure): string {
+/** What follows `type Name =` as printed: the type after a space, or broken over the next lines. */
+export function typeAliasBody(s: TypeAliasDeclarationStructure): string {
   const lead = `${exported(s)}type ${s.name} = `;
-  let body: string;
   if (typeof s.type !== 'string' && s.type.kind === 'union' && s.type.members.length > 1) {
     const flat = flatType(s.type);
-    if (lead.length + flat.length + 1 <= PRINT_WIDTH) body = ` ${flat}`;
-    else if (INDENT.length + flat.length + 1 <= PRINT_WIDTH) body = `\n${INDENT}${flat}`;
-    else {
-      const members = s.type.members;
-      body = members
-        .map((m, i) => {
-          const head = `${INDENT}| `;
-          const tail = i === members.length - 1 ? ';' : '';
-          const paren = typeof m !== 'string' && m.kind === 'intersection';
-          const text = layoutType(m, head + (paren ? '(' : ''), (paren ? ')' : '') + tail, INDENT + INDENT);
-          return `\n${head}${paren ? `(${text})` : text}`;
-        })
-        .join('');
-    }
-    return `${printDocs(s.docs, '')}${lead.trimEnd()}${body};\n`;
+    if (lead.length + flat.length + 1 <= PRINT_WIDTH) return ` ${flat}`;
+    if (INDENT.length + flat.length + 1 <= PRINT_WIDTH) return `\n${INDENT}${flat}`;
+    const members = s.type.members;
+    return members
+      .map((m, i) => {
+        const head = `${INDENT}| `;
+        const tail = i === members.length - 1 ? ';' : '';
+        const paren = typeof m !== 'string' && m.kind === 'intersection';
+        const text = layoutType(m, head + (paren ? '(' : ''), (paren ? ')' : '') + tail, INDENT + INDENT);
+        return `\n${head}${paren ? `(${text})` : text}`;
+      })
+      .join('');
   }
-  return `${printDocs(s.docs, '')}${lead}${layoutType(s.type, lead, ';', '')};\n`;
+  return ` ${layoutType(s.type, lead, ';', '')}`;
+}
+
+function printTypeAlias(s: TypeAliasDeclarationStructure): string {
+  return `${printDocs(s.docs, '')}${exported(s)}type ${s.name} =${typeAliasBody(s)};\n`;
 }
 
 /** `tail`: what follows the array on its last line (counted, not printed). */
@@ -148,10 +164,18 @@ function printArray(a: ArrayInitializer, lead: string, tail: string): string {
   return `${prefix}${broken('[', a.elements, close, '')}`;
 }
 
+/** `const NAME: T = ` as printed. */
+function variableLead(s: VariableStatementStructure): string {
+  return `${exported(s)}const ${s.name}${s.type !== undefined ? `: ${s.type}` : ''} = `;
+}
+
+/** A variable's initializer as printed (an array on one line, or one element a line). */
+export function initializerText(s: VariableStatementStructure): string {
+  return typeof s.initializer === 'string' ? s.initializer : printArray(s.initializer, variableLead(s), ';');
+}
+
 function printVariable(s: VariableStatementStructure): string {
-  const lead = `${exported(s)}const ${s.name}${s.type !== undefined ? `: ${s.type}` : ''} = `;
-  const init = typeof s.initializer === 'string' ? s.initializer : printArray(s.initializer, lead, ';');
-  return `${printDocs(s.docs, '')}${lead}${init};\n`;
+  return `${printDocs(s.docs, '')}${variableLead(s)}${initializerText(s)};\n`;
 }
 
 function printParameters(params: readonly ParameterStructure[]): string {

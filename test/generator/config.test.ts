@@ -31,6 +31,7 @@ const VALID = [
   'introspection: captured.json\noutput: out\nclient: Qemu\nlayout: single\nvalidators: false\nbigint: true\njsonSchema: schema-out\nruntime: "@qmp-ts/runtime"\n',
   "fromQemu: { binary: qemu-system-x86_64, args: ['-accel', 'tcg'] }\noutput: out\ncommands: { include: ['query-*'], exclude: ['x-*'] }\nevents: { exclude: [RTC_CHANGE] }\n",
   'fromQemu: { binary: qemu-storage-daemon }\noutput: out\ncommands: {}\n',
+  'schema: a.json\noutput: out\nplugins: [./plugins/since.js, qmp-ts-plugin-x]\n',
   'targets:\n  - schema: a.json\n    output: a\n  - introspection: b.json\n    output: b\n    layout: modules\n',
   readFileSync(join(repo, 'qmp-ts.config.yaml'), 'utf8'),
   // the reference in README.md
@@ -46,6 +47,8 @@ const INVALID = [
   ['number for a string', 'schema: a.json\noutput: out\nclient: 42\n'],
   ['bad layout', 'schema: a.json\noutput: out\nlayout: flat\n'],
   ['string for a boolean', 'schema: a.json\noutput: out\nbigint: "yes"\n'],
+  ['plugins as a string', 'schema: a.json\noutput: out\nplugins: ./since.js\n'],
+  ['an empty plugin', "schema: a.json\noutput: out\nplugins: ['']\n"],
   ['filter as a list', "schema: a.json\noutput: out\ncommands: ['query-*']\n"],
   ['filter string not a list', "schema: a.json\noutput: out\nevents: { include: 'SHUTDOWN' }\n"],
   ['unknown filter key', "schema: a.json\noutput: out\ncommands: { only: ['x'] }\n"],
@@ -91,6 +94,7 @@ describe('config JSON Schema and parser', () => {
       bigint: fc.boolean(),
       jsonSchema: str,
       site: str,
+      plugins: fc.oneof(fc.array(fc.constantFrom('./p.js', 'pkg', ''), { maxLength: 2 }), str),
       targets: fc.constant([]),
       layuot: str,
     };
@@ -104,7 +108,7 @@ describe('config JSON Schema and parser', () => {
     const goodNames = fc.array(fc.constantFrom('query-*', 'SHUTDOWN'), { maxLength: 2 });
     const goodFilter = fc.record({ include: goodNames, exclude: goodNames }, { requiredKeys: [] });
     const settings = fc.record(
-      { commands: goodFilter, events: goodFilter, runtime: good, layout: fc.constantFrom('single', 'modules'), client: good, validators: fc.boolean(), bigint: fc.boolean(), jsonSchema: good, site: good },
+      { commands: goodFilter, events: goodFilter, runtime: good, layout: fc.constantFrom('single', 'modules'), client: good, validators: fc.boolean(), bigint: fc.boolean(), jsonSchema: good, site: good, plugins: fc.array(fc.constantFrom('./p.js', 'pkg'), { maxLength: 2 }) },
       { requiredKeys: [] },
     );
     const plausible = fc.tuple(fc.constantFrom('schema', 'introspection', 'fromQemu'), settings).map(([input, t]) => {
@@ -127,5 +131,12 @@ describe('config JSON Schema and parser', () => {
     );
     // the property saw both outcomes, not only rejections
     expect(accepted).toBeGreaterThan(100);
+  });
+});
+
+describe('plugins in a config', () => {
+  it('module paths resolve against the config file; package names stay as written', () => {
+    const [target] = parseConfig(parse('schema: a.json\noutput: out\nplugins: [./p/since.js, ../q.mjs, qmp-ts-plugin-x, /abs/p.js]\n'), '/proj/conf/qmp-ts.config.yaml');
+    expect(target!.plugins).toEqual(['/proj/conf/p/since.js', '/proj/q.mjs', 'qmp-ts-plugin-x', '/abs/p.js']);
   });
 });

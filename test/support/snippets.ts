@@ -9,7 +9,8 @@
  *   CODE is compiled in front of the snippet and not shown on the rendered page.
  * - `./qmp/index.js` (and `./qmp/testing.js`) is the bindings as `qmp-ts generate --out qmp` writes them for QEMU 7.2
  *   (the project's default schema): generated/qemu-7.2, its client under the default name
- *   `QmpApi`. `qmp-ts/runtime` and `@qmp-ts/runtime` are the runtime.
+ *   `QmpApi`. `qmp-ts/runtime` and `@qmp-ts/runtime` are the runtime; `qmp-ts` is the generator's
+ *   API (its sources) and `ts-morph` the repository's own, for plugin snippets.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -72,7 +73,12 @@ export function writeSnippetProject(dir: string, snippets: readonly Snippet[]): 
   const runtime = path.join(repoRoot, 'runtime/index.ts');
   return {
     files: [...bySource.keys()],
-    paths: { 'qmp-ts/runtime': [runtime], '@qmp-ts/runtime': [runtime] },
+    paths: {
+      'qmp-ts/runtime': [runtime],
+      '@qmp-ts/runtime': [runtime],
+      'qmp-ts': [path.join(repoRoot, 'generator/index.ts')],
+      'ts-morph': [path.join(repoRoot, 'node_modules/ts-morph/lib/ts-morph.d.ts')],
+    },
     locate(diagnostic) {
       const at = /^(.+?)\((\d+),(\d+)\): ([\s\S]*)$/.exec(diagnostic);
       const found = at ? bySource.get(at[1]!) : undefined;

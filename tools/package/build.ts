@@ -19,6 +19,7 @@ import { RECORD_FILE } from '../../generator/emit/record.js';
 import type { NameFilter } from '../../generator/emit/select.js';
 import type { Schema } from '../../generator/model/types.js';
 import { ownVersion } from '../../generator/version.js';
+import type { PluginSpec } from '../../generator/config.js';
 import { compile } from './compile.js';
 import { renderReadme } from './readme.js';
 import { prepareRuntime, RUNTIME_PACKAGE } from './runtime.js';
@@ -41,6 +42,8 @@ export interface PackageOptions {
   readonly site?: boolean;
   /** With `site`: the QAPI source an introspected schema's docs come from (its chapters make the site's index). */
   readonly docSource?: Schema;
+  /** Plugins run on the generated files before they are compiled (as `generate`'s; paths relative to the working directory). */
+  readonly plugins?: readonly PluginSpec[];
 }
 
 export interface PackageResult {
@@ -106,6 +109,7 @@ export async function buildPackage(schema: Schema, o: PackageOptions): Promise<P
       client,
       ...(o.commands ? { commands: o.commands } : {}),
       ...(o.events ? { events: o.events } : {}),
+      ...(o.plugins && o.plugins.length > 0 ? { plugins: o.plugins } : {}),
     });
     renameSync(path.join(src, RECORD_FILE), path.join(out, RECORD_FILE));
 
