@@ -37,6 +37,7 @@ const needsSystem = [
 const slowInProcess = [
   'test/types/typecheck.test.ts',
   'test/types/declarations.test.ts',
+  'test/types/releases.test.ts',
   'test/generator/generate.test.ts',
   'test/generator/generate-docs.test.ts',
   'test/generator/emit/bigint.test.ts',

@@ -16,13 +16,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
-import type { GenerateTarget, OutputFormat, TargetInput } from '../../generator/config.js';
+import type { GenerateTarget, OutputFormat, SingleInput, TargetInput } from '../../generator/config.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
 interface GenerateCliOptions extends SelectionCliOptions {
   readonly schema?: string;
   readonly introspection?: string;
   readonly fromQemu?: string;
+  readonly release?: readonly string[];
   readonly out?: string;
   readonly config?: string;
   readonly check?: boolean;
@@ -69,7 +70,8 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
   if (opts.schema !== undefined) inputs.push({ schema: resolve(opts.schema) });
   if (opts.introspection !== undefined) inputs.push({ introspection: resolve(opts.introspection) });
   if (opts.fromQemu !== undefined) inputs.push({ fromQemu: { binary: opts.fromQemu, args: qemuArgs } });
-  if (inputs.length > 1) throw new UsageError('give only one of --schema, --introspection, --from-qemu');
+  if (opts.release !== undefined) inputs.push(await releasesFrom(opts.release));
+  if (inputs.length > 1) throw new UsageError('give only one of --schema, --introspection, --from-qemu, --release');
   if (qemuArgs.length > 0 && opts.fromQemu === undefined) throw new UsageError(`unexpected arguments: ${qemuArgs.join(' ')} (QEMU arguments go after --from-qemu BINARY --)`);
   const settings = {
     ...(opts.runtime !== undefined ? { runtime: opts.runtime } : {}),
@@ -86,12 +88,28 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
   };
   if (inputs.length === 1) {
     if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');
-    if (opts.out === undefined) throw new UsageError('--out DIR is required with --schema, --introspection or --from-qemu');
+    if (opts.out === undefined) throw new UsageError('--out DIR is required with --schema, --introspection, --from-qemu or --release');
     return [{ ...inputs[0]!, output: resolve(opts.out), ...settings }];
   }
   if (opts.out !== undefined) throw new UsageError('--out needs --schema, --introspection or --from-qemu');
   const { readConfig } = await import('../../generator/config.js');
   return readConfig(opts.config ?? defaultConfigFile()).map((t) => ({ ...t, ...settings }));
+}
+
+/** `--release LABEL=FILE`, repeated: each file's format detected as for `--schema`. */
+async function releasesFrom(list: readonly string[]): Promise<TargetInput> {
+  const { detectFormat } = await import('../../generator/load.js');
+  const releases: Record<string, SingleInput> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--release ${item}: expected LABEL=FILE, e.g. --release 9.2=qemu-9.2/qapi/qapi-schema.json`);
+    const label = item.slice(0, eq);
+    const file = resolve(item.slice(eq + 1));
+    if (releases[label] !== undefined) throw new UsageError(`--release ${label} is given twice`);
+    releases[label] = detectFormat(file) === 'introspection' ? { introspection: file } : { schema: file };
+  }
+  if (list.length < 2) throw new UsageError('--release: a release set needs at least two releases');
+  return { releases };
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
@@ -101,6 +119,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
     .option('--schema <file>', 'QAPI schema source or YAML (format detected)')
     .option('--introspection <file>', 'query-qmp-schema output (JSON)')
     .option('--from-qemu <binary>', 'start this qemu-system-* or qemu-storage-daemon and ask its schema (arguments after --)')
+    .option('--release <label=file>', 'one release of a release set (repeat): LABEL is MAJOR.MINOR, FILE any schema input (format detected)', (v: string, prev: string[] = []) => [...prev, v])
     .option('-o, --out <dir>', 'output directory')
     .option('--config <file>', `YAML configuration (default: ./${CONFIG_FILE_NAME}, else the package's own)`)
     .option('--runtime <specifier>', "how generated code imports the runtime (package name, or a path relative to the output directory)")
@@ -119,7 +138,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       if (opts.watch) {
         // tools/watch.ts: re-reads the config and schemas on every change.
         const { watchGenerate } = await import('../../tools/watch.js');
-        const fromInput = opts.schema !== undefined || opts.introspection !== undefined || opts.fromQemu !== undefined;
+        const fromInput = opts.schema !== undefined || opts.introspection !== undefined || opts.fromQemu !== undefined || opts.release !== undefined;
         const configFile = fromInput ? undefined : (opts.config ?? defaultConfigFile());
         const stop = new AbortController();
         process.once('SIGINT', () => stop.abort());
