@@ -27,6 +27,7 @@ const needsSystem = [
   'test/runtime/launch.test.ts',
   'test/tools/shell/jobs.test.ts',
   'test/fixtures/downstream/vm-ops.test.ts',
+  'test/runtime/release-client-qemu.test.ts',
 ];
 
 /**
@@ -38,6 +39,7 @@ const slowInProcess = [
   'test/types/typecheck.test.ts',
   'test/types/declarations.test.ts',
   'test/types/releases.test.ts',
+  'test/runtime/release-client.test.ts',
   'test/generator/generate.test.ts',
   'test/generator/generate-docs.test.ts',
   'test/generator/emit/bigint.test.ts',

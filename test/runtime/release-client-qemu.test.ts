@@ -1,0 +1,42 @@
+/**
+ * The multi-release client against the real QEMU 7.2 (qemu-system-x86_64 from Debian): it
+ * reports release 7.2 from the greeting, skips the guarded 10.x branch, and refuses a
+ * forced `blockdev-set-active` before sending it. The same downstream test as against the
+ * fakes (test/runtime/release-client.test.ts). Under CI=true a missing QEMU fails the suite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReleaseUnavailableError } from '../../runtime/index.js';
+import { QEMU_SYSTEM, havePeer, startQemuSystem } from '../support/qemu.js';
+import { downstreamCheck, generateReleaseBindings, type ReleaseBindings } from '../support/release-bindings.js';
+
+describe.skipIf(!havePeer(QEMU_SYSTEM))('multi-release client against live QEMU 7.2', () => {
+  let bindings: ReleaseBindings;
+  beforeAll(async () => {
+    bindings = await generateReleaseBindings();
+  }, 120_000);
+  afterAll(() => bindings?.dispose());
+
+  it('reports 7.2, skips the 10.x branch, refuses a forced blockdev-set-active before sending', async () => {
+    const peer = await startQemuSystem();
+    const sent: string[] = [];
+    try {
+      const qmp = await bindings.QmpApi.connect({ path: peer.socketPath }, { log: (dir, m) => dir === 'out' && sent.push(String((m as { execute?: string }).execute)) });
+      try {
+        const result = await downstreamCheck(qmp);
+        expect(result.release).toBe('7.2');
+        expect(result.newBranch).toBe(false);
+        expect(result.refusedCommand).toBeInstanceOf(ReleaseUnavailableError);
+        expect(result.refusedCommand?.message).toMatch(/^'blockdev-set-active' is not in QEMU 7\.2 \(the connected release\)/);
+        // 7.2 has compress-level, so the downstream test did not force it.
+        expect(result.refusedMember).toBeUndefined();
+        expect(sent).toEqual(['qmp_capabilities', 'query-version']);
+      } finally {
+        await qmp.close();
+      }
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\npeer stderr: ${peer.stderr()}`, { cause: error });
+    } finally {
+      await peer.stop();
+    }
+  }, 60_000);
+});
