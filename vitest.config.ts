@@ -40,6 +40,7 @@ const slowInProcess = [
   'test/types/declarations.test.ts',
   'test/types/releases.test.ts',
   'test/runtime/release-client.test.ts',
+  'test/tools/diff/verify-releases.test.ts',
   'test/generator/generate.test.ts',
   'test/generator/generate-docs.test.ts',
   'test/generator/emit/bigint.test.ts',

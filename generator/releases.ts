@@ -10,7 +10,7 @@ import { QapiError } from './diagnostics.js';
 import type { Schema } from './model/types.js';
 import { mergeReleases, orderLabels, type ReleaseSet } from './model/releases.js';
 import { emitReleaseBindings } from './emit/releases/index.js';
-import { RECORD_FILE, schemaToIntrospection, type SchemaInfoJson } from './emit/record.js';
+import { RECORD_FILE, schemaToIntrospection, type BindingsRecord, type SchemaInfoJson } from './emit/record.js';
 import { header, writeOutput, type OutputFile, type WriteResult } from './write.js';
 import { displayPath } from './display-path.js';
 
@@ -24,8 +24,17 @@ export async function loadReleases(input: ReleasesInput, read: (input: SingleInp
   return mergeReleases(models);
 }
 
+/** `qmp-schema.json` of a release set. */
+export interface ReleaseSetRecord {
+  readonly $comment: string;
+  readonly generator: string;
+  readonly releases: readonly { readonly label: string; readonly source: BindingsRecord['source'] }[];
+  /** Every release's entries, each distinct one once; `releases` on those not in every release. */
+  readonly schema: readonly (SchemaInfoJson & { readonly releases?: readonly string[] })[];
+}
+
 /** The combined record: each distinct entry once, `releases` on those not in every release. */
-export function releasesRecord(set: ReleaseSet, outputDir: string, generator: string): object {
+export function releasesRecord(set: ReleaseSet, outputDir: string, generator: string): ReleaseSetRecord {
   const entries = new Map<string, { entry: SchemaInfoJson; releases: string[] }>();
   for (const label of set.labels) {
     for (const entry of schemaToIntrospection(set.schemas.get(label)!)) {
@@ -47,7 +56,7 @@ export function releasesRecord(set: ReleaseSet, outputDir: string, generator: st
 }
 
 /** One release's introspection out of a combined record. */
-export function releaseIntrospection(record: { readonly schema: readonly (SchemaInfoJson & { readonly releases?: readonly string[] })[] }, label: string): SchemaInfoJson[] {
+export function releaseIntrospection(record: Pick<ReleaseSetRecord, 'schema'>, label: string): SchemaInfoJson[] {
   return record.schema
     .filter((e) => e.releases === undefined || e.releases.includes(label))
     .map(({ releases: _, ...entry }) => entry as SchemaInfoJson);

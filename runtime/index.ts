@@ -126,4 +126,4 @@ export {
   ReleaseUnavailableError,
   type ReleaseTable,
 } from './releases.js';
-export { ReleaseQmpClient, ReleaseUnknownError, type ReleaseCommandMethod } from './release-client.js';
+export { ReleaseQmpClient, ReleaseUnknownError } from './release-client.js';

@@ -19,4 +19,4 @@ export { camelCase, nameWords, splitDownstream, type SplitName } from './wire-na
 export { intRange, type IntRange } from './int-ranges.js';
 export { describeTarget } from './target.js';
 export { toError, reasonText } from './errors.js';
-export { compareReleases, parseRelease } from './releases.js';
+export { compareReleases, matchRelease, parseRelease } from './releases.js';

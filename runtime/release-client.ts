@@ -11,17 +11,8 @@
 import type { QmpClient } from './client.js';
 import type { ClientOptions } from './client-options.js';
 import type { ConnectTarget } from './transport.js';
-import { TypedQmpClient, type CommandResult, type CommandSpecs, type CommandTable, type ExecuteParams, type MethodParams } from './typed.js';
+import { TypedQmpClient, type CommandResult, type CommandSpecs, type CommandTable, type ExecuteParams } from './typed.js';
 import { checkAvailable, compareReleases, matchRelease, parseVersionString, releaseHas, type ReleaseTable } from './releases.js';
-
-/**
- * The method of a command that not every release of the set has: callable only on a client
- * narrowed to releases `S` that all have it (`if (qmp.atLeast('10.0')) ...`).
- */
-export type ReleaseCommandMethod<C extends CommandSpecs<C>, K extends keyof C, S extends string> = (
-  this: { readonly release: S },
-  ...params: MethodParams<C[K]>
-) => Promise<CommandResult<C[K]>>;
 
 /** The release could not be told (no greeting and neither `query-version` nor `guest-info` answered). */
 export class ReleaseUnknownError extends Error {

@@ -34,7 +34,8 @@ export const runtimeSymbols = {
   QmpErrorReply: { name: 'QmpErrorReply', typeOnly: false },
   // multi-release bindings (release-client.ts, releases.ts)
   ReleaseQmpClient: { name: 'ReleaseQmpClient', typeOnly: false },
-  ReleaseCommandMethod: { name: 'ReleaseCommandMethod', typeOnly: true },
+  MethodParams: { name: 'MethodParams', typeOnly: true },
+  CommandResult: { name: 'CommandResult', typeOnly: true },
   defineReleases: { name: 'defineReleases', typeOnly: false },
 } as const satisfies Record<string, RuntimeSymbol>;
 

@@ -34,19 +34,28 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         import('../../tools/diff/verify.js'),
       ]);
       const { record, file } = readRecord(opts.bindings);
-      const bindings = introspectionToModel(record.schema, file);
       let target;
       let targetName: string;
+      let version: { major: number; minor: number; micro: number } | undefined;
       if (opts.fromQemu !== undefined) {
         const { captureIntrospection } = await import('../../generator/read/qemu.js');
         const cap = await captureIntrospection(opts.fromQemu, qemuArgs);
         const { major, minor, micro } = cap.version.qemu;
+        version = cap.version.qemu;
         targetName = `${opts.fromQemu} (QEMU ${major}.${minor}.${micro})`;
         target = introspectionToModel(cap.schema, opts.fromQemu);
       } else {
         targetName = opts.introspection!;
         target = readIntrospection(opts.introspection!);
       }
+      const { isReleaseSetRecord, verifyReleaseSet, formatReleaseVerifyText } = await import('../../tools/diff/verify-releases.js');
+      if (isReleaseSetRecord(record)) {
+        // A release set: which release the target matches, and its differences from that one.
+        const sets = verifyReleaseSet(opts.bindings, record, file, target, targetName, version);
+        process.stdout.write(opts.format === 'json' ? JSON.stringify(sets, null, 2) + '\n' : formatReleaseVerifyText(sets));
+        return setExit(problemCount(sets.report) > 0 ? 1 : 0);
+      }
+      const bindings = introspectionToModel(record.schema, file);
       const report = verifyBindings(opts.bindings, record, bindings, target, targetName);
       process.stdout.write(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatVerifyText(report));
       setExit(problemCount(report) > 0 ? 1 : 0);

@@ -21,7 +21,9 @@ export function readRecord(dirOrFile: string): { record: BindingsRecord; file: s
     );
   }
   const r = parseJsonText(text, file) as Partial<BindingsRecord> | null;
-  if (!r || typeof r !== 'object' || !Array.isArray(r.schema) || typeof r.source !== 'object' || r.source === null) {
+  // A release set's record (generator/releases.ts) has `releases` where one release's has `source`.
+  const releases = r !== null && typeof r === 'object' && Array.isArray((r as { releases?: unknown }).releases);
+  if (!r || typeof r !== 'object' || !Array.isArray(r.schema) || ((typeof r.source !== 'object' || r.source === null) && !releases)) {
     throw new QapiError({ file, path: '$' }, "not a qmp-ts bindings record (expected 'source' and 'schema')");
   }
   return { record: r as BindingsRecord, file };

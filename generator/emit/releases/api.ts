@@ -4,7 +4,7 @@
  * (the client with release guards) and `testing.ts` (a FakeQemu that serves any release).
  */
 import type { Command, Event, StructType, Type, UnionType } from '../../model/types.js';
-import type { Merged, ReleaseSet } from '../../model/releases.js';
+import { typeKey, type Merged, type ReleaseSet } from '../../model/releases.js';
 import { propertyKey, stringLiteral } from '../../names/index.js';
 import { camelCase } from '@qmp-ts/runtime/internal';
 import { commandDocs, commandFlags, takesNothing } from '../api.js';
@@ -241,30 +241,37 @@ export function clientFile(scope: FileScope, set: ReleaseSet): (StatementStructu
         { name: 'ReleasesOf', alias: '$ReleasesOf', isTypeOnly: true },
       ],
     },
+    // Commands whose types depend on the release: their method takes the client as `this` and
+    // types its arguments and result by the client's `release` (narrowed or not). The client
+    // type itself depends on the release only through `release`, so narrowing it is cheap.
+    `/** A method typed by the releases the client is narrowed to; callable only when all of them (\`S\`) have the command. */\n` +
+      `type $Method<K extends keyof ${all}, S extends ${release} = ${release}> = <T extends { readonly release: S }>(\n` +
+      `  this: T,\n  ...params: ${scope.rt('MethodParams')}<${all}<T['release']>[K]>\n) => Promise<${scope.rt('CommandResult')}<${all}<T['release']>[K]>>;\n`,
     {
       kind: 'interface',
-      name: `${fixed.methods}${R_PARAM}`,
+      name: fixed.methods,
       isExported: true,
       docs: generatorDocs('One method per command of any release. A command not every release has is callable only on a client narrowed to releases that have it.'),
       properties: [...set.commands.values()].map((m) => {
         const c = newest(m);
         const partial = m.byRelease.size !== set.labels.length;
+        const plain = !partial && !dependsOnRelease(set, m);
         return {
           name: scope.names.methodName(c),
           isReadonly: true,
-          type: partial
-            ? { kind: 'generic', name: scope.rt('ReleaseCommandMethod'), args: [`${all}<$R>`, stringLiteral(c.name), releaseUnion([...m.byRelease.keys()])] }
-            : { kind: 'generic', name: scope.rt('CommandMethod'), args: [`${all}<$R>`, stringLiteral(c.name)] },
+          type: plain
+            ? { kind: 'generic', name: scope.rt('CommandMethod'), args: [all, stringLiteral(c.name)] }
+            : { kind: 'generic', name: '$Method', args: [stringLiteral(c.name), ...(partial ? [releaseUnion([...m.byRelease.keys()])] : [])] },
           docs: noted(commandDocs(c), availabilityNote(set.labels, new Set(m.byRelease.keys()))),
         };
       }),
     },
-    { kind: 'interface', name: `${client}${R_PARAM}`, isExported: true, extends: [`${fixed.methods}<$R>`] },
+    { kind: 'interface', name: `${client}${R_PARAM}`, isExported: true, extends: [fixed.methods] },
     {
       kind: 'class',
       name: `${client}${R_PARAM}`,
       isExported: true,
-      extends: `${scope.rt('ReleaseQmpClient')}<${fixed.commands}<$R>, ${fixed.events}<$R>, $R>`,
+      extends: `${scope.rt('ReleaseQmpClient')}<${fixed.commands}, ${fixed.events}, $R>`,
       docs: generatorDocs(
         `A typed client for releases ${set.labels.join(', ')}: \`await ${client}.connect({ path })\` matches the peer to a release (\`release\`); ` +
           'narrow with `atLeast`, `atMost`, `is` or `has` before using what not every release has.',
@@ -277,7 +284,9 @@ export function clientFile(scope: FileScope, set: ReleaseSet): (StatementStructu
           docs: generatorDocs('Starts QEMU with a private QMP socket and connects (see `TypedQmpClient.launch`).'),
           parameters: [{ name: 'options', type: scope.rt('LaunchOptions') }],
           returnType: `Promise<${scope.rt('Launched')}<${client}>>`,
-          statements: [`return ${scope.rt('launchClient')}(options, (raw) => new ${client}(raw), ${client}.connectDefaults);`],
+          // Explicit type arguments: inferring them would relate two instantiations of the
+          // client, which makes the checker measure its variance structurally (slow).
+          statements: [`return ${scope.rt('launchClient')}<${client}>(options, (raw) => new ${client}<${release}>(raw), ${client}.connectDefaults);`],
         },
         guard(client, 'atLeast', 'The peer runs release `label` or newer: narrows to those releases.', `L extends ${release}`, `Extract<$R, $AtLeast<L>>`),
         guard(client, 'atMost', 'The peer runs release `label` or older: narrows to those releases.', `L extends ${release}`, `Extract<$R, $AtMost<L>>`),
@@ -295,6 +304,18 @@ export function clientFile(scope: FileScope, set: ReleaseSet): (StatementStructu
     },
     `${scope.rt('installCommandMethods')}(${client}, qmpCommandTable);`,
   ];
+}
+
+/** True when a command's arguments or result differ by release (or reach a type that does). */
+function dependsOnRelease(set: ReleaseSet, m: Merged<Command>): boolean {
+  const keys = (part: (c: Command) => Type | undefined): Set<string> => new Set([...m.byRelease.values()].map((c) => { const t = part(c); return t ? typeKey(t) : ''; }));
+  const varying = (part: (c: Command) => Type | undefined): boolean =>
+    keys(part).size > 1 || [...m.byRelease.values()].some((c) => { const t = part(c); return t !== undefined && reaches(set, t); });
+  return varying((c) => argsOf(c)) || varying((c) => c.returns);
+}
+
+function reaches(set: ReleaseSet, t: Type): boolean {
+  return t.kind === 'array' ? reaches(set, t.element) : set.varying.has(t.name);
 }
 
 /** A release question of the runtime client, redeclared as a type guard that narrows `$R`. */
