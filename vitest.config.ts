@@ -41,6 +41,8 @@ const slowInProcess = [
   'test/types/releases.test.ts',
   'test/runtime/release-client.test.ts',
   'test/tools/diff/verify-releases.test.ts',
+  'test/tools/package/releases.test.ts',
+  'test/generator/releases.test.ts',
   'test/generator/generate.test.ts',
   'test/generator/generate-docs.test.ts',
   'test/generator/emit/bigint.test.ts',

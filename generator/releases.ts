@@ -5,6 +5,7 @@
  * once with the releases that have it when not all do (tools read one release back with
  * `releaseIntrospection`).
  */
+import { resolve } from 'node:path';
 import type { ReleasesInput, SingleInput, TargetSettings } from './config.js';
 import { QapiError } from './diagnostics.js';
 import type { Schema } from './model/types.js';
@@ -16,6 +17,25 @@ import { displayPath } from './display-path.js';
 
 /** Settings a release set does not support (yet), with why. */
 const UNSUPPORTED: readonly (keyof TargetSettings)[] = ['docs', 'commands', 'events', 'layout', 'jsonSchema', 'validators', 'testing', 'format'];
+
+/**
+ * `--release LABEL=FILE` flags as a release set input, each file's format detected as for
+ * `--schema`; `fail` reports a malformed or repeated flag.
+ */
+export async function releasesFromFlags(list: readonly string[], fail: (message: string) => never): Promise<ReleasesInput> {
+  const { detectFormat } = await import('./load.js');
+  const releases: Record<string, SingleInput> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) fail(`--release ${item}: expected LABEL=FILE, e.g. --release 9.2=qemu-9.2/qapi/qapi-schema.json`);
+    const label = item.slice(0, eq);
+    const file = resolve(item.slice(eq + 1));
+    if (releases[label] !== undefined) fail(`--release ${label} is given twice`);
+    releases[label] = detectFormat(file) === 'introspection' ? { introspection: file } : { schema: file };
+  }
+  if (list.length < 2) fail('--release: a release set needs at least two releases');
+  return { releases };
+}
 
 /** Reads every release of the set (in parallel: each read is independent). */
 export async function loadReleases(input: ReleasesInput, read: (input: SingleInput) => Promise<Schema>): Promise<ReleaseSet> {

@@ -16,7 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
-import type { GenerateTarget, OutputFormat, SingleInput, TargetInput } from '../../generator/config.js';
+import type { GenerateTarget, OutputFormat, TargetInput } from '../../generator/config.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 
 interface GenerateCliOptions extends SelectionCliOptions {
@@ -96,20 +96,12 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
   return readConfig(opts.config ?? defaultConfigFile()).map((t) => ({ ...t, ...settings }));
 }
 
-/** `--release LABEL=FILE`, repeated: each file's format detected as for `--schema`. */
+/** `--release LABEL=FILE`, repeated (generator/releases.ts). */
 async function releasesFrom(list: readonly string[]): Promise<TargetInput> {
-  const { detectFormat } = await import('../../generator/load.js');
-  const releases: Record<string, SingleInput> = {};
-  for (const item of list) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--release ${item}: expected LABEL=FILE, e.g. --release 9.2=qemu-9.2/qapi/qapi-schema.json`);
-    const label = item.slice(0, eq);
-    const file = resolve(item.slice(eq + 1));
-    if (releases[label] !== undefined) throw new UsageError(`--release ${label} is given twice`);
-    releases[label] = detectFormat(file) === 'introspection' ? { introspection: file } : { schema: file };
-  }
-  if (list.length < 2) throw new UsageError('--release: a release set needs at least two releases');
-  return { releases };
+  const { releasesFromFlags } = await import('../../generator/releases.js');
+  return releasesFromFlags(list, (message) => {
+    throw new UsageError(message);
+  });
 }
 
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {

@@ -11,6 +11,7 @@ import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type Selectio
 interface PackageCliOptions extends SelectionCliOptions {
   readonly schema?: string;
   readonly fromQemu?: string;
+  readonly release?: readonly string[];
   readonly name: string;
   readonly version: string;
   readonly out: string;
@@ -21,6 +22,28 @@ interface PackageCliOptions extends SelectionCliOptions {
   readonly docs?: string;
 }
 
+/** A release set from `--release LABEL=FILE` (format detected per file), packaged whole. */
+async function packageReleases(opts: PackageCliOptions) {
+  const [{ buildReleasePackage }, { loadReleases, releasesFromFlags }, { readTarget }] = await Promise.all([
+    import('../../tools/package/releases.js'),
+    import('../../generator/releases.js'),
+    import('../../generator/generate.js'),
+  ]);
+  const input = await releasesFromFlags(opts.release ?? [], (message) => {
+    throw new Error(message);
+  });
+  const set = await loadReleases(input, readTarget);
+  return buildReleasePackage(set, {
+    name: opts.name,
+    version: opts.version,
+    out: opts.out,
+    runtime: opts.runtime,
+    ...(opts.client !== undefined ? { client: opts.client } : {}),
+    ...(opts.license !== undefined ? { license: opts.license } : {}),
+    ...(opts.description !== undefined ? { description: opts.description } : {}),
+  });
+}
+
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
   const command = addSelectionOptions(
     program
@@ -28,6 +51,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       .description('write a complete npm package of typed bindings for a schema')
       .option('--schema <file>', 'QAPI source, YAML or query-qmp-schema JSON (format detected)')
       .option('--from-qemu <binary>', 'start this QEMU binary and package its schema (arguments after --)')
+      .option('--release <label=file>', 'one release of a release set (repeat): one package for several QEMU releases', (v: string, prev: string[] = []) => [...prev, v])
       .requiredOption('--name <name>', 'npm package name, e.g. @scope/qemu-qmp')
       .requiredOption('--version <version>', 'package version (semver)')
       .requiredOption('-o, --out <dir>', 'output directory (created; only a previous package is replaced)')
@@ -40,6 +64,12 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
   command
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
     .action(async (qemuArgs: string[], opts: PackageCliOptions) => {
+      if (opts.release !== undefined) {
+        if (opts.schema !== undefined || opts.fromQemu !== undefined) throw new Error('give --release or one of --schema, --from-qemu, not both');
+        const r = await packageReleases(opts);
+        process.stderr.write(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
+        return setExit(0);
+      }
       if ((opts.schema === undefined) === (opts.fromQemu === undefined)) throw new Error('give exactly one of --schema FILE or --from-qemu BINARY');
       const [{ buildPackage }, { loadTargetWithDocs }, { coverageLine }] = await Promise.all([
         import('../../tools/package/build.js'),

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReleaseUnavailableError } from '../../runtime/index.js';
-import { QEMU_SYSTEM, havePeer, startQemuSystem } from '../support/qemu.js';
+import { GUEST_AGENT, QEMU_SYSTEM, havePeer, startGuestAgent, startQemuSystem } from '../support/qemu.js';
 import { downstreamCheck, generateReleaseBindings, type ReleaseBindings } from '../support/release-bindings.js';
 
 describe.skipIf(!havePeer(QEMU_SYSTEM))('multi-release client against live QEMU 7.2', () => {
@@ -37,6 +37,27 @@ describe.skipIf(!havePeer(QEMU_SYSTEM))('multi-release client against live QEMU 
       throw new Error(`${error instanceof Error ? error.message : String(error)}\npeer stderr: ${peer.stderr()}`, { cause: error });
     } finally {
       await peer.stop();
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!havePeer(GUEST_AGENT))('multi-release guest agent client against live qemu-ga 7.2', () => {
+  it('has no greeting to go by: asks guest-info and matches 7.2', async () => {
+    const bindings = await generateReleaseBindings(['7.2', '10.2'], 'qga');
+    const peer = await startGuestAgent();
+    try {
+      const qga = await bindings.QmpApi.connect({ path: peer.socketPath }, { agent: true });
+      try {
+        expect(qga.release).toBe('7.2');
+        expect(qga.atLeast('10.2')).toBe(false);
+      } finally {
+        await qga.close();
+      }
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\npeer stderr: ${peer.stderr()}`, { cause: error });
+    } finally {
+      await peer.stop();
+      bindings.dispose();
     }
   }, 60_000);
 });

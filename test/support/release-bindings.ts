@@ -35,10 +35,11 @@ export interface ReleaseBindings {
   dispose(): void;
 }
 
-export async function generateReleaseBindings(): Promise<ReleaseBindings> {
+/** Generates and imports the set of `labels` of one vendored schema (`qapi`: QEMU's, `qga`: the guest agent's). */
+export async function generateReleaseBindings(labels: readonly string[] = RELEASES, schema: 'qapi' | 'qga' = 'qapi'): Promise<ReleaseBindings> {
   const dir = mkdtempSync(path.join(tmpdir(), 'qmp-ts-release-bindings-'));
   const output = path.join(dir, 'bindings');
-  const releases = Object.fromEntries(RELEASES.map((l) => [l, { schema: path.join(repoRoot, `vendor/qemu/qemu-${l}/qapi/qapi-schema.json`) }]));
+  const releases = Object.fromEntries(labels.map((l) => [l, { schema: path.join(repoRoot, `vendor/qemu/qemu-${l}/${schema}/qapi-schema.json`) }]));
   // They import `@qmp-ts/runtime`, which vitest.config.ts points at the runtime's sources.
   await generate({ releases, output });
   const index = (await import(pathToFileURL(path.join(output, 'index.ts')).href)) as Pick<ReleaseBindings, 'QmpApi'>;
