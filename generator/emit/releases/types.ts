@@ -62,7 +62,7 @@ export class ReleaseTypes {
   ref(t: Type, r: string, d: string): string {
     if (t.kind === 'array') {
       const el = this.ref(t.element, r, d);
-      return /^[\w$.]+$/.test(el) ? `${el}[]` : `(${el})[]`;
+      return topLevelOperator(el) ? `(${el})[]` : `${el}[]`;
     }
     if (t.kind === 'builtin' || (t.kind === 'struct' && t.name === 'q_empty')) return this.scope.typeExpr(t);
     const id = this.scope.ref(this.rep(t.name));
@@ -113,7 +113,7 @@ export class ReleaseTypes {
       bodies.length === 1
         ? bodies[0]!.text
         : `$D extends 'in'\n  ? ${bodies.map((b) => `${HELPERS.meet}<$R, ${releaseUnion(b.labels)}, ${b.text}>`).join(' & ')}\n  : ${bodies.map((b) => `${HELPERS.when}<$R, 'out', ${releaseUnion(b.labels)}, ${b.text}>`).join(' | ')}`;
-    return this.head(t, exists, `export type ${name} = ${text};\n`);
+    return this.head(t, exists, `export type ${name}${assigned(text)};\n`);
   }
 
   /** The type of a varying type whose releases all have one kind. */
@@ -176,7 +176,7 @@ export class ReleaseTypes {
     const id = this.scope.names.typeName(t);
     const { union, values, notes } = this.enumUnion(m, exists);
     const text =
-      `export type ${name} = ${union};\n` +
+      `export type ${name}${assigned(union)};\n` +
       printDoc(`Every value of {@link ${id}} in any release, in schema order.`, '') +
       `export const ${id} = [${values.map(stringLiteral).join(', ')}] as const;\n`;
     return this.head(t, exists, text, notes.length > 0 ? `Values not in every release:\n${notes.join('\n')}` : undefined);
@@ -239,6 +239,22 @@ export class ReleaseTypes {
     }
     return out.length > 0 ? breakUnion(out) : 'never';
   }
+}
+
+/** True when `type` has a `|` or `&` outside brackets (an array of it needs parentheses). */
+function topLevelOperator(type: string): boolean {
+  let depth = 0;
+  for (const ch of type) {
+    if (ch === '<' || ch === '(' || ch === '{' || ch === '[') depth++;
+    else if (ch === '>' || ch === ')' || ch === '}' || ch === ']') depth--;
+    else if (depth === 0 && (ch === '|' || ch === '&')) return true;
+  }
+  return false;
+}
+
+/** ` = TYPE`, with no space before a type that starts on the next line. */
+export function assigned(type: string): string {
+  return type.startsWith('\n') ? ` =${type}` : ` = ${type}`;
 }
 
 /** A union on one line when short, else one member a line. */
