@@ -21,7 +21,8 @@ import { validatedCommands } from '../select.js';
 import { stringLiteral } from '../../names/index.js';
 import { availabilityNote, withNote } from './availability.js';
 import { ReleaseTypes, helperImport } from './types.js';
-import { RELEASES_FILE, clientFile, commandsFile, eventsFile, releasesFile, testingFile } from './api.js';
+import { clientFile, commandsFile, eventsFile, testingFile } from './api.js';
+import { RELEASES_FILE, releasesFile } from './releases-file.js';
 import { mergeValidatorTables } from '../../validation/merge.js';
 
 /** Options that apply to a release set (one layout: `types.ts`; no include/exclude filters). */
