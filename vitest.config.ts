@@ -34,6 +34,7 @@ const needsSystem = [
   'test/cli/process.test.ts',
   'test/runtime/runtimes.test.ts',
   'test/generator/emit/deno-imports.test.ts',
+  'test/runtime/release-client-qemu.test.ts',
 ];
 
 /**
@@ -44,6 +45,11 @@ const needsSystem = [
 const slowInProcess = [
   'test/types/typecheck.test.ts',
   'test/types/declarations.test.ts',
+  'test/types/releases.test.ts',
+  'test/runtime/release-client.test.ts',
+  'test/tools/diff/verify-releases.test.ts',
+  'test/tools/package/releases.test.ts',
+  'test/generator/releases.test.ts',
   'test/generator/generate.test.ts',
   'test/generator/generate-docs.test.ts',
   'test/generator/emit/bigint.test.ts',

@@ -27,6 +27,7 @@
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { QapiError } from './diagnostics.js';
+import { parseRelease } from '@qmp-ts/runtime/internal';
 import type { FileLayout } from './emit/index.js';
 import type { NameFilter } from './emit/select.js';
 import { DEFAULT_READ_LIMITS } from './read/limits.js';
@@ -35,13 +36,24 @@ import type { PeerAddress } from './read/peer-address.js';
 import type { QmpTsPlugin } from './plugins/types.js';
 import { resolvePluginSpec } from './plugins/spec.js';
 
-/** Where a target's schema comes from: exactly one of these. */
-export type TargetInput =
+/** Where one schema comes from: exactly one of these. */
+export type SingleInput =
   | { readonly schema: string }
   | { readonly introspection: string }
   | { readonly fromQemu: { readonly binary: string; readonly args?: readonly string[] } }
   /** A peer already running (the CLI's `--socket PATH` / `--tcp HOST:PORT`; not a config key). */
   | { readonly fromPeer: PeerAddress };
+
+/**
+ * Several releases of the schema, by label (`MAJOR.MINOR`, ordered numerically), each from
+ * any single input: one binding set that covers them all (generator/releases.ts).
+ */
+export interface ReleasesInput {
+  readonly releases: Readonly<Record<string, SingleInput>>;
+}
+
+/** Where a target's schema comes from: exactly one of these. */
+export type TargetInput = SingleInput | ReleasesInput;
 
 /** Everything about a target except its input. */
 export interface TargetSettings {
@@ -151,24 +163,12 @@ class ConfigReader {
 
   target(v: unknown, path: string): GenerateTarget {
     const o = this.object(v, path);
-    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing', 'format', 'allowOutsideIncludes', 'site', 'plugins']);
-    const inputs = ['schema', 'introspection', 'fromQemu'].filter((k) => o[k] !== undefined);
-    if (inputs.length !== 1) this.fail(path, `give exactly one of 'schema', 'introspection', 'fromQemu' (got ${inputs.length})`);
-    let input: TargetInput;
-    if (o['schema'] !== undefined) input = { schema: resolve(this.baseDir, this.string(o['schema'], `${path}.schema`)) };
-    else if (o['introspection'] !== undefined)
-      input = { introspection: resolve(this.baseDir, this.string(o['introspection'], `${path}.introspection`)) };
-    else {
-      const q = this.object(o['fromQemu'], `${path}.fromQemu`);
-      this.known(q, `${path}.fromQemu`, ['binary', 'args']);
-      input = {
-        fromQemu: {
-          binary: this.string(q['binary'], `${path}.fromQemu.binary`),
-          ...(q['args'] !== undefined ? { args: this.strings(q['args'], `${path}.fromQemu.args`) } : {}),
-        },
-      };
-    }
+    this.known(o, path, ['schema', 'introspection', 'fromQemu', 'releases', 'output', 'commands', 'events', 'runtime', 'layout', 'client', 'validators', 'bigint', 'jsonSchema', 'docs', 'testing', 'format', 'allowOutsideIncludes', 'site', 'plugins']);
+    const inputs = ['schema', 'introspection', 'fromQemu', 'releases'].filter((k) => o[k] !== undefined);
+    if (inputs.length !== 1) this.fail(path, `give exactly one of 'schema', 'introspection', 'fromQemu', 'releases' (got ${inputs.length})`);
+    const input: TargetInput = o['releases'] !== undefined ? this.releases(o['releases'], `${path}.releases`) : this.single(o, path);
     const layout = o['layout'];
+
     if (layout !== undefined && layout !== 'single' && layout !== 'modules') this.fail(`${path}.layout`, "expected 'single' or 'modules'");
     const format = o['format'];
     if (format !== undefined && !OUTPUT_FORMATS.includes(format as OutputFormat)) this.fail(`${path}.format`, "expected 'default' or 'prettier'");
@@ -192,6 +192,37 @@ class ConfigReader {
       ...(o['site'] !== undefined ? { site: resolve(this.baseDir, this.string(o['site'], `${path}.site`)) } : {}),
       ...(o['plugins'] !== undefined ? { plugins: this.strings(o['plugins'], `${path}.plugins`).map((m) => resolvePluginSpec(m, this.baseDir)) } : {}),
     };
+  }
+
+  /** One schema input: exactly one of `schema`, `introspection`, `fromQemu` in `o`. */
+  single(o: Json, path: string): SingleInput {
+    if (o['schema'] !== undefined) return { schema: resolve(this.baseDir, this.string(o['schema'], `${path}.schema`)) };
+    if (o['introspection'] !== undefined) return { introspection: resolve(this.baseDir, this.string(o['introspection'], `${path}.introspection`)) };
+    const q = this.object(o['fromQemu'], `${path}.fromQemu`);
+    this.known(q, `${path}.fromQemu`, ['binary', 'args']);
+    return {
+      fromQemu: {
+        binary: this.string(q['binary'], `${path}.fromQemu.binary`),
+        ...(q['args'] !== undefined ? { args: this.strings(q['args'], `${path}.fromQemu.args`) } : {}),
+      },
+    };
+  }
+
+  /** `releases`: label -> one schema input. */
+  releases(v: unknown, path: string): ReleasesInput {
+    const o = this.object(v, path);
+    const out: Record<string, SingleInput> = {};
+    for (const [label, entry] of Object.entries(o)) {
+      const at = `${path}['${label}']`;
+      if (parseRelease(label) === undefined) this.fail(at, `release label '${label}' is not a version MAJOR.MINOR (e.g. '9.2'; quote it in YAML)`);
+      const e = this.object(entry, at);
+      this.known(e, at, ['schema', 'introspection', 'fromQemu']);
+      const given = ['schema', 'introspection', 'fromQemu'].filter((k) => e[k] !== undefined);
+      if (given.length !== 1) this.fail(at, `give exactly one of 'schema', 'introspection', 'fromQemu' (got ${given.length})`);
+      out[label] = this.single(e, at);
+    }
+    if (Object.keys(out).length < 2) this.fail(path, 'a release set needs at least two releases');
+    return { releases: out };
   }
 
   boolean(v: unknown, path: string): boolean {

@@ -20,7 +20,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import type { GenerateTarget, TargetInput, TargetSettings } from './config.js';
+import type { GenerateTarget, SingleInput, TargetInput, TargetSettings } from './config.js';
+import { QapiError } from './diagnostics.js';
 import type { EmittedFile, EmitOptions } from './emit/index.js';
 import type { Schema } from './model/types.js';
 import type { DocCoverage } from './model/docs/attach.js';
@@ -30,7 +31,7 @@ import { cachedHeader, header, readIfExists, reusableBody, sha256, writeOutput, 
 import { ownVersion } from './version.js';
 import { withStackGuard } from './diagnostics.js';
 
-export type { GenerateTarget, OutputFormat, TargetInput, TargetSettings } from './config.js';
+export type { GenerateTarget, OutputFormat, ReleasesInput, SingleInput, TargetInput, TargetSettings } from './config.js';
 
 export interface GenerateOptions {
   /** Write nothing; report what would change. */
@@ -76,6 +77,7 @@ export async function loadTarget(target: GenerateTarget): Promise<Schema> {
 
 /** {@link loadTarget}, also telling what the `docs` source covered. */
 export async function loadTargetWithDocs(target: TargetInput & Pick<TargetSettings, 'docs' | 'allowOutsideIncludes'>): Promise<LoadedTarget> {
+  if ('releases' in target) throw new QapiError(undefined, "a target with 'releases' covers several schemas: only 'generate' reads it");
   const schema = await readTarget(target);
   if (target.docs === undefined) return { schema };
   const [{ loadSchema }, { attachDocs }] = await Promise.all([import('./load.js'), import('./model/docs/attach.js')]);
@@ -89,7 +91,8 @@ function fileAccess(target: Pick<TargetSettings, 'allowOutsideIncludes'>): { all
   return target.allowOutsideIncludes ? { allowOutsideIncludes: true } : {};
 }
 
-async function readTarget(target: TargetInput & Pick<TargetSettings, 'allowOutsideIncludes'>): Promise<Schema> {
+/** Reads one schema input into the model. */
+export async function readTarget(target: SingleInput & Pick<TargetSettings, 'allowOutsideIncludes'>): Promise<Schema> {
   if ('fromQemu' in target) {
     const [{ captureIntrospection }, { introspectionToModel }] = await Promise.all([
       import('./read/qemu.js'),
@@ -239,6 +242,12 @@ export async function generate(
     const version = ownVersion();
     const results: TargetResult[] = [];
     for (const target of list) {
+      if ('releases' in target) {
+        const { generateReleaseTarget } = await import('./releases.js');
+        const written = await generateReleaseTarget(target, readTarget, options.check ?? false, version);
+        results.push({ ...written, output: target.output, reused: 0 });
+        continue;
+      }
       const { schema, docs } = await loadTargetWithDocs(target);
       const result = await generateOne(target, schema, formatter, options, version);
       results.push(docs ? { ...result, docs } : result);

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 export type TemplateName =
   | 'file-header.txt'
   | 'package-readme.md'
+  | 'package-releases-readme.md'
   | 'package-runtime-bundled.md'
   | 'package-runtime-dependency.md';
 

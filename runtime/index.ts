@@ -105,3 +105,16 @@ export {
   type UntypedCommands,
 } from './fake-server.js';
 export type { CompatPolicy } from './fake-compat.js';
+export {
+  defineReleases,
+  matchRelease,
+  compareReleases,
+  parseRelease,
+  releasesOf,
+  releaseHas,
+  checkAvailable,
+  ReleaseMatchError,
+  ReleaseUnavailableError,
+  type ReleaseTable,
+} from './releases.js';
+export { ReleaseQmpClient, ReleaseUnknownError } from './release-client.js';

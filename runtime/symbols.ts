@@ -32,6 +32,11 @@ export const runtimeSymbols = {
   FakeQemuOptions: { name: 'FakeQemuOptions', typeOnly: true },
   ReplayOptions: { name: 'ReplayOptions', typeOnly: true },
   QmpErrorReply: { name: 'QmpErrorReply', typeOnly: false },
+  // multi-release bindings (release-client.ts, releases.ts)
+  ReleaseQmpClient: { name: 'ReleaseQmpClient', typeOnly: false },
+  MethodParams: { name: 'MethodParams', typeOnly: true },
+  CommandResult: { name: 'CommandResult', typeOnly: true },
+  defineReleases: { name: 'defineReleases', typeOnly: false },
 } as const satisfies Record<string, RuntimeSymbol>;
 
 export type RuntimeSymbolName = keyof typeof runtimeSymbols;
@@ -46,6 +51,8 @@ export const DEFAULT_RUNTIME_SPECIFIER = '@qmp-ts/runtime';
 export const typedClientMembers: readonly string[] = [
   'raw', 'execute', 'on', 'events', 'waitForEvent', 'close', 'greeting', 'capabilities', 'schema',
   'commands', 'connect', 'runJob', 'runMigration', 'deviceDel',
+  // what the multi-release client adds (runtime/release-client.ts)
+  'release', 'releases', 'detectRelease', 'atLeast', 'atMost', 'is', 'has',
   // what a launched client adds (runtime/launch.ts)
   'process', 'exited', 'stderr', 'socketPath',
 ];

@@ -17,13 +17,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
-import type { GenerateTarget, OutputFormat } from '../../generator/config.js';
+import type { GenerateTarget, OutputFormat, TargetInput } from '../../generator/config.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 import { resolvePluginSpec } from '../../generator/plugins/spec.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 import { addInputOptions, inputFrom, INPUT_FLAGS, reportUsage, UsageError, type InputCliOptions } from './input.js';
 
 interface GenerateCliOptions extends SelectionCliOptions, InputCliOptions, FileAccessCliOptions {
+  readonly release?: readonly string[];
   readonly out?: string;
   readonly config?: string;
   readonly check?: boolean;
@@ -73,7 +74,9 @@ function parseFormat(v: string): OutputFormat {
 }
 
 async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]): Promise<GenerateTarget[]> {
-  const input = inputFrom(opts, qemuArgs, resolve);
+  const single = inputFrom(opts, qemuArgs, resolve);
+  if (single && opts.release !== undefined) throw new UsageError(`give only one of ${INPUT_FLAGS}, --release`);
+  const input = opts.release !== undefined ? await releasesFrom(opts.release) : single;
   const settings = {
     ...(opts.runtime !== undefined ? { runtime: opts.runtime } : {}),
     ...(opts.layout !== undefined ? { layout: opts.layout } : {}),
@@ -93,7 +96,7 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
   };
   if (input) {
     if (opts.config !== undefined) throw new UsageError('give either --config or a schema input, not both');
-    if (opts.out === undefined) throw new UsageError(`--out DIR is required with ${INPUT_FLAGS}`);
+    if (opts.out === undefined) throw new UsageError(`--out DIR is required with ${INPUT_FLAGS} or --release`);
     return [{ ...input, output: resolve(opts.out), ...settings }];
   }
   if (opts.out !== undefined) throw new UsageError(`--out needs ${INPUT_FLAGS}`);
@@ -111,10 +114,19 @@ function verbosePluginErrors(verbose: boolean): (e: unknown) => never {
   };
 }
 
+/** `--release LABEL=FILE`, repeated (generator/releases.ts). */
+async function releasesFrom(list: readonly string[]): Promise<TargetInput> {
+  const { releasesFromFlags } = await import('../../generator/releases.js');
+  return releasesFromFlags(list, (message) => {
+    throw new UsageError(message);
+  });
+}
+
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
   const command = program.command('generate');
   addFileAccessOption(addInputOptions(addSelectionOptions(command)))
     .description('generate typed TypeScript bindings (types, command and event maps, client) from a schema')
+    .option('--release <label=file>', 'one release of a release set (repeat): LABEL is MAJOR.MINOR, FILE any schema input (format detected)', (v: string, prev: string[] = []) => [...prev, v])
     .option('-o, --out <dir>', 'output directory')
     .option('--config <file>', `YAML configuration (default: ./${CONFIG_FILE_NAME}, else the package's own)`)
     .option('--runtime <specifier>', "how generated code imports the runtime (package name, or a path relative to the output directory)")
@@ -137,7 +149,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       if (opts.watch) {
         // tools/watch.ts: re-reads the config and schemas on every change.
         const { watchGenerate } = await import('../../tools/watch.js');
-        const fromInput = inputFrom(opts, qemuArgs) !== undefined;
+        const fromInput = inputFrom(opts, qemuArgs) !== undefined || opts.release !== undefined;
         const configFile = fromInput ? undefined : (opts.config ?? defaultConfigFile());
         const stop = new AbortController();
         process.once('SIGINT', () => stop.abort());

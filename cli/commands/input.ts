@@ -9,7 +9,7 @@
  *   --tcp HOST:PORT        ask a running peer on its QMP TCP socket
  */
 import type { Command } from 'commander';
-import type { TargetInput } from '../../generator/config.js';
+import type { SingleInput } from '../../generator/config.js';
 import { parseTcpAddress, peerName } from '../../generator/read/peer-address.js';
 
 export interface InputCliOptions {
@@ -40,8 +40,8 @@ export function addInputOptions(command: Command): Command {
  * The one input the flags name (undefined when none does). More than one, or QEMU arguments
  * without `--from-qemu`, is a UsageError.
  */
-export function inputFrom(opts: InputCliOptions, qemuArgs: readonly string[], resolvePath: (p: string) => string = (p) => p): TargetInput | undefined {
-  const inputs: TargetInput[] = [];
+export function inputFrom(opts: InputCliOptions, qemuArgs: readonly string[], resolvePath: (p: string) => string = (p) => p): SingleInput | undefined {
+  const inputs: SingleInput[] = [];
   if (opts.schema !== undefined) inputs.push({ schema: resolvePath(opts.schema) });
   if (opts.introspection !== undefined) inputs.push({ introspection: resolvePath(opts.introspection) });
   if (opts.fromQemu !== undefined) inputs.push({ fromQemu: { binary: opts.fromQemu, args: qemuArgs } });
@@ -59,7 +59,7 @@ export function inputFrom(opts: InputCliOptions, qemuArgs: readonly string[], re
 }
 
 /** How an input is named in reports. */
-export function inputName(input: TargetInput): string {
+export function inputName(input: SingleInput): string {
   if ('schema' in input) return input.schema;
   if ('introspection' in input) return input.introspection;
   if ('fromQemu' in input) return input.fromQemu.binary;
@@ -75,7 +75,7 @@ export function reportUsage(command: Command): (e: unknown) => never {
 }
 
 /** The input the flags name, for a command that needs one: usage errors exit with status 2. */
-export function requireInput(command: Command, opts: InputCliOptions, qemuArgs: readonly string[]): TargetInput {
+export function requireInput(command: Command, opts: InputCliOptions, qemuArgs: readonly string[]): SingleInput {
   try {
     const input = inputFrom(opts, qemuArgs);
     if (!input) throw new UsageError(`give one of ${INPUT_FLAGS}`);

@@ -9,9 +9,10 @@ import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 import { resolvePluginSpec } from '../../generator/plugins/spec.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
-import { addInputOptions, requireInput, type InputCliOptions } from './input.js';
+import { addInputOptions, inputFrom, INPUT_FLAGS, reportUsage, requireInput, UsageError, type InputCliOptions } from './input.js';
 
 interface PackageCliOptions extends SelectionCliOptions, InputCliOptions, FileAccessCliOptions {
+  readonly release?: readonly string[];
   readonly name: string;
   readonly version: string;
   readonly out: string;
@@ -24,11 +25,35 @@ interface PackageCliOptions extends SelectionCliOptions, InputCliOptions, FileAc
   readonly plugin: string[];
 }
 
+/** A release set from `--release LABEL=FILE` (format detected per file), packaged whole. */
+async function packageReleases(opts: PackageCliOptions) {
+  const [{ buildReleasePackage }, { loadReleases, releasesFromFlags }, { readTarget }] = await Promise.all([
+    import('../../tools/package/releases.js'),
+    import('../../generator/releases.js'),
+    import('../../generator/generate.js'),
+  ]);
+  const input = await releasesFromFlags(opts.release ?? [], (message) => {
+    throw new Error(message);
+  });
+  const set = await loadReleases(input, readTarget);
+  return buildReleasePackage(set, {
+    name: opts.name,
+    version: opts.version,
+    out: opts.out,
+    runtime: opts.runtime,
+    ...(opts.client !== undefined ? { client: opts.client } : {}),
+    ...(opts.license !== undefined ? { license: opts.license } : {}),
+    ...(opts.description !== undefined ? { description: opts.description } : {}),
+    ...(opts.site ? { site: true } : {}),
+  });
+}
+
 export const register: SubcommandModule['register'] = (program: Command, setExit) => {
   const command = addFileAccessOption(addInputOptions(addSelectionOptions(
     program
       .command('package')
       .description('write a complete npm package of typed bindings for a schema')
+      .option('--release <label=file>', 'one release of a release set (repeat): one package for several QEMU releases', (v: string, prev: string[] = []) => [...prev, v])
       .requiredOption('--name <name>', 'npm package name, e.g. @scope/qemu-qmp')
       .requiredOption('--version <version>', 'package version (semver)')
       .requiredOption('-o, --out <dir>', 'output directory (created; only a previous package is replaced)')
@@ -44,6 +69,12 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
   command
     .argument('[qemuArgs...]', 'arguments for the --from-qemu binary (after --)')
     .action(async (qemuArgs: string[], opts: PackageCliOptions) => {
+      if (opts.release !== undefined) {
+        if (inputFrom(opts, qemuArgs) !== undefined) return reportUsage(command)(new UsageError(`give --release or one of ${INPUT_FLAGS}, not both`));
+        const r = await packageReleases(opts);
+        process.stderr.write(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
+        return setExit(0);
+      }
       const input = requireInput(command, opts, qemuArgs);
       const [{ buildPackage }, { loadTargetWithDocs }, { coverageLine }] = await Promise.all([
         import('../../tools/package/build.js'),

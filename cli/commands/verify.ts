@@ -10,7 +10,7 @@ import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 import { writeReport } from '../terminal.js';
-import type { TargetInput } from '../../generator/config.js';
+import type { SingleInput } from '../../generator/config.js';
 import type { Schema } from '../../generator/model/types.js';
 import { addInputOptions, inputName, requireInput, type InputCliOptions } from './input.js';
 
@@ -37,8 +37,16 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         import('../../tools/diff/verify.js'),
       ]);
       const { record, file } = readRecord(opts.bindings);
-      const bindings = introspectionToModel(record.schema, file);
       const target = await readTarget(input, fileAccessFrom(opts));
+      const { isReleaseSetRecord, verifyReleaseSet, formatReleaseVerifyText } = await import('../../tools/diff/verify-releases.js');
+      if (isReleaseSetRecord(record)) {
+        // A release set: which release the target matches, and its differences from that one.
+        const sets = verifyReleaseSet(opts.bindings, record, file, target.schema, target.name, target.version);
+        if (opts.format === 'json') writeReport(JSON.stringify(sets, null, 2) + '\n', 'json');
+        else writeReport(formatReleaseVerifyText(sets), 'text');
+        return setExit(problemCount(sets.report) > 0 ? 1 : 0);
+      }
+      const bindings = introspectionToModel(record.schema, file);
       const report = verifyBindings(opts.bindings, record, bindings, target.schema, target.name);
       if (opts.format === 'json') writeReport(JSON.stringify(report, null, 2) + '\n', 'json');
       else writeReport(formatVerifyText(report), 'text');
@@ -47,7 +55,10 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
 };
 
 /** The target's model and its name in the report (a live peer's name carries its version). */
-async function readTarget(input: TargetInput, access: { allowOutsideIncludes?: true }): Promise<{ schema: Schema; name: string }> {
+async function readTarget(
+  input: SingleInput,
+  access: { allowOutsideIncludes?: true },
+): Promise<{ schema: Schema; name: string; version?: { major: number; minor: number; micro: number } }> {
   if (!('fromQemu' in input) && !('fromPeer' in input)) {
     const { loadTarget } = await import('../../generator/generate.js');
     return { schema: await loadTarget({ ...input, output: '', ...access }), name: inputName(input) };
@@ -60,5 +71,5 @@ async function readTarget(input: TargetInput, access: { allowOutsideIncludes?: t
   const reply = 'fromQemu' in input ? await captureIntrospection(input.fromQemu.binary, input.fromQemu.args ?? []) : await introspectPeer(input.fromPeer);
   const { major, minor, micro } = reply.version.qemu;
   const name = `${inputName(input)} (QEMU ${major}.${minor}.${micro})`;
-  return { schema: introspectionToModel(reply.schema, inputName(input)), name };
+  return { schema: introspectionToModel(reply.schema, inputName(input)), name, version: reply.version.qemu };
 }

@@ -82,7 +82,7 @@ function layoutType(t: TypeNode, lead: string, tail: string, indent: string): st
 }
 
 /** `/** text *\/` for one line, else one ` * ` line each; the text is not read, only split into lines. */
-function printDoc(doc: DocText, indent: string): string {
+export function printDoc(doc: DocText, indent: string): string {
   const lines = doc.split('\n').map((l) => l.trimEnd());
   if (lines.length === 1) return `${indent}/** ${lines[0]}${lines[0]!.length > 0 ? ' ' : ''}*/\n`;
   return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l}` : ''}\n`).join('')}${indent} */\n`;

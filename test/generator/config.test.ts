@@ -33,6 +33,7 @@ const VALID = [
   'fromQemu: { binary: qemu-storage-daemon }\noutput: out\ncommands: {}\n',
   'schema: a.json\noutput: out\nplugins: [./plugins/since.js, qmp-ts-plugin-x]\n',
   'targets:\n  - schema: a.json\n    output: a\n  - introspection: b.json\n    output: b\n    layout: modules\n',
+  "releases:\n  '7.2': { introspection: c.json }\n  '10.2': { schema: q/qapi-schema.json }\n  '9.2': { fromQemu: { binary: qemu-9.2 } }\noutput: out\n",
   readFileSync(join(repo, 'qmp-ts.config.yaml'), 'utf8'),
   // the reference in README.md
   ...[...readFileSync(join(repo, 'README.md'), 'utf8').matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]!),
@@ -59,6 +60,11 @@ const INVALID = [
   ['a bad target in the list', 'targets:\n  - schema: a.json\n    output: a\n  - output: b\n'],
   ['not a mapping', '- schema: a.json\n  output: a\n'],
   ['null', 'schema: a.json\noutput: out\nruntime:\n'],
+  ['one release', "releases:\n  '7.2': { schema: a.json }\noutput: out\n"],
+  ['release label not MAJOR.MINOR', "releases:\n  '7.2': { schema: a.json }\n  latest: { schema: b.json }\noutput: out\n"],
+  ['release with two inputs', "releases:\n  '7.2': { schema: a.json, introspection: b.json }\n  '9.2': { schema: c.json }\noutput: out\n"],
+  ['releases and schema', "releases:\n  '7.2': { schema: a.json }\n  '9.2': { schema: c.json }\nschema: d.json\noutput: out\n"],
+  ['release with a target setting', "releases:\n  '7.2': { schema: a.json, output: x }\n  '9.2': { schema: c.json }\noutput: out\n"],
 ] as const;
 
 describe('config JSON Schema and parser', () => {

@@ -11,10 +11,25 @@
  *   (the project's default schema): generated/qemu-7.2, its client under the default name
  *   `QmpApi`. `qmp-ts/runtime` and `@qmp-ts/runtime` are the runtime; `qmp-ts` is the generator's
  *   API (its sources) and `ts-morph` the repository's own, for plugin snippets.
+ * - `./releases/index.js` (and `./releases/testing.js`) is a release set, as
+ *   `qmp-ts generate --release ...` writes it for the vendored QEMU 7.2, 9.2, 10.0 and 10.2
+ *   (generated for the run when a snippet imports it).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './paths.js';
+import { loadSchema } from '../../generator/load.js';
+import { mergeReleases } from '../../generator/model/releases.js';
+import { emitReleaseBindings } from '../../generator/emit/releases/index.js';
+
+/** The vendored releases as one binding set, written into `dir`. */
+function writeReleaseSet(dir: string): void {
+  const set = mergeReleases(
+    ['7.2', '9.2', '10.0', '10.2'].map((label) => ({ label, schema: loadSchema(path.join(repoRoot, `vendor/qemu/qemu-${label}/qapi/qapi-schema.json`)) })),
+  );
+  mkdirSync(dir);
+  for (const f of emitReleaseBindings(set)) writeFileSync(path.join(dir, f.path), f.text);
+}
 
 export interface Snippet {
   /** The Markdown file, as named in messages. */
@@ -63,6 +78,7 @@ export function writeSnippetProject(dir: string, snippets: readonly Snippet[]): 
   );
   // the generated testing.ts (FakeQemu) beside it, as `generate --out qmp` writes it
   writeFileSync(path.join(dir, 'qmp/testing.ts'), `export * from '${path.join(repoRoot, 'generated/qemu-7.2/testing.js')}';\n`);
+  if (snippets.some((s) => `${s.preamble}\n${s.code}`.includes('./releases/'))) writeReleaseSet(path.join(dir, 'releases'));
   const bySource = new Map<string, { snippet: Snippet; offset: number }>();
   snippets.forEach((snippet, n) => {
     const source = path.join(dir, `snippet-${n + 1}.ts`);
