@@ -10,9 +10,8 @@ import { RECORD_FILE } from '../../generator/emit/record.js';
 import { releasesRecord } from '../../generator/releases.js';
 import { header, writeOutput } from '../../generator/write.js';
 import { ownVersion } from '../../generator/version.js';
-import { displayPath } from '../../generator/display-path.js';
 import { render } from '../../generator/templates.js';
-import { buildFrom, type PackageOptions, type PackageResult } from './build.js';
+import { buildFrom, publishedSourceNames, type PackageOptions, type PackageResult } from './build.js';
 
 /** What each release of the set lacks: commands and events of other releases it does not have. */
 export function releaseGaps(set: ReleaseSet): { label: string; commands: string[]; events: string[] }[] {
@@ -51,7 +50,7 @@ export async function buildReleasePackage(set: ReleaseSet, o: PackageOptions): P
     provenance: (generator) => ({
       releases: set.labels.map((l) => {
         const s = set.schemas.get(l)!.source;
-        return { label: l, format: s.format, source: s.files.map((f) => displayPath(f)), sha256: s.hash };
+        return { label: l, format: s.format, source: publishedSourceNames(s.files), sha256: s.hash };
       }),
       generator,
     }),
