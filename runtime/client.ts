@@ -46,7 +46,7 @@ import {
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './framing.js';
 import type { SchemaProbe } from './probe.js';
 import type { JsonCodec } from './json.js';
-import { MessageChecks } from './message-checks.js';
+import type { MessageChecks } from './message-checks.js';
 import { PendingCommands } from './pending-commands.js';
 import type { Reconnector } from './reconnect.js';
 import { observed } from './observed.js';
@@ -193,9 +193,10 @@ export class QmpClient {
    * `guest-sync-delimited`), and resolves once commands can be sent.
    */
   static async connect(target: ConnectTarget, options: ClientOptions = {}): Promise<QmpClient> {
-    // Loads the validator and the bigint codec, the guest agent's resync, reconnecting and
-    // the transcript writer when the options ask for them (lazy modules).
-    const checks = await MessageChecks.load(options);
+    // Loads the message checks (with the validator and the bigint codec when the options ask
+    // for them), and the guest agent's resync, reconnecting and the transcript writer when
+    // they ask for them: lazy modules, which a bundled consumer loads on first use.
+    const checks = await (await import('./message-checks.js')).MessageChecks.load(options);
     const client = new QmpClient(target, options, checks, await loadClientParts(target, options));
     try {
       await client.#open();

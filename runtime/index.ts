@@ -59,7 +59,8 @@ export type { IntegerMode, ParseOptions, PrecisionLoss } from './bigint-json.js'
 /*
  * Lazily loaded modules. The client imports validate.ts (with the table check, the
  * interpreter and the JIT), bigint-json.ts, probe.ts and transcript.ts with `import()` (as it
- * does agent-sync.ts and reconnect.ts, which the barrel does not export: client-parts.ts), and
+ * does message-checks.ts, agent-sync.ts and reconnect.ts, which the barrel exports only types
+ * of: client.ts, client-parts.ts), and
  * the typed client jobs.ts, migration.ts, device-del.ts and launch.ts, so that a bundle with
  * code splitting loads them only when used. esbuild's code splitting walks from the entry
  * through every module that has code in the bundle, along all its imports and re-exports, used
