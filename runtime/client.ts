@@ -24,7 +24,8 @@
  * guest agent resync (agent-sync.ts) and reconnecting (reconnect.ts).
  */
 import type { Duplex } from 'node:stream';
-import { AgentSync } from './agent-sync.js';
+import type { AgentSync } from './agent-sync.js';
+import { loadClientParts, reconnects, type ClientParts } from './client-parts.js';
 import type { ClientOptions, ClientState, ExecuteOptions, LogHook } from './client-options.js';
 import {
   ConnectionClosedError,
@@ -45,12 +46,12 @@ import {
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './framing.js';
 import type { SchemaProbe } from './probe.js';
 import type { JsonCodec } from './json.js';
-import { MessageChecks } from './message-checks.js';
+import type { MessageChecks } from './message-checks.js';
 import { PendingCommands } from './pending-commands.js';
-import { Reconnector } from './reconnect.js';
+import type { Reconnector } from './reconnect.js';
 import { observed } from './observed.js';
-import { Transcript } from './transcript.js';
-import { canReopen, describeTarget, openTransport, type ConnectTarget } from './transport.js';
+import type { Transcript } from './transcript.js';
+import { describeTarget, openTransport, type ConnectTarget } from './transport.js';
 import { WriteBatcher } from './write-batcher.js';
 import { terminalWarning } from './terminal-text.js';
 
@@ -138,14 +139,15 @@ export class QmpClient {
     };
   }
 
-  private constructor(target: ConnectTarget, options: ClientOptions, checks: MessageChecks) {
+  /** `parts`: the classes the options need (client-parts.ts), loaded by connect. */
+  private constructor(target: ConnectTarget, options: ClientOptions, checks: MessageChecks, parts: ClientParts) {
     this.#target = target;
     this.#options = options;
     this.#checks = checks;
     this.#json = options.json ?? this.#checks.codec();
     this.#log = options.log;
     if (options.record !== undefined) {
-      const transcript = new Transcript(options.record);
+      const transcript = new parts.Transcript!(options.record);
       const record = transcript.logHook();
       const log = options.log;
       this.#log = log === undefined ? record : (direction, message, raw) => (record(direction, message, raw), log(direction, message, raw));
@@ -165,11 +167,11 @@ export class QmpClient {
     // A timed-out command may still be running in the agent: its late output precedes any new reply.
     this.#pending = new PendingCommands(agent ? () => this.#agentSync?.markNeeded() : undefined);
     this.#agentSync = agent
-      ? new AgentSync({ json: this.#json, log: this.#log, writer: this.#writer, pending: this.#pending, writable: () => this.#writable() })
+      ? new parts.AgentSync!({ json: this.#json, log: this.#log, writer: this.#writer, pending: this.#pending, writable: () => this.#writable() })
       : undefined;
     const reconnect = options.reconnect;
-    this.#reconnector = reconnect !== undefined && reconnect !== false && canReopen(target)
-      ? new Reconnector(typeof reconnect === 'object' ? reconnect : {}, {
+    this.#reconnector = reconnects(target, options)
+      ? new parts.Reconnector!(typeof reconnect === 'object' ? reconnect : {}, {
           open: () => this.#open(),
           stopped: () => this.#userClosing,
           attemptFailed: (attempt, error) => {
@@ -191,8 +193,11 @@ export class QmpClient {
    * `guest-sync-delimited`), and resolves once commands can be sent.
    */
   static async connect(target: ConnectTarget, options: ClientOptions = {}): Promise<QmpClient> {
-    // Loads the validator and the bigint codec when the options ask for them (lazy modules).
-    const client = new QmpClient(target, options, await MessageChecks.load(options));
+    // Loads the message checks (with the validator and the bigint codec when the options ask
+    // for them), and the guest agent's resync, reconnecting and the transcript writer when
+    // they ask for them: lazy modules, which a bundled consumer loads on first use.
+    const checks = await (await import('./message-checks.js')).MessageChecks.load(options);
+    const client = new QmpClient(target, options, checks, await loadClientParts(target, options));
     try {
       await client.#open();
     } catch (error) {

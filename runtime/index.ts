@@ -58,8 +58,10 @@ export { stringifyJson } from './json-stringify.js';
 export type { IntegerMode, ParseOptions, PrecisionLoss } from './bigint-json.js';
 /*
  * Lazily loaded modules. The client imports validate.ts (with the table check, the
- * interpreter and the JIT), bigint-json.ts and probe.ts with `import()`, and the typed client
- * jobs.ts, migration.ts, device-del.ts and launch.ts, so that a bundle with
+ * interpreter and the JIT), bigint-json.ts, probe.ts and transcript.ts with `import()` (as it
+ * does message-checks.ts, agent-sync.ts and reconnect.ts, which the barrel exports only types
+ * of: client.ts, client-parts.ts), and
+ * the typed client jobs.ts, migration.ts, device-del.ts and launch.ts, so that a bundle with
  * code splitting loads them only when used. esbuild's code splitting walks from the entry
  * through every module that has code in the bundle, along all its imports and re-exports, used
  * or not, and a re-export leads straight to the module that declares the name: a plain
@@ -87,7 +89,9 @@ export type { DeviceDelOptions } from './device-del.js';
 // launchClient (what generated clients call) is typed.ts's, which loads launch.ts on first use
 export { launch, QmpLaunchError, isQmpLaunchError } from './lazy-launch.js';
 export type { LaunchOptions, LaunchedProcess, Launched, ProcessExit, QemuKind } from './launch.js';
-export { Transcript, type TranscriptEntry } from './transcript.js';
+// the transcript writer: loaded by the client on first use (`record`, client-parts.ts)
+export { Transcript } from './lazy-transcript.js';
+export type { TranscriptEntry } from './transcript.js';
 export { readTranscript, type TranscriptMessage } from './transcript-read.js';
 export {
   FakeQemu,

@@ -9,9 +9,9 @@
  * through `onValidationIssue` (kind `precision-loss`); or `bigint`, in which integers beyond
  * 2^53 are read exactly and, with a table, every 64-bit member is a `bigint`.
  *
- * Only the precision-loss detector (precision.ts) and the issue types are loaded up front;
- * {@link MessageChecks.load} imports validate.ts and bigint-json.ts when the options ask for
- * them, so a bundled consumer carries them in separate chunks.
+ * The client imports this module when it connects (`import()`), so a bundled consumer does
+ * not load it up front; {@link MessageChecks.load} then imports validate.ts and bigint-json.ts
+ * when the options ask for them, so a bundled consumer carries them in separate chunks.
  */
 import type { IntegerMode } from './bigint-json.js';
 import { plainJson, type JsonCodec } from './json.js';

@@ -126,9 +126,19 @@ export interface CommandTable<C> {
   readonly commands?: C;
 }
 
-/** Builds the runtime table from the generated entries (a Map: wire names are never object keys). */
-export function defineCommands<C>(entries: readonly CommandTableEntry[]): CommandTable<C> {
-  return { byName: new Map(entries.map(([wire, flags, method]) => [wire, { method: method ?? camelCase(wire), flags }])) };
+/**
+ * Builds the runtime table from the generated entries (a Map: wire names are never object keys).
+ * An entry is a {@link CommandTableEntry} or, for a command whose method is `camelCase(wire)`
+ * and whose flags are below 10, the short form the generator emits: the flags digit followed
+ * by the wire name (`'1device_add'`), which keeps the table a bundle loads up front small.
+ */
+export function defineCommands<C>(entries: readonly (CommandTableEntry | string)[]): CommandTable<C> {
+  return { byName: new Map(entries.map(commandEntry)) };
+}
+
+function commandEntry(entry: CommandTableEntry | string): [string, { readonly method: string; readonly flags: number }] {
+  const [wire, flags, method] = typeof entry === 'string' ? [entry.slice(1), Number(entry[0])] : entry;
+  return [wire, { method: method ?? camelCase(wire), flags }];
 }
 
 /** The commands that start a job: those with a `job-id` argument (blockdev-create, blockdev-backup, ...). */

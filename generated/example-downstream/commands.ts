@@ -132,15 +132,15 @@ export interface QmpCommands {
   };
 }
 
-/** What the client needs at run time about each command: wire name, flags, and the method name where it is not the camelCase of the wire name. */
+/** What the client needs at run time about each command: its flags digit and wire name in one string, or `[wire, flags, method]` where the method name is not the camelCase of the wire name. */
 export const qmpCommandTable = /* @__PURE__ */ $defineCommands<QmpCommands>([
-  ['__com.example_drive-add', 1],
-  ['__com.example_query-drives', 0],
-  ['__com.example_drive-del', 1],
-  ['__com.example_backend-add', 1],
-  ['__com.example_set_password', 1],
-  ['__com.example_echo', 1],
-  ['__com.example_fire-and-forget', 3],
-  ['__com.example_ping', 4],
-  ['__com.example_x-debug-dump', 1],
+  '1__com.example_drive-add',
+  '0__com.example_query-drives',
+  '1__com.example_drive-del',
+  '1__com.example_backend-add',
+  '1__com.example_set_password',
+  '1__com.example_echo',
+  '3__com.example_fire-and-forget',
+  '4__com.example_ping',
+  '1__com.example_x-debug-dump',
 ]);

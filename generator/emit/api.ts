@@ -75,15 +75,17 @@ export function commandsFile(scope: FileScope, commands: readonly Command[]): St
       name: fixed.commandTable,
       isExported: true,
       docs: generatorDocs(
-        'What the client needs at run time about each command: wire name, flags, and the method name where it is not the camelCase of the wire name.',
+        'What the client needs at run time about each command: its flags digit and wire name in one string, or `[wire, flags, method]` where the method name is not the camelCase of the wire name.',
       ),
       initializer: {
         kind: 'array',
         prefix: `/* @__PURE__ */ ${scope.rt('defineCommands')}<${fixed.commands}>(`,
         elements: commands.map((c) => {
           const method = scope.names.methodName(c);
-          const explicit = method === camelCase(c.name) ? '' : `, ${stringLiteral(method)}`;
-          return `[${stringLiteral(c.name)}, ${commandFlags(c)}${explicit}]`;
+          const flags = commandFlags(c);
+          // the short form (runtime/typed.ts defineCommands): 3 bytes less a command, minified
+          if (method === camelCase(c.name) && flags < 10) return stringLiteral(`${flags}${c.name}`);
+          return `[${stringLiteral(c.name)}, ${flags}, ${stringLiteral(method)}]`;
         }),
         suffix: ')',
       },

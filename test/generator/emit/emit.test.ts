@@ -154,15 +154,16 @@ describe('maps and client', () => {
     );
     expect(commands).toMatch(/'__com\.example_ping': \{\s+args: undefined;\s+returns: \$EmptyObject;\s+allowOob: true;\s+successResponse: true;?\s+\}/);
     expect(commands).toMatch(/'__com\.example_backend-add': \{\n {4}args: __com_example_Backend;/);
-    // the method name is written only where it is not camelCase(wire name)
-    expect(commands).toContain(`['__com.example_set_password', 1]`);
-    expect(commands).toContain(`['__com.example_fire-and-forget', 3]`);
-    expect(commands).toContain(`['__com.example_ping', 4]`);
+    // the method name is written only where it is not camelCase(wire name); else the short
+    // form, flags digit then wire name
+    expect(commands).toContain(`'1__com.example_set_password',`);
+    expect(commands).toContain(`'3__com.example_fire-and-forget',`);
+    expect(commands).toContain(`'4__com.example_ping',`);
     const odd = emitBindings(loadSchema('test/fixtures/names/odd-names.json'));
     const oddTable = file(odd, 'commands.ts');
     expect(oddTable).toContain(`['then', 0, 'then$']`);
     expect(oddTable).toContain(`['close', 1, 'close$']`);
-    expect(oddTable).toContain(`['set_level', 1]`);
+    expect(oddTable).toContain(`'1set_level',`);
   });
 
   it('maps events to their data and builds QmpEvent with the fallback member', () => {
@@ -244,7 +245,7 @@ describe('names that are data', () => {
     expect(types).toMatch(/'__proto__' \| 'constructor'/);
     // wire names only ever appear as string values in the runtime table (a Map), never as keys
     const table = file(files, 'commands.ts').split('$defineCommands<')[1]!;
-    expect(table).toContain(`['query-x', 1]`);
+    expect(table).toContain(`'1query-x'`);
     expect(table).not.toMatch(/__proto__\s*:/);
   });
 
@@ -254,6 +255,16 @@ describe('names that are data', () => {
     expect(table.byName.get('constructor')).toEqual({ method: 'ctor', flags: 1 });
     expect(table.byName.get('query-status')).toEqual({ method: 'queryStatus', flags: 0 });
     expect(table.byName.get('toString')).toBeUndefined();
+  });
+
+  it('reads the short entries the generator emits: flags digit, then the wire name', () => {
+    const table = runtime.defineCommands(['0query-status', '5migrate-recover', '1__org.example_do-it', ['device_del', 1, 'deviceDel$']]);
+    expect([...table.byName]).toEqual([
+      ['query-status', { method: 'queryStatus', flags: 0 }],
+      ['migrate-recover', { method: 'migrateRecover', flags: 5 }],
+      ['__org.example_do-it', { method: '__org_example_doIt', flags: 1 }],
+      ['device_del', { method: 'deviceDel$', flags: 1 }],
+    ]);
   });
 });
 
