@@ -10,6 +10,19 @@ import SearchableMap from 'minisearch/SearchableMap';
 
 /** MiniSearch's default tokenizer splits on this; its default term processing lower-cases. */
 const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * The same separators for ASCII text, as a plain character class (the Unicode property
+ * classes cost more to match): the ASCII characters SPACE_OR_PUNCTUATION matches, found by
+ * asking it, so the two cannot disagree.
+ */
+const ASCII_SEPARATORS = new RegExp(
+  `[${Array.from({ length: 128 }, (_, c) => String.fromCharCode(c))
+    .filter((ch) => SPACE_OR_PUNCTUATION.test(ch))
+    .map((ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .join('')}]+`,
+);
 
 /** Per field (by field id), the documents holding a term: short document id, then the count, flattened. */
 type Postings = (number[] | undefined)[];
@@ -32,22 +45,27 @@ export function miniSearchIndexJson<D extends { readonly id: number | string }>(
   const fieldLengths: string[] = [];
   const stored: string[] = [];
   const average: number[] = [];
-  documents.forEach((doc, short) => {
-    documentIds.push(`${json(String(short))}:${json(doc.id)}`);
-    const kept: string[] = [];
-    for (const name of storeFields) if (doc[name] !== undefined) kept.push(`${json(name)}:${json(doc[name])}`);
-    stored.push(`${json(String(short))}:{${kept.join(',')}}`);
+  for (let short = 0; short < documents.length; short++) {
+    const doc = documents[short]!;
+    const key = json(String(short));
+    documentIds.push(`${key}:${json(doc.id)}`);
+    let kept = '';
+    for (const name of storeFields) if (doc[name] !== undefined) kept += `${kept ? ',' : ''}${json(name)}:${json(doc[name])}`;
+    stored.push(`${key}:{${kept}}`);
     const lengths: number[] = [];
     for (let f = 0; f < fields.length; f++) {
       const value = doc[fields[f]!];
       if (value === undefined || value === null) continue;
-      const tokens = String(value).split(SPACE_OR_PUNCTUATION);
+      const text = String(value);
+      const ascii = ASCII.test(text);
+      const tokens = text.split(ascii ? ASCII_SEPARATORS : SPACE_OR_PUNCTUATION);
       // MiniSearch's field length: distinct words as written; its running mean, computed as it does
       const length = new Set(tokens).size;
       lengths[f] = length;
       average[f] = ((average[f] || 0) * short + length) / (short + 1);
-      for (const token of tokens) {
-        const term = token.toLowerCase();
+      // lower-casing ASCII text whole gives the same words as lower-casing each (one call, not one per word)
+      const words = ascii ? text.toLowerCase().split(ASCII_SEPARATORS) : tokens.map((t) => t.toLowerCase());
+      for (const term of words) {
         if (term === '') continue;
         let postings = terms.get(term);
         if (postings === undefined) terms.set(term, (postings = []));
@@ -57,28 +75,28 @@ export function miniSearchIndexJson<D extends { readonly id: number | string }>(
         else list.push(short, 1);
       }
     }
-    fieldLengths.push(`${json(String(short))}:${json(lengths)}`);
-  });
+    fieldLengths.push(`${key}:${json(lengths)}`);
+  }
   // MiniSearch lists terms in its radix tree's order, which depends on the order terms first came
   // in: the same tree, built from the distinct terms in that order, gives the same list.
   const tree = new SearchableMap<Postings>();
   for (const [term, postings] of terms) tree.set(term, postings);
-  const index: string[] = [];
+  let index = '';
   for (const [term, postings] of tree) {
-    const byField: string[] = [];
+    let byField = '';
     for (let f = 0; f < postings.length; f++) {
       const list = postings[f];
       if (list === undefined) continue;
-      const docs: string[] = [];
-      for (let i = 0; i < list.length; i += 2) docs.push(`"${list[i]}":${list[i + 1]}`);
-      byField.push(`"${f}":{${docs.join(',')}}`);
+      let docs = '';
+      for (let i = 0; i < list.length; i += 2) docs += `${i ? ',' : ''}"${list[i]}":${list[i + 1]}`;
+      byField += `${byField ? ',' : ''}"${f}":{${docs}}`;
     }
-    index.push(`[${json(term)},{${byField.join(',')}}]`);
+    index += `${index ? ',' : ''}[${json(term)},{${byField}}]`;
   }
   const fieldIds = `{${fields.map((name, i) => `${json(name)}:${i}`).join(',')}}`;
   return (
     `{"documentCount":${documents.length},"nextId":${documents.length},"documentIds":{${documentIds.join(',')}},"fieldIds":${fieldIds},` +
     `"fieldLength":{${fieldLengths.join(',')}},"averageFieldLength":${json(average)},"storedFields":{${stored.join(',')}},"dirtCount":0,` +
-    `"index":[${index.join(',')}],"serializationVersion":2}`
+    `"index":[${index}],"serializationVersion":2}`
   );
 }

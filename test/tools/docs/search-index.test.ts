@@ -31,6 +31,8 @@ describe('miniSearchIndexJson', () => {
       { id: 2, name: 'BLOCK_JOB_COMPLETED', members: '', text: '  leading spaces, trailing punctuation...  ', kind: 'event' },
       { id: 3, name: 'blo', members: 'b bl blo block blocker', text: 'Grüße — “quoted” naïve 数据 x-y_z @name ``literal``', kind: 'enum' },
       { id: 4, name: 'ab', members: 'abc abd a', text: 'abcdef abcxyz ab', kind: 'struct' },
+      // ASCII symbols are not separators, punctuation and spaces are (tab is neither)
+      { id: 5, name: 'x$y+z', members: 'a<b=c>d^e`f|g~h', text: 'A\tB tab\tsep "q" #h %p &a *s ,c -d .e /f :g ;h ?i @j [k] \\l _m {n} !o', kind: 'enum' },
     ];
     expect(miniSearchIndexJson(docs, FIELDS)).toBe(byMiniSearch(docs));
   });
