@@ -1,13 +1,13 @@
 /**
- * The site's search index, built at generation time with MiniSearch and written as a
+ * The site's search index, built at generation time in MiniSearch's format and written as a
  * script that assigns a global (`fetch` of a `file://` URL fails in browsers, a `<script
  * src>` loads), which the page gives to `MiniSearch.loadJS` with the same options.
  *
  * Documents hold names and doc text only as data: the page shows them with `textContent`.
  */
-import MiniSearch from 'minisearch';
 import type { Definition, Member } from '../../generator/model/types.js';
 import { pageKind } from './pages.js';
+import { miniSearchIndexJson } from './search-index.js';
 
 export interface SearchDocument {
   readonly id: number;
@@ -78,9 +78,8 @@ export function searchIndexScript(entries: readonly { readonly def: Definition; 
     summary: summaryOf(def),
     ...textOf(def),
   }));
-  const index = new MiniSearch<SearchDocument>({ fields: [...SEARCH_OPTIONS.fields], storeFields: [...SEARCH_OPTIONS.storeFields] });
-  index.addAll(documents);
+  const index = miniSearchIndexJson(documents, SEARCH_OPTIONS);
   // JSON is a JavaScript expression; `<` is escaped so no `</script>` or `<!--` can appear even when inlined.
-  const data = JSON.stringify({ options: SEARCH_OPTIONS, index }).replace(/</g, '\\u003c');
+  const data = `{"options":${JSON.stringify(SEARCH_OPTIONS)},"index":${index}}`.replace(/</g, '\\u003c');
   return `/* qmp-ts search index (MiniSearch ${'7'}): generated, do not edit */\nglobalThis.QMP_TS_SEARCH = ${data};\n`;
 }

@@ -12,8 +12,7 @@
  * The selection (`commands` / `events` filters) decides which commands and events get a
  * page, and so which types (those they reach).
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { copyFile, stat, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Command, Definition, Event, Schema, Type } from '../../generator/model/types.js';
@@ -25,6 +24,7 @@ import { SitePaths } from './links.js';
 import { outline } from './outline.js';
 import { definitionPage, pageKind, type ReleaseAvailability, type SiteContext } from './pages.js';
 import { searchIndexScript } from './search.js';
+import { SiteFiles } from './site-files.js';
 
 export interface SiteOptions {
   /** Output folder (created; the files of a previous site in it are replaced). */
@@ -77,17 +77,10 @@ function usedByMap(commands: readonly Command[], events: readonly Event[]): Map<
   return users;
 }
 
-/** Removes what a previous run wrote (only the site's own files and folders). */
-function clean(out: string): void {
-  if (!existsSync(out)) return;
-  for (const name of ['command', 'event', 'type', 'assets']) rmSync(join(out, name), { recursive: true, force: true });
-  for (const name of ['index.html', 'search-index.js']) rmSync(join(out, name), { force: true });
-}
-
 /**
  * Writes the site. Files are written by Node's I/O threads while this thread renders the
- * next pages and builds the search index (the writes of a thousand small files cost about
- * as much as rendering them).
+ * next pages and builds the search index (./site-files.ts: the writes of a thousand small
+ * files cost more than rendering them).
  */
 export async function writeSite(schema: Schema, options: SiteOptions): Promise<SiteResult> {
   const selection = select(schema, options.commands, options.events);
@@ -104,16 +97,8 @@ export async function writeSite(schema: Schema, options: SiteOptions): Promise<S
     bigint: options.bigint ?? false,
     ...(options.releases ? { releases: options.releases } : {}),
   };
-  const out = options.out;
-  clean(out);
-  for (const dir of ['command', 'event', 'type', 'assets']) mkdirSync(join(out, dir), { recursive: true });
-  let bytes = 0;
-  const writes: Promise<void>[] = [];
-  const write = (rel: string, text: string): void => {
-    const data = Buffer.from(text);
-    bytes += data.length;
-    writes.push(writeFile(join(out, rel), data));
-  };
+  const files = new SiteFiles(options.out, ['command', 'event', 'type', 'assets'], ['index.html', 'search-index.js']);
+  const write = (rel: string, text: string): void => files.write(rel, text);
   const entries: { def: Definition; page: string }[] = [];
   for (const d of [...selection.commands, ...selection.events, ...types] as (Command | Event | NamedType)[]) {
     const page = ctx.paths.page(pageKind(d), d.name)!;
@@ -123,10 +108,7 @@ export async function writeSite(schema: Schema, options: SiteOptions): Promise<S
   const sections = outline(schema, (d) => pages.has(d), options.docSource);
   write('index.html', indexPage(ctx, sections, { command: selection.commands.length, event: selection.events.length, type: types.length }));
   write('search-index.js', searchIndexScript(entries));
-  for (const a of assetSources()) {
-    writes.push(copyFile(a.file, join(out, 'assets', a.name)));
-    bytes += (await stat(a.file)).size;
-  }
-  await Promise.all(writes);
-  return { files: writes.length, bytes, commands: selection.commands.length, events: selection.events.length, types: types.length };
+  for (const a of assetSources()) files.write(`assets/${a.name}`, readFileSync(a.file));
+  const count = await files.finish();
+  return { files: count, bytes: files.bytes, commands: selection.commands.length, events: selection.events.length, types: types.length };
 }
