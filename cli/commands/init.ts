@@ -14,6 +14,7 @@ import type { SubcommandModule } from '../subcommand.js';
 import type { NameFilter } from '../../generator/emit/select.js';
 import { CONFIG_FILE_NAME } from './generate.js';
 import { addSelectionOptions, selectionFrom, type SelectionCliOptions } from './selection.js';
+import { writeError } from '../terminal.js';
 
 interface InitCliOptions extends SelectionCliOptions {
   readonly schema?: string;
@@ -81,7 +82,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       const code = (e as NodeJS.ErrnoException).code;
       throw new Error(code === 'EEXIST' ? `${opts.config} already exists; not overwritten` : `can't write ${opts.config}: ${(e as Error).message}`);
     }
-    process.stderr.write(`${opts.config}: written; edit it, then run 'qmp-ts generate'\n`);
+    writeError(`${opts.config}: written; edit it, then run 'qmp-ts generate'\n`);
     setExit(0);
   });
 };

@@ -8,6 +8,7 @@ import { Option, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
+import { writeError } from '../terminal.js';
 
 interface PackageCliOptions extends SelectionCliOptions, FileAccessCliOptions {
   readonly schema?: string;
@@ -48,7 +49,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       ]);
       const input = opts.fromQemu !== undefined ? { fromQemu: { binary: opts.fromQemu, args: qemuArgs } } : { schema: opts.schema! };
       const { schema, docs } = await loadTargetWithDocs({ ...input, ...(opts.docs !== undefined ? { docs: opts.docs } : {}), ...fileAccessFrom(opts) });
-      if (docs) process.stderr.write(`${opts.out}: ${coverageLine(docs.coverage, docs.source)}\n`);
+      if (docs) writeError(`${opts.out}: ${coverageLine(docs.coverage, docs.source)}\n`);
       const r = await buildPackage(schema, {
         name: opts.name,
         version: opts.version,
@@ -59,7 +60,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         ...(opts.license !== undefined ? { license: opts.license } : {}),
         ...(opts.description !== undefined ? { description: opts.description } : {}),
       }).catch(reportUnmatchedFlags(command));
-      process.stderr.write(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
+      writeError(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
       setExit(0);
     });
 };
