@@ -53,6 +53,7 @@ import { Transcript } from './transcript.js';
 import { canReopen, describeTarget, openTransport, type ConnectTarget } from './transport.js';
 import { WriteBatcher } from './write-batcher.js';
 import { terminalWarning } from './terminal-text.js';
+import { startTimeLimit } from './time-limit.js';
 
 export interface QmpVersion {
   qemu: { major: number; minor: number; micro: number };
@@ -381,19 +382,19 @@ export class QmpClient {
     this.#greeting = undefined;
     return new Promise<QmpGreeting>((resolve, reject) => {
       const generation = this.#generation;
-      const timer = setTimeout(() => {
+      const stopTimer = startTimeLimit(timeout, () => {
         this.#awaitingGreeting = undefined;
         reject(new QmpTimeoutError('greeting', timeout));
-      }, timeout);
+      });
       this.#awaitingGreeting = (greeting) => {
-        clearTimeout(timer);
+        stopTimer();
         this.#awaitingGreeting = undefined;
         this.#failHandshake = undefined;
         if (generation !== this.#generation) reject(new ConnectionClosedError('connection closed before the greeting'));
         else resolve(greeting);
       };
       this.#failHandshake = (error) => {
-        clearTimeout(timer);
+        stopTimer();
         this.#awaitingGreeting = undefined;
         reject(error);
       };
@@ -734,20 +735,20 @@ function waitGate(
       reject(signal.reason);
       return;
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopTimer: (() => void) | undefined;
     const onAbort = (): void => {
       cleanup();
       reject(signal?.reason);
     };
     const cleanup = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
+      stopTimer?.();
       signal?.removeEventListener('abort', onAbort);
     };
     if (remaining !== undefined) {
-      timer = setTimeout(() => {
+      stopTimer = startTimeLimit(remaining, () => {
         cleanup();
         reject(timedOut());
-      }, remaining);
+      });
     }
     signal?.addEventListener('abort', onAbort, { once: true });
     gate.then(

@@ -23,6 +23,7 @@ import { observed } from './observed.js';
 import { connectWhenListening } from './transport.js';
 import { makeOwnedFolder } from './owned-folder.js';
 import { spawnOwned } from './owned-process.js';
+import { timeLimitSignal } from './time-limit.js';
 
 /** Which program is launched; it decides the monitor arguments and agent mode. */
 export type QemuKind = 'system' | 'storage-daemon' | 'guest-agent';
@@ -199,8 +200,9 @@ async function startAndConnect<T extends object>(options: LaunchOptions, wrap: (
   const gone = new AbortController();
   void exited.then(() => gone.abort(new Error('process exited')));
   let raw: QmpClient;
+  const limit = timeLimitSignal(timeout);
   try {
-    const socket = await connectWhenListening(socketPath, timeout, AbortSignal.any([gone.signal, AbortSignal.timeout(timeout)]));
+    const socket = await connectWhenListening(socketPath, timeout, AbortSignal.any([gone.signal, limit.signal]));
     raw = await QmpClient.connect(
       { stream: socket },
       { ...defaults, connectTimeout: timeout, ...options.client, agent: kind === 'guest-agent', ...(options.record !== undefined ? { record: options.record } : {}) },
@@ -211,6 +213,8 @@ async function startAndConnect<T extends object>(options: LaunchOptions, wrap: (
       return fail(`launch: ${options.binary} ${how}`);
     }
     return fail(`launch: ${options.binary}: QMP monitor not ready after ${timeout} ms: ${reasonText(error)}`, error);
+  } finally {
+    limit.stop();
   }
 
   let quitSent = false;

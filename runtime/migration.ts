@@ -7,6 +7,7 @@ import type { QmpClient } from './client.js';
 import type { QmpEventMessage } from './events.js';
 import { hasErrorName, reasonText, toError } from './errors.js';
 import { observed } from './observed.js';
+import { startTimeLimit } from './time-limit.js';
 
 /** `query-migrate`'s answer (QEMU's `MigrationInfo`), unknown members kept. */
 export interface MigrationInfo {
@@ -140,8 +141,7 @@ export function awaitMigration(client: QmpClient, options: MigrationOptions = {}
       cleanups.push(() => signal.removeEventListener('abort', onAbort));
     }
     if (timeout !== undefined) {
-      const t = setTimeout(() => cancel(new Error(`timed out after ${timeout} ms`)), timeout);
-      cleanups.push(() => clearTimeout(t));
+      cleanups.push(startTimeLimit(timeout, () => cancel(new Error(`timed out after ${timeout} ms`))));
     }
     const timer = setInterval(() => void read(), options.progressInterval ?? 100);
     cleanups.push(() => clearInterval(timer));
