@@ -24,6 +24,7 @@ import { connectWhenListening } from './transport.js';
 import { makeOwnedFolder } from './owned-folder.js';
 import { spawnOwned } from './owned-process.js';
 import { timeLimitSignal } from './time-limit.js';
+import { terminalText } from './terminal-text.js';
 
 /** Which program is launched; it decides the monitor arguments and agent mode. */
 export type QemuKind = 'system' | 'storage-daemon' | 'guest-agent';
@@ -81,7 +82,8 @@ export class QmpLaunchError extends Error {
   readonly exit: ProcessExit | undefined;
 
   constructor(message: string, command: readonly string[], stderr: string, exit?: ProcessExit, cause?: unknown) {
-    super(stderr.trim() === '' ? message : `${message}\n${stderr.trimEnd()}`, cause === undefined ? undefined : { cause });
+    // The message may be printed as it is: the program's stderr in it is shown, never obeyed, by a terminal.
+    super(stderr.trim() === '' ? message : `${message}\n${terminalText(stderr.trimEnd(), { multiline: true })}`, cause === undefined ? undefined : { cause });
     this.command = command;
     this.stderr = stderr;
     this.exit = exit;
@@ -226,7 +228,7 @@ async function startAndConnect<T extends object>(options: LaunchOptions, wrap: (
     describeEnd: async () => {
       if (exit === undefined) await Promise.race([exited, delay(EXIT_WAIT)]);
       if (exit === undefined) return undefined;
-      const tail = escapeControls(stderr.text.slice(-STDERR_QUOTED).trimEnd());
+      const tail = terminalText(stderr.text.slice(-STDERR_QUOTED).trimEnd(), { multiline: true });
       return `${basename(options.binary)} exited (${describeExit(exit)})${tail === '' ? '' : `; its stderr ends:\n${tail}`}`;
     },
   });
@@ -268,11 +270,6 @@ async function startAndConnect<T extends object>(options: LaunchOptions, wrap: (
 /** Starts QEMU, qemu-storage-daemon or the guest agent and returns an untyped client on it. */
 export function launch(options: LaunchOptions): Promise<Launched<QmpClient>> {
   return launchClient(options, (raw) => raw);
-}
-
-/** Control characters (terminal escapes included) and bidirectional overrides of `text` as `\u{..}`; lines and tabs kept. */
-function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 function describeExit(exit: ProcessExit): string {
