@@ -23,7 +23,7 @@ import { observed } from './observed.js';
 import { connectWhenListening } from './transport.js';
 import { makeOwnedFolder } from './owned-folder.js';
 import { spawnOwned } from './owned-process.js';
-import { timeLimitSignal } from './time-limit.js';
+import { startTimeLimit, timeLimitSignal } from './time-limit.js';
 import { terminalText } from './terminal-text.js';
 
 /** Which program is launched; it decides the monitor arguments and agent mode. */
@@ -277,7 +277,7 @@ function describeExit(exit: ProcessExit): string {
 }
 
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => void startTimeLimit(ms, resolve, { unref: true }));
 }
 
 /** Name-based guard: true across copies of the runtime, where `instanceof` is not. */

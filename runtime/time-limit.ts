@@ -8,8 +8,11 @@
 /** The longest delay `setTimeout` keeps (larger ones become 1 ms). */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
-/** Runs `onExpire` once after `ms` (never when `ms` is `Infinity`); returns what stops it. */
-export function startTimeLimit(ms: number, onExpire: () => void): () => void {
+/**
+ * Runs `onExpire` once after `ms` (never when `ms` is `Infinity`); returns what stops it.
+ * `unref`: the wait does not keep the process alive.
+ */
+export function startTimeLimit(ms: number, onExpire: () => void, options: { readonly unref?: boolean } = {}): () => void {
   if (ms === Infinity) return () => {};
   let left = ms;
   let timer: ReturnType<typeof setTimeout>;
@@ -17,6 +20,7 @@ export function startTimeLimit(ms: number, onExpire: () => void): () => void {
     const step = Math.min(left, MAX_TIMER_DELAY);
     left -= step;
     timer = setTimeout(left > 0 ? arm : onExpire, step);
+    if (options.unref === true) timer.unref();
   };
   arm();
   return () => clearTimeout(timer);

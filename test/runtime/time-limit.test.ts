@@ -3,9 +3,13 @@
  * that limit, not 1 ms (runtime/time-limit.ts), for every limit the client takes.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { QmpClient } from '../../runtime/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QmpClient, launch } from '../../runtime/index.js';
 import { MAX_TIMER_DELAY, startTimeLimit } from '../../runtime/time-limit.js';
 import { startQemuModel } from '../support/fake-qemu-model.js';
+import { writeFakeQemuProcess } from '../support/fake-qemu-process.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -62,6 +66,20 @@ describe('a client given limits beyond setTimeout', () => {
     } finally {
       await client.close();
       await model.fake.close();
+    }
+  });
+});
+
+describe('a launch given limits beyond setTimeout', () => {
+  it('stopTimeout Infinity: close() waits for QEMU to quit on its own, no SIGTERM after 1 ms', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qmp-ts-time-limit-'));
+    try {
+      const binary = writeFakeQemuProcess(dir, { die: 'none', stderr: '', exitCode: 0, quitDelay: 200 });
+      const vm = await launch({ binary, kind: 'system', timeout: Infinity, stopTimeout: Infinity });
+      await vm.close();
+      expect(await vm.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
