@@ -67,6 +67,12 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
  * completed; rejects with a {@link MigrationError} carrying QEMU's `error-desc` if it failed.
  */
 export function runMigration(client: QmpClient, args: Record<string, unknown>, options: MigrationOptions = {}): Promise<MigrationInfo> {
+  const { signal } = options;
+  if (signal?.aborted) {
+    // Aborted before it began: nothing is started (as runJob, and any command, do).
+    const error = new MigrationError(`migration not started: ${reasonText(signal.reason)}`, {}, { cancelled: true, cause: signal.reason });
+    return observed(Promise.reject(error));
+  }
   return observed(client.execute('migrate', args).then(() => awaitMigration(client, options)));
 }
 
