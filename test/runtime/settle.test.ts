@@ -169,6 +169,13 @@ describe('a launched process', () => {
     expect(message).not.toMatch(/[\x1b\x07\u200f]/);
   });
 
+  it('close() of one that ignores quit and SIGTERM: SIGKILL after stopTimeout twice, and close() settles', async () => {
+    const binary = writeFakeQemuProcess(dir, { die: 'none', stderr: '', exitCode: 0, quitDelay: 60_000, ignoreSigterm: true });
+    const vm = await launch({ binary, kind: 'system', stopTimeout: 200 });
+    await within(vm.close(), 3000);
+    expect(await vm.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
   it('close() after the application\'s own quit sends no second quit', async () => {
     const binary = writeFakeQemuProcess(dir, { die: 'none', stderr: '', exitCode: 0, quitDelay: 300 });
     const record = join(dir, 'session.jsonl');
