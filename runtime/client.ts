@@ -191,7 +191,11 @@ export class QmpClient {
    * Connects, reads the greeting and negotiates capabilities (or, in agent mode, runs
    * `guest-sync-delimited`), and resolves once commands can be sent.
    */
-  static async connect(target: ConnectTarget, options: ClientOptions = {}): Promise<QmpClient> {
+  static connect(target: ConnectTarget, options: ClientOptions = {}): Promise<QmpClient> {
+    return observed(QmpClient.#connect(target, options));
+  }
+
+  static async #connect(target: ConnectTarget, options: ClientOptions): Promise<QmpClient> {
     // Loads the validator and the bigint codec when the options ask for them (lazy modules).
     const client = new QmpClient(target, options, await MessageChecks.load(options));
     try {

@@ -100,6 +100,17 @@ describe('no promise becomes an unhandled rejection', () => {
     await expect(stopped).rejects.toMatchObject({ name: 'ConnectionClosedError' }); // an await still sees it
   });
 
+  it('a connect nobody awaits (untyped and typed), to nothing listening', async () => {
+    const nowhere = { path: join(tmpdir(), 'qmp-ts-settle-nowhere.sock') };
+    const untyped = QmpClient.connect(nowhere);
+    const typed = QemuApi.connect(nowhere);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await turn();
+    expect(unhandled).toEqual([]);
+    await expect(untyped).rejects.toMatchObject({ name: 'QmpConnectionError', code: 'ENOENT' }); // an await still sees it
+    await expect(typed).rejects.toMatchObject({ name: 'QmpConnectionError', code: 'ENOENT' });
+  });
+
   it('a command nobody awaits, when the connection is lost', async () => {
     const client = await connect();
     model.fake.inject('stop', 'close-before-reply');
