@@ -22,3 +22,4 @@ export { toError, reasonText } from './errors.js';
 export { terminalText, terminalJson, terminalWarning, type TerminalTextOptions } from './terminal-text.js';
 export { spawnOwned } from './owned-process.js';
 export { makeOwnedFolder } from './owned-folder.js';
+export { openPrivateAppend } from './private-file.js';

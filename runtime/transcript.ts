@@ -11,7 +11,8 @@
  * 64-bit integers included, whatever the client's integer mode. The reader is
  * transcript-read.ts (it needs the lossless parser, which the client loads only on demand).
  */
-import { closeSync, constants, fchmodSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openPrivateAppend } from './private-file.js';
 import { stringifyJson } from './json-stringify.js';
 
 export type TranscriptEntry =
@@ -19,41 +20,12 @@ export type TranscriptEntry =
   | { readonly dir: 'input'; readonly line: string }
   | { readonly dir: 'shell'; readonly text: string };
 
-// O_NONBLOCK: opening a FIFO with no reader fails at once (ENXIO) instead of waiting for one.
-const APPEND_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
-
 export class Transcript {
   #fd: number | undefined;
 
-  /**
-   * Appends to `file`. A transcript holds whatever the session sent (passwords and keys
-   * included), so it is private: created with mode 0600, and an existing file of this user
-   * loses its group and other permissions. Anything else is refused before a byte is written:
-   * another user's file (one planted in a shared folder could be read by its owner), and what
-   * is not a regular file (a FIFO would block, a terminal would be sent the peer's text raw).
-   */
+  /** Appends to `file`, a private file: see private-file.ts (refused: another user's file, a FIFO, a terminal). */
   constructor(file: string) {
-    let fd: number;
-    try {
-      fd = openSync(file, APPEND_FLAGS, 0o600);
-    } catch (error) {
-      // ENXIO: a FIFO without a reader (or a socket), refused at once thanks to O_NONBLOCK
-      if ((error as NodeJS.ErrnoException).code === 'ENXIO') throw new Error(`transcript ${file}: not a regular file`, { cause: error });
-      throw error;
-    }
-    try {
-      const stat = fstatSync(fd);
-      const uid = process.getuid?.();
-      if (!stat.isFile()) throw new Error(`transcript ${file}: not a regular file`);
-      if (uid !== undefined && stat.uid !== uid) {
-        throw new Error(`transcript ${file}: not a file of this user (uid ${stat.uid}); a transcript holds what the session sent, so it is written only to a private file`);
-      }
-      if ((stat.mode & 0o077) !== 0) fchmodSync(fd, stat.mode & 0o700);
-    } catch (error) {
-      closeSync(fd);
-      throw error;
-    }
-    this.#fd = fd;
+    this.#fd = openPrivateAppend(file, 'transcript');
   }
 
   write(entry: TranscriptEntry): void {

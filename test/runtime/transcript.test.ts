@@ -107,7 +107,7 @@ describe('a transcript is private', () => {
     // Seen from another uid, the file is another user's (no chown needed, so this runs unprivileged too).
     const spy = vi.spyOn(process, 'getuid').mockReturnValue(me + 1);
     try {
-      expect(() => new Transcript(file)).toThrow(`transcript ${file}: not a file of this user (uid ${me}); a transcript holds what the session sent, so it is written only to a private file`);
+      expect(() => new Transcript(file)).toThrow(`transcript ${file}: not a file of this user (uid ${me}); it holds what the session sent, so it is written only to a private file`);
     } finally {
       spy.mockRestore();
     }
