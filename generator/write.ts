@@ -12,9 +12,10 @@
  * regenerated (and `--check` sees it).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { recordFile } from './emit/record.js';
+import { readSchemaBytes } from './read/schema-file.js';
 import type { Schema } from './model/types.js';
 import { render, template } from './templates.js';
 
@@ -53,11 +54,37 @@ export function reusableBody(existing: string | undefined, key: string): string 
   return body;
 }
 
+/** Generated files larger than this are not read back (such a file is simply rewritten). */
+const MAX_READ_BACK = 64 * 1024 * 1024;
+
+/**
+ * A file's text if it is a regular file (read as the schema readers read: non-blocking, bytes
+ * counted), else undefined: a FIFO or device planted under a generated file's name is not
+ * waited on or read without end.
+ */
 export function readIfExists(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readSchemaBytes(path, MAX_READ_BACK, { file: path }).toString('utf8');
   } catch {
     return undefined;
+  }
+}
+
+let tmpCounter = 0;
+
+/**
+ * Writes `content` to `file` through a temporary file in the same directory, renamed over
+ * it: a reader sees the old file or the new one, and a link (or FIFO) at `file` is replaced,
+ * never written through.
+ */
+export function writeFileAtomic(file: string, content: string): void {
+  const tmp = join(dirname(file), `.${process.pid}.${++tmpCounter}.qmp-ts.tmp`);
+  try {
+    writeFileSync(tmp, content, { flag: 'wx' });
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
   }
 }
 
@@ -115,7 +142,7 @@ function writeChanged(dir: string, files: readonly OutputFile[], check: boolean)
       const parent = dirname(target);
       if (!made.has(parent)) mkdirSync(parent, { recursive: true });
       made.add(parent);
-      writeFileSync(target, f.content);
+      writeFileAtomic(target, f.content);
     }
   }
   return { changed, unchanged };

@@ -13,6 +13,7 @@ import type { LogHook } from './client-options.js';
 import type { JsonCodec } from './json.js';
 import type { PendingCommands } from './pending-commands.js';
 import type { WriteBatcher } from './write-batcher.js';
+import { startTimeLimit } from './time-limit.js';
 
 const SENTINEL_BYTE = Buffer.from([0xff]);
 
@@ -65,21 +66,21 @@ export class AgentSync {
     const id = 1 + Math.floor(Math.random() * 0x7ffffffe);
     const host = this.#host;
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const stopTimer = startTimeLimit(timeout, () => {
         this.#attempt = undefined;
         reject(new QmpTimeoutError('guest-sync-delimited', timeout));
-      }, timeout);
+      });
       const attempt: Attempt = {
         id,
         sawSentinel: false,
         resolve: () => {
-          clearTimeout(timer);
+          stopTimer();
           this.#attempt = undefined;
           this.#needed = false;
           resolve();
         },
         reject: (error) => {
-          clearTimeout(timer);
+          stopTimer();
           this.#attempt = undefined;
           reject(error);
         },

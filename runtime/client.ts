@@ -54,6 +54,7 @@ import type { Transcript } from './transcript.js';
 import { describeTarget, openTransport, type ConnectTarget } from './transport.js';
 import { WriteBatcher } from './write-batcher.js';
 import { terminalWarning } from './terminal-text.js';
+import { startTimeLimit } from './time-limit.js';
 
 export interface QmpVersion {
   qemu: { major: number; minor: number; micro: number };
@@ -192,7 +193,11 @@ export class QmpClient {
    * Connects, reads the greeting and negotiates capabilities (or, in agent mode, runs
    * `guest-sync-delimited`), and resolves once commands can be sent.
    */
-  static async connect(target: ConnectTarget, options: ClientOptions = {}): Promise<QmpClient> {
+  static connect(target: ConnectTarget, options: ClientOptions = {}): Promise<QmpClient> {
+    return observed(QmpClient.#connect(target, options));
+  }
+
+  static async #connect(target: ConnectTarget, options: ClientOptions): Promise<QmpClient> {
     // Loads the message checks (with the validator and the bigint codec when the options ask
     // for them), and the guest agent's resync, reconnecting and the transcript writer when
     // they ask for them: lazy modules, which a bundled consumer loads on first use.
@@ -386,19 +391,19 @@ export class QmpClient {
     this.#greeting = undefined;
     return new Promise<QmpGreeting>((resolve, reject) => {
       const generation = this.#generation;
-      const timer = setTimeout(() => {
+      const stopTimer = startTimeLimit(timeout, () => {
         this.#awaitingGreeting = undefined;
         reject(new QmpTimeoutError('greeting', timeout));
-      }, timeout);
+      });
       this.#awaitingGreeting = (greeting) => {
-        clearTimeout(timer);
+        stopTimer();
         this.#awaitingGreeting = undefined;
         this.#failHandshake = undefined;
         if (generation !== this.#generation) reject(new ConnectionClosedError('connection closed before the greeting'));
         else resolve(greeting);
       };
       this.#failHandshake = (error) => {
-        clearTimeout(timer);
+        stopTimer();
         this.#awaitingGreeting = undefined;
         reject(error);
       };
@@ -739,20 +744,20 @@ function waitGate(
       reject(signal.reason);
       return;
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopTimer: (() => void) | undefined;
     const onAbort = (): void => {
       cleanup();
       reject(signal?.reason);
     };
     const cleanup = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
+      stopTimer?.();
       signal?.removeEventListener('abort', onAbort);
     };
     if (remaining !== undefined) {
-      timer = setTimeout(() => {
+      stopTimer = startTimeLimit(remaining, () => {
         cleanup();
         reject(timedOut());
-      }, remaining);
+      });
     }
     signal?.addEventListener('abort', onAbort, { once: true });
     gate.then(

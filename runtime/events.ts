@@ -5,6 +5,7 @@
  */
 import { ConnectionClosedError, EventListenerError, EventOverflowError, QmpTimeoutError } from './errors.js';
 import { observed } from './observed.js';
+import { startTimeLimit } from './time-limit.js';
 
 export interface QmpTimestamp {
   seconds: number;
@@ -148,11 +149,11 @@ export class EventHub {
         reject(options.signal.reason);
         return;
       }
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let stopTimer: (() => void) | undefined;
       const finish = (): void => {
         unsubscribe();
         this.#closers.delete(onClose);
-        if (timer !== undefined) clearTimeout(timer);
+        stopTimer?.();
         options.signal?.removeEventListener('abort', onAbort);
       };
       const unsubscribe = this.subscribe(name, (e) => {
@@ -180,10 +181,11 @@ export class EventHub {
       this.#closers.add(onClose);
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.timeout !== undefined) {
-        timer = setTimeout(() => {
+        const timeout = options.timeout;
+        stopTimer = startTimeLimit(timeout, () => {
           finish();
-          reject(new QmpTimeoutError(`event ${name}`, options.timeout!));
-        }, options.timeout);
+          reject(new QmpTimeoutError(`event ${name}`, timeout));
+        });
       }
     }));
   }

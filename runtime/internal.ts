@@ -23,3 +23,4 @@ export { terminalText, terminalJson, terminalWarning, type TerminalTextOptions }
 export { spawnOwned } from './owned-process.js';
 export { makeOwnedFolder } from './owned-folder.js';
 export { compareReleases, matchRelease, parseRelease } from './releases.js';
+export { openPrivateAppend } from './private-file.js';

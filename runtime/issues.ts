@@ -13,7 +13,9 @@ export type ValidationIssueKind =
   | 'unknown-enum-value'
   | 'unknown-command'
   | 'unknown-event'
-  | 'precision-loss';
+  | 'precision-loss'
+  /** A value nested deeper than the validator can walk (a peer's recursive type without end): not checked. */
+  | 'too-deep';
 
 export interface ValidationIssue {
   readonly kind: ValidationIssueKind;

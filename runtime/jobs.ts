@@ -20,6 +20,7 @@ import type { QmpClient } from './client.js';
 import type { QmpEventMessage } from './events.js';
 import { ConnectionClosedError, QmpError, hasErrorName, reasonText } from './errors.js';
 import { observed } from './observed.js';
+import { startTimeLimit } from './time-limit.js';
 
 /** The states of QEMU's job state machine (`JobStatus`). */
 export type JobStatus =
@@ -153,7 +154,7 @@ class JobDriver {
   /** Status changes are handled one after another: `null` must wait for `concluded`'s read of the error. */
   #statusQueue: Promise<void> = Promise.resolve();
   #progressTimer: ReturnType<typeof setInterval> | undefined;
-  #timeoutTimer: ReturnType<typeof setTimeout> | undefined;
+  #stopTimeLimit: (() => void) | undefined;
   #resolveReady!: () => void;
   #rejectReady!: (error: unknown) => void;
   #wasReady = false;
@@ -207,7 +208,7 @@ class JobDriver {
       this.#unsubscribe.push(() => signal.removeEventListener('abort', onAbort));
     }
     if (timeout !== undefined) {
-      this.#timeoutTimer = setTimeout(() => void this.#cancel(new Error(`timed out after ${timeout} ms`)), timeout);
+      this.#stopTimeLimit = startTimeLimit(timeout, () => void this.#cancel(new Error(`timed out after ${timeout} ms`)));
     }
     // No event tells of a lost connection: without this, a run waiting for the next state would wait forever.
     this.#unsubscribe.push(this.#client.onStateChange((state) => {
@@ -398,7 +399,7 @@ class JobDriver {
     if (this.#ended) return;
     this.#ended = true;
     if (this.#progressTimer !== undefined) clearInterval(this.#progressTimer);
-    if (this.#timeoutTimer !== undefined) clearTimeout(this.#timeoutTimer);
+    this.#stopTimeLimit?.();
     for (const off of this.#unsubscribe.splice(0)) off();
     const failed = outcome instanceof Error || !isJobInfo(outcome);
     if (!this.#wasReady) {

@@ -23,6 +23,8 @@ import { observed } from './observed.js';
 import { connectWhenListening } from './transport.js';
 import { makeOwnedFolder } from './owned-folder.js';
 import { spawnOwned } from './owned-process.js';
+import { startTimeLimit, timeLimitSignal } from './time-limit.js';
+import { terminalText } from './terminal-text.js';
 
 /** Which program is launched; it decides the monitor arguments and agent mode. */
 export type QemuKind = 'system' | 'storage-daemon' | 'guest-agent';
@@ -80,7 +82,8 @@ export class QmpLaunchError extends Error {
   readonly exit: ProcessExit | undefined;
 
   constructor(message: string, command: readonly string[], stderr: string, exit?: ProcessExit, cause?: unknown) {
-    super(stderr.trim() === '' ? message : `${message}\n${stderr.trimEnd()}`, cause === undefined ? undefined : { cause });
+    // The message may be printed as it is: the program's stderr in it is shown, never obeyed, by a terminal.
+    super(stderr.trim() === '' ? message : `${message}\n${terminalText(stderr.trimEnd(), { multiline: true })}`, cause === undefined ? undefined : { cause });
     this.command = command;
     this.stderr = stderr;
     this.exit = exit;
@@ -199,8 +202,9 @@ async function startAndConnect<T extends object>(options: LaunchOptions, wrap: (
   const gone = new AbortController();
   void exited.then(() => gone.abort(new Error('process exited')));
   let raw: QmpClient;
+  const limit = timeLimitSignal(timeout);
   try {
-    const socket = await connectWhenListening(socketPath, timeout, AbortSignal.any([gone.signal, AbortSignal.timeout(timeout)]));
+    const socket = await connectWhenListening(socketPath, timeout, AbortSignal.any([gone.signal, limit.signal]));
     raw = await QmpClient.connect(
       { stream: socket },
       { ...defaults, connectTimeout: timeout, ...options.client, agent: kind === 'guest-agent', ...(options.record !== undefined ? { record: options.record } : {}) },
@@ -211,6 +215,8 @@ async function startAndConnect<T extends object>(options: LaunchOptions, wrap: (
       return fail(`launch: ${options.binary} ${how}`);
     }
     return fail(`launch: ${options.binary}: QMP monitor not ready after ${timeout} ms: ${reasonText(error)}`, error);
+  } finally {
+    limit.stop();
   }
 
   let quitSent = false;
@@ -222,7 +228,7 @@ async function startAndConnect<T extends object>(options: LaunchOptions, wrap: (
     describeEnd: async () => {
       if (exit === undefined) await Promise.race([exited, delay(EXIT_WAIT)]);
       if (exit === undefined) return undefined;
-      const tail = escapeControls(stderr.text.slice(-STDERR_QUOTED).trimEnd());
+      const tail = terminalText(stderr.text.slice(-STDERR_QUOTED).trimEnd(), { multiline: true });
       return `${basename(options.binary)} exited (${describeExit(exit)})${tail === '' ? '' : `; its stderr ends:\n${tail}`}`;
     },
   });
@@ -266,17 +272,12 @@ export function launch(options: LaunchOptions): Promise<Launched<QmpClient>> {
   return launchClient(options, (raw) => raw);
 }
 
-/** Control characters (terminal escapes included) and bidirectional overrides of `text` as `\u{..}`; lines and tabs kept. */
-function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
-}
-
 function describeExit(exit: ProcessExit): string {
   return exit.signal !== null ? `signal ${exit.signal}` : `code ${String(exit.code)}`;
 }
 
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => void startTimeLimit(ms, resolve, { unref: true }));
 }
 
 /** Name-based guard: true across copies of the runtime, where `instanceof` is not. */

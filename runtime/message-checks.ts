@@ -130,26 +130,42 @@ export class MessageChecks {
     throw new QmpValidationError(command, r.issues.find((i) => i.severity === 'error')!);
   }
 
-  /** Checks (and in bigint mode converts) a command's `return`; throws only when `in` is strict. */
+  /**
+   * Checks (and in bigint mode converts) a command's `return`; throws only when `in` is strict,
+   * or when a value too deep to walk cannot be converted to bigints.
+   */
   incomingReturn(command: string, value: unknown): unknown {
-    if (this.validator === undefined || !this.validator.hasCommand(command)) return value;
-    if (this.in !== 'off') this.checkIn(this.validator.checkReturn(command, value, this.in), command);
-    if (this.bigint === undefined) return value;
-    const types = this.validator.commandTypes(command);
-    return types === undefined ? value : this.bigint.toBigIntMembers(this.validator.table, types[1], value);
+    const validator = this.validator;
+    if (validator === undefined || !validator.hasCommand(command)) return value;
+    const tooDeep = tooDeepIssue('return', { command });
+    if (this.in !== 'off') this.checkIn(walking(() => validator.checkReturn(command, value, this.in as ValidationMode), () => failed(tooDeep)), command);
+    const bigint = this.bigint;
+    if (bigint === undefined) return value;
+    const types = validator.commandTypes(command);
+    if (types === undefined) return value;
+    return walking(() => bigint.toBigIntMembers(validator.table, types[1], value), () => {
+      throw new QmpValidationError(command, tooDeep); // its integers would not be bigints as typed
+    });
   }
 
-  /** Checks (and in bigint mode converts) an event's `data`; never throws. */
+  /** Checks (and in bigint mode converts) an event's `data`; never throws (too deep to walk: reported, delivered as parsed). */
   incomingEvent(message: QmpEventMessage): QmpEventMessage {
-    if (this.validator === undefined) return message;
+    const validator = this.validator;
+    if (validator === undefined) return message;
+    const tooDeep = tooDeepIssue('data', { event: message.event });
     if (this.in !== 'off') {
-      const r = this.validator.checkEvent(message.event, message.data, this.in);
+      const mode = this.in;
+      const r = walking(() => validator.checkEvent(message.event, message.data, mode), () => failed(tooDeep));
       for (const issue of r.issues) this.report(issue);
     }
-    if (this.bigint === undefined || message.data === undefined) return message;
-    const type = this.validator.eventType(message.event);
+    const bigint = this.bigint;
+    if (bigint === undefined || message.data === undefined) return message;
+    const type = validator.eventType(message.event);
     if (type === undefined) return message;
-    const data = this.bigint.toBigIntMembers(this.validator.table, type, message.data);
+    const data = walking(() => bigint.toBigIntMembers(validator.table, type, message.data), () => {
+      if (this.in === 'off') this.report(tooDeep);
+      return message.data;
+    });
     return data === message.data ? message : { ...message, data: data as QmpEventMessage['data'] };
   }
 
@@ -157,6 +173,27 @@ export class MessageChecks {
     for (const issue of r.issues) this.report(issue);
     if (!r.ok && this.in === 'strict') throw new QmpValidationError(command, r.issues.find((i) => i.severity === 'error')!);
   }
+}
+
+/**
+ * Runs a walk over a peer's value; a stack overflow (a recursive type nested without end, as
+ * a hostile peer may send) gives `tooDeep()` instead of a bare RangeError.
+ */
+function walking<T>(walk: () => T, tooDeep: () => T): T {
+  try {
+    return walk();
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) return tooDeep();
+    throw error;
+  }
+}
+
+function tooDeepIssue(path: string, of: { command: string } | { event: string }): ValidationIssue {
+  return { kind: 'too-deep', severity: 'error', path, expected: 'a value the validator can walk', found: 'a value nested too deeply to check', ...of };
+}
+
+function failed(issue: ValidationIssue): { ok: boolean; issues: readonly ValidationIssue[] } {
+  return { ok: false, issues: [issue] };
 }
 
 /** A Validator instance rather than a table (checked by shape: the class is not loaded here). */

@@ -7,6 +7,7 @@ import type { QmpClient } from './client.js';
 import type { QmpEventMessage } from './events.js';
 import { hasErrorName, reasonText, toError } from './errors.js';
 import { observed } from './observed.js';
+import { startTimeLimit } from './time-limit.js';
 
 /** `query-migrate`'s answer (QEMU's `MigrationInfo`), unknown members kept. */
 export interface MigrationInfo {
@@ -66,6 +67,12 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
  * completed; rejects with a {@link MigrationError} carrying QEMU's `error-desc` if it failed.
  */
 export function runMigration(client: QmpClient, args: Record<string, unknown>, options: MigrationOptions = {}): Promise<MigrationInfo> {
+  const { signal } = options;
+  if (signal?.aborted) {
+    // Aborted before it began: nothing is started (as runJob, and any command, do).
+    const error = new MigrationError(`migration not started: ${reasonText(signal.reason)}`, {}, { cancelled: true, cause: signal.reason });
+    return observed(Promise.reject(error));
+  }
   return observed(client.execute('migrate', args).then(() => awaitMigration(client, options)));
 }
 
@@ -140,8 +147,7 @@ export function awaitMigration(client: QmpClient, options: MigrationOptions = {}
       cleanups.push(() => signal.removeEventListener('abort', onAbort));
     }
     if (timeout !== undefined) {
-      const t = setTimeout(() => cancel(new Error(`timed out after ${timeout} ms`)), timeout);
-      cleanups.push(() => clearTimeout(t));
+      cleanups.push(startTimeLimit(timeout, () => cancel(new Error(`timed out after ${timeout} ms`))));
     }
     const timer = setInterval(() => void read(), options.progressInterval ?? 100);
     cleanups.push(() => clearInterval(timer));

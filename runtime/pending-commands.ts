@@ -7,6 +7,7 @@
  * id to {@link PendingCommands.claim} to learn whom it is for.
  */
 import { ConnectionClosedError, QmpTimeoutError } from './errors.js';
+import { startTimeLimit } from './time-limit.js';
 
 /** How many ids of abandoned (timed-out, aborted) and no-reply commands are remembered. */
 export const REMEMBERED_IDS = 4096;
@@ -30,7 +31,7 @@ export type ReplyOwner =
   | { readonly kind: 'no-reply'; readonly command: string; readonly id: number };
 
 interface Entry extends PendingCommand {
-  timer: ReturnType<typeof setTimeout> | undefined;
+  stopTimer: (() => void) | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
@@ -66,10 +67,10 @@ export class PendingCommands {
    */
   add(id: number, command: string, timeout: number | undefined, signal: AbortSignal | undefined): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const entry: Entry = { kind: 'pending', command, id, resolve, reject, timer: undefined, signal: undefined, onAbort: undefined };
+      const entry: Entry = { kind: 'pending', command, id, resolve, reject, stopTimer: undefined, signal: undefined, onAbort: undefined };
       this.#waiting.set(id, entry);
       if (timeout !== undefined) {
-        entry.timer = setTimeout(() => this.#abandon(entry, new QmpTimeoutError(command, timeout), true), timeout);
+        entry.stopTimer = startTimeLimit(timeout, () => this.#abandon(entry, new QmpTimeoutError(command, timeout), true));
       }
       if (signal !== undefined) {
         entry.signal = signal;
@@ -173,7 +174,7 @@ export class PendingCommands {
 
 /** Stops an entry's timer and abort listener. */
 function release(entry: Entry): void {
-  if (entry.timer !== undefined) clearTimeout(entry.timer);
+  entry.stopTimer?.();
   if (entry.onAbort !== undefined) entry.signal!.removeEventListener('abort', entry.onAbort);
 }
 

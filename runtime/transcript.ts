@@ -11,7 +11,8 @@
  * 64-bit integers included, whatever the client's integer mode. The reader is
  * transcript-read.ts (it needs the lossless parser, which the client loads only on demand).
  */
-import { closeSync, fchmodSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openPrivateAppend } from './private-file.js';
 import { stringifyJson } from './json-stringify.js';
 
 export type TranscriptEntry =
@@ -22,21 +23,9 @@ export type TranscriptEntry =
 export class Transcript {
   #fd: number | undefined;
 
-  /**
-   * Appends to `file`. A transcript holds whatever the session sent (passwords and keys
-   * included), so it is private: created with mode 0600, and an existing file of this user
-   * loses its group and other permissions.
-   */
+  /** Appends to `file`, a private file: see private-file.ts (refused: another user's file, a FIFO, a terminal). */
   constructor(file: string) {
-    const fd = openSync(file, 'a', 0o600);
-    try {
-      const stat = fstatSync(fd);
-      if (stat.isFile() && stat.uid === process.getuid?.() && (stat.mode & 0o077) !== 0) fchmodSync(fd, stat.mode & 0o700);
-    } catch (error) {
-      closeSync(fd);
-      throw error;
-    }
-    this.#fd = fd;
+    this.#fd = openPrivateAppend(file, 'transcript');
   }
 
   write(entry: TranscriptEntry): void {

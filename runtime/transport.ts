@@ -7,6 +7,7 @@ import { connect as tlsConnect } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { QmpConnectionError, QmpTimeoutError, reasonText } from './errors.js';
 import { describeTarget, type ConnectTarget, type StreamFactory } from './target.js';
+import { timeLimitSignal } from './time-limit.js';
 
 export { describeTarget, type ConnectTarget, type StreamFactory } from './target.js';
 
@@ -20,7 +21,7 @@ export function canReopen(target: ConnectTarget): boolean {
  * handshake for TLS). Every failure rejects with QmpConnectionError naming the target.
  */
 export async function openTransport(target: ConnectTarget, timeout: number): Promise<Duplex> {
-  const deadline = AbortSignal.timeout(timeout);
+  const { signal: deadline, stop } = timeLimitSignal(timeout);
   try {
     return await open(target, deadline);
   } catch (error) {
@@ -33,6 +34,8 @@ export async function openTransport(target: ConnectTarget, timeout: number): Pro
     const code = errorCode(error);
     const reason = REASONS[code] ?? reasonText(error);
     throw new QmpConnectionError(describeTarget(target), code, reason, { cause: error });
+  } finally {
+    stop();
   }
 }
 

@@ -170,12 +170,12 @@ export class TypedQmpClient<C extends CommandSpecs<C>, E> {
    * Connects and wraps the connection in this (generated) class.
    * Same targets and options as {@link QmpClient.connect}, over the class's `connectDefaults`.
    */
-  static async connect<T>(
+  static connect<T>(
     this: (new (raw: QmpClient) => T) & { connectDefaults?: ClientOptions },
     target: ConnectTarget,
     options?: ClientOptions,
   ): Promise<T> {
-    return new this(await QmpClient.connect(target, { ...this.connectDefaults, ...options }));
+    return observed(QmpClient.connect(target, { ...this.connectDefaults, ...options }).then((raw) => new this(raw)));
   }
 
   /** The untyped connection, still usable for anything the bindings do not cover. */

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { captureIntrospection } from '../../generator/read/qemu.js';
 import { formatCapturedSchema, writeCapture } from '../../tools/capture.js';
 import type { SubcommandModule } from '../subcommand.js';
-import { writeData } from '../terminal.js';
+import { writeData, writeError } from '../terminal.js';
 
 interface CaptureCliOptions {
   readonly output?: string;
@@ -32,7 +32,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       } else {
         const meta = writeCapture(capture, opts.output);
         const { major, minor, micro } = capture.version.qemu;
-        process.stderr.write(`wrote ${opts.output} (${capture.schema.length} entries, QEMU ${major}.${minor}.${micro}) and ${meta}\n`);
+        writeError(`wrote ${opts.output} (${capture.schema.length} entries, QEMU ${major}.${minor}.${micro}) and ${meta}\n`);
       }
       setExit(0);
     });

@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
-import { writeError } from '../terminal.js';
+import { writeError, writeReport } from '../terminal.js';
 
 interface CheckCliOptions extends FileAccessCliOptions {
   readonly strict?: boolean;
@@ -36,7 +36,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         try {
           const result = validateSchemaFile(file, { strict: opts.strict ?? false, onWarning: report.onWarning, ...fileAccessFrom(opts) });
           report.finish();
-          if (opts.summary) process.stdout.write(`${file}: ${formatCounts(result.counts)}\n`);
+          if (opts.summary) writeReport(`${file}: ${formatCounts(result.counts)}\n`, 'text');
         } catch (e) {
           if (!(e instanceof QapiError)) throw e;
           // no doc-style summary before a fatal error: the schema is not accepted anyway

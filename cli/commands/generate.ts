@@ -22,6 +22,7 @@ import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '
 import { resolvePluginSpec } from '../../generator/plugins/spec.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 import { addInputOptions, inputFrom, INPUT_FLAGS, reportUsage, UsageError, type InputCliOptions } from './input.js';
+import { writeError } from '../terminal.js';
 
 interface GenerateCliOptions extends SelectionCliOptions, InputCliOptions, FileAccessCliOptions {
   readonly release?: readonly string[];
@@ -165,19 +166,19 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       let dirty = 0;
       for (const r of results) {
         const out = show(r.output);
-        if (r.docs) process.stderr.write(`${out}: ${coverageLine(r.docs.coverage, show(r.docs.source))}\n`);
+        if (r.docs) writeError(`${out}: ${coverageLine(r.docs.coverage, show(r.docs.source))}\n`);
         if (opts.check) {
-          for (const f of r.changed) process.stderr.write(`${join(out, f)}: would change\n`);
-          for (const f of r.removed) process.stderr.write(`${join(out, f)}: would be removed\n`);
+          for (const f of r.changed) writeError(`${join(out, f)}: would change\n`);
+          for (const f of r.removed) writeError(`${join(out, f)}: would be removed\n`);
           dirty += r.changed.length + r.removed.length;
         } else {
-          process.stderr.write(
+          writeError(
             `${out}: ${r.changed.length} written, ${r.unchanged} unchanged${r.removed.length ? `, ${r.removed.length} removed` : ''}\n`,
           );
         }
       }
       if (opts.check && dirty > 0) {
-        process.stderr.write(`qmp-ts generate --check: ${dirty} file(s) out of date; run 'qmp-ts generate' to update them\n`);
+        writeError(`qmp-ts generate --check: ${dirty} file(s) out of date; run 'qmp-ts generate' to update them\n`);
       }
       setExit(opts.check && dirty > 0 ? 1 : 0);
     });

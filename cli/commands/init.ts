@@ -15,6 +15,7 @@ import type { NameFilter } from '../../generator/emit/select.js';
 import { CONFIG_FILE_NAME } from './generate.js';
 import { addSelectionOptions, selectionFrom, type SelectionCliOptions } from './selection.js';
 import { addInputOptions, inputFrom, reportUsage, UsageError, type InputCliOptions } from './input.js';
+import { writeError } from '../terminal.js';
 
 interface InitCliOptions extends SelectionCliOptions, InputCliOptions {
   readonly out: string;
@@ -81,7 +82,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       const code = (e as NodeJS.ErrnoException).code;
       throw new Error(code === 'EEXIST' ? `${opts.config} already exists; not overwritten` : `can't write ${opts.config}: ${(e as Error).message}`);
     }
-    process.stderr.write(`${opts.config}: written; edit it, then run 'qmp-ts generate'\n`);
+    writeError(`${opts.config}: written; edit it, then run 'qmp-ts generate'\n`);
     setExit(0);
   });
 };

@@ -10,6 +10,7 @@ import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '
 import { resolvePluginSpec } from '../../generator/plugins/spec.js';
 import { addSelectionOptions, selectionFrom, reportUnmatchedFlags, type SelectionCliOptions } from './selection.js';
 import { addInputOptions, inputFrom, INPUT_FLAGS, reportUsage, requireInput, UsageError, type InputCliOptions } from './input.js';
+import { writeError } from '../terminal.js';
 
 interface PackageCliOptions extends SelectionCliOptions, InputCliOptions, FileAccessCliOptions {
   readonly release?: readonly string[];
@@ -82,7 +83,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         import('../../generator/model/docs/attach.js'),
       ]);
       const { schema, docs } = await loadTargetWithDocs({ ...input, ...(opts.docs !== undefined ? { docs: opts.docs } : {}), ...fileAccessFrom(opts) });
-      if (docs) process.stderr.write(`${opts.out}: ${coverageLine(docs.coverage, docs.source)}\n`);
+      if (docs) writeError(`${opts.out}: ${coverageLine(docs.coverage, docs.source)}\n`);
       const r = await buildPackage(schema, {
         name: opts.name,
         version: opts.version,
@@ -96,7 +97,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
         ...(opts.site && docs?.sourceSchema ? { docSource: docs.sourceSchema } : {}),
         ...(opts.plugin.length > 0 ? { plugins: opts.plugin.map((m) => resolvePluginSpec(m, process.cwd())) } : {}),
       }).catch(reportUnmatchedFlags(command));
-      process.stderr.write(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
+      writeError(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
       setExit(0);
     });
 };

@@ -5,6 +5,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
 import { addFileAccessOption, fileAccessFrom, type FileAccessCliOptions } from '../file-access.js';
+import { writeError } from '../terminal.js';
 
 function positiveInt(text: string): number {
   const n = Number(text);
@@ -52,12 +53,12 @@ Examples:
     .action(async (target: string | undefined, peerArgs: string[], flags: ShellFlags) => {
       if (flags.fromQemu && target !== undefined) peerArgs = [target, ...peerArgs];
       if (!flags.fromQemu && peerArgs.length > 0) {
-        process.stderr.write(`qmp-ts shell: unexpected arguments: ${peerArgs.join(' ')} (peer arguments go with --from-qemu)\n`);
+        writeError(`qmp-ts shell: unexpected arguments: ${peerArgs.join(' ')} (peer arguments go with --from-qemu)\n`);
         setExit(2);
         return;
       }
       if (!flags.fromQemu && target === undefined) {
-        process.stderr.write('qmp-ts shell: give a TARGET (socket path or HOST:PORT) or --from-qemu BINARY\n');
+        writeError('qmp-ts shell: give a TARGET (socket path or HOST:PORT) or --from-qemu BINARY\n');
         setExit(2);
         return;
       }

@@ -8,7 +8,6 @@
  * again; the model is the one a fresh build gives, with the other nodes shared.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
 import type { SourceInfo } from '../diagnostics.js';
 import {
   AlternateEntity,
@@ -162,7 +161,7 @@ class ModelBuilder {
       source: freeze({
         format: options.format ?? (/\.ya?ml$/i.test(parsed.files[0] ?? '') ? 'yaml' : 'qapi'),
         files: freeze([...parsed.files]),
-        hash: hashFiles(parsed.files),
+        hash: parsed.hash ?? createHash('sha256').digest('hex'),
       }),
       entities: freeze(entities),
       types: freezeMap(types),
@@ -376,27 +375,6 @@ function kindOf(e: DefinitionEntity): Definition['kind'] {
 
 function withLocation<T extends object>(obj: T, loc: Location | undefined): T & { location?: Location } {
   return loc ? { ...obj, location: loc } : obj;
-}
-
-/** One reusable read buffer: hashing allocates nothing per file (no GC pressure). */
-let hashBuffer: Buffer | undefined;
-
-function hashFiles(files: readonly string[]): string {
-  const h = createHash('sha256');
-  const buf = (hashBuffer ??= Buffer.allocUnsafe(1 << 16));
-  for (const f of files) {
-    let fd: number | undefined;
-    try {
-      fd = openSync(f, 'r');
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-    } catch {
-      // A file that vanished since reading: hash its name so the hash still changes.
-      h.update(f);
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
-  }
-  return h.digest('hex');
 }
 
 /** A Map can't be frozen by Object.freeze; make its mutators throw instead. */

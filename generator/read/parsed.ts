@@ -98,8 +98,13 @@ export interface ParsedSchema {
   readonly exprs: readonly ParsedExpr[];
   /** All doc blocks in order, free-form ones included (QEMU's `parser.docs`). */
   readonly docs: readonly ParsedDoc[];
-  /** Every file read, in order, as absolute paths (for hashing and watch mode). */
+  /** Every file read, in order, as absolute paths (for watch mode). */
   readonly files: readonly string[];
+  /**
+   * sha256 (hex) over the bytes of every file read, in order, as they were read (the readers
+   * set it; a schema made in memory has none, and its model gets the hash of no bytes).
+   */
+  readonly hash?: string;
   /** Final pragma values (see {@link SchemaPragma}). */
   readonly pragma: SchemaPragma;
 }

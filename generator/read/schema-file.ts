@@ -12,7 +12,7 @@
  *
  * A refusal names the reason, never bytes of the file.
  */
-import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync, realpathSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { QapiError, type SourceInfo } from '../diagnostics.js';
 
@@ -83,6 +83,17 @@ function kind(st: Stats): string {
   return 'a special file';
 }
 
+/** Why `absPath` could not be opened: a Unix socket (open gives ENXIO) is named as what it is; otherwise `error`. */
+function unopenable(absPath: string, error: unknown): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'ENXIO') return error;
+  try {
+    const st = statSync(absPath);
+    return st.isFile() ? error : new Error(`not a regular file (${kind(st)})`);
+  } catch {
+    return error;
+  }
+}
+
 /**
  * Opens `absPath` for reading if it is a regular file allowed by `access`, and runs `use`
  * on the descriptor and its `fstat`; the descriptor is always closed.
@@ -95,7 +106,7 @@ function withRegularFile<T>(absPath: string, access: FileAccess, use: (fd: numbe
     if (access.root !== undefined) checkInside(access.root, realpathSync.native(absPath));
     fd = openSync(absPath, OPEN_FLAGS);
   } catch (e) {
-    throw e instanceof FileReadError ? e : new FileReadError(e);
+    throw e instanceof FileReadError ? e : new FileReadError(unopenable(absPath, e));
   }
   try {
     let st: Stats;

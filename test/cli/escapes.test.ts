@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runCli, runCliOutput } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qmp-ts-cli-escapes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,5 +22,33 @@ describe('qmp-ts check with a hostile schema', () => {
     const r = await runCli(['check', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`${file}: $[0]["arg-type"]: type '\\x1b]0;pwned\\x07\\u202e' is not defined\n`);
+  });
+});
+
+describe('qmp-ts with a hostile file name', () => {
+  // A name a glob can pick up from a downloaded folder: it sets the title and reverses text.
+  const hostile = 'a\x1b]0;pwned\x07\u202e';
+  const shown = 'a\\x1b]0;pwned\\x07\\u202e';
+  const PING = "##\n# @ping:\n#\n# Since: 1.0\n##\n{ 'command': 'ping' }\n";
+
+  it('check --summary shows the name escaped', async () => {
+    const file = join(dir, `${hostile}.json`);
+    writeFileSync(file, PING);
+    const r = await runCliOutput(['check', '--summary', file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(join(dir, `${shown}.json`));
+    expect(r.stdout + r.stderr).not.toMatch(/[\x1b\x07\u202e]/);
+  });
+
+  it('generate and package show the output folder and the docs file escaped', async () => {
+    const schema = join(dir, `${hostile}-schema.json`);
+    writeFileSync(schema, PING);
+    const generated = await runCli(['generate', '--schema', schema, '--out', join(dir, `${hostile}-out`)]);
+    expect(generated.code).toBe(0);
+    expect(generated.stderr).toContain(shown);
+    const packaged = await runCli(['package', '--schema', schema, '--out', join(dir, `${hostile}-pkg`), '--name', 'p', '--version', '1.0.0']);
+    expect(packaged.stderr).toContain(shown);
+    expect(generated.stderr + packaged.stderr).not.toMatch(/[\x1b\x07\u202e]/);
   });
 });

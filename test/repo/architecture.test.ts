@@ -120,6 +120,17 @@ describe('architecture', () => {
     expect(found).toEqual([]);
   });
 
+  it('writes to the terminal from cli/ only through cli/terminal.ts (file names and schema text escaped)', () => {
+    const raw = /\bprocess\.(stdout|stderr)\.write\(|\bconsole\.(log|error|warn|info)\(/;
+    // The check itself: a raw write is caught, one through the escaping functions is not.
+    expect(['process.stderr.write(`${file}\\n`);', "writeError(`${file}\\n`);"].filter((line) => raw.test(line))).toHaveLength(1);
+    const terminal = path.join(repoRoot, 'cli', 'terminal.ts');
+    const found = sourceFiles(path.join(repoRoot, 'cli'))
+      .filter((f) => f !== terminal)
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (raw.test(line) ? [`${path.relative(repoRoot, f)}:${i + 1}`] : [])));
+    expect(found).toEqual([]);
+  });
+
   it("names every top-level folder in the README's layout table, and only those", () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('\n## Layout\n'));

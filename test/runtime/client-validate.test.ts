@@ -91,3 +91,45 @@ describe('incoming events through the client', () => {
   });
 });
 
+
+describe('a reply nested deeper than the validator can walk', () => {
+  const fake = fakeServerPerTest<QmpClient>();
+
+  /** query-blockstats' BlockStats holds its backing BlockStats: a peer can nest it without end. */
+  const deepStats = (depth: number): string => {
+    let stats = '{"stats": {}}';
+    for (let i = 0; i < depth; i++) stats = `{"stats": {}, "backing": ${stats}}`;
+    return `[${stats}]`;
+  };
+
+  async function deepReply(options: Parameters<typeof QmpClient.connect>[1]): Promise<{ value: unknown } | { error: unknown }> {
+    const pending = QmpClient.connect({ path: fake.server.path }, { validator: table102, ...options });
+    const peer = await fake.server.accept();
+    await peer.negotiate();
+    const client = await pending;
+    fake.clients.push(client);
+    const reply = client.execute('query-blockstats').then((value) => ({ value }), (error: unknown) => ({ error }));
+    const request = await peer.next();
+    peer.sendRaw(`{"return": ${deepStats(100_000)}, "id": ${JSON.stringify(request['id'])}}\n`);
+    const outcome = await reply;
+    // the connection carries on
+    const next = client.execute('query-name');
+    peer.reply(await peer.next(), { name: 'vm' });
+    await expect(next).resolves.toEqual({ name: 'vm' });
+    return outcome;
+  }
+
+  const tooDeep = { kind: 'too-deep', severity: 'error', command: 'query-blockstats', path: 'return' };
+
+  it('lenient: the walk goes as deep as it can, then a too-deep issue (no bare stack overflow); the value is delivered', async () => {
+    const issues: ValidationIssue[] = [];
+    const outcome = await deepReply({ validate: { in: 'lenient' }, onValidationIssue: (i) => issues.push(i) });
+    expect(outcome).toHaveProperty('value');
+    expect(issues.filter((i) => i.kind === 'too-deep')).toEqual([expect.objectContaining(tooDeep)]);
+  });
+
+  it("integers 'bigint': a value too deep to convert rejects with a too-deep QmpValidationError (its integers could not be bigints)", async () => {
+    const outcome = await deepReply({ validate: { in: 'off' }, integers: 'bigint' });
+    expect(outcome).toMatchObject({ error: { name: 'QmpValidationError', issue: tooDeep } });
+  });
+});

@@ -6,7 +6,7 @@
  * death, `close()` after the application's `quit`, and precision reports per message.
  * The whole matrix of faults is test/runtime/settle-injection.test.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -100,6 +100,17 @@ describe('no promise becomes an unhandled rejection', () => {
     await expect(stopped).rejects.toMatchObject({ name: 'ConnectionClosedError' }); // an await still sees it
   });
 
+  it('a connect nobody awaits (untyped and typed), to nothing listening', async () => {
+    const nowhere = { path: join(tmpdir(), 'qmp-ts-settle-nowhere.sock') };
+    const untyped = QmpClient.connect(nowhere);
+    const typed = QemuApi.connect(nowhere);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await turn();
+    expect(unhandled).toEqual([]);
+    await expect(untyped).rejects.toMatchObject({ name: 'QmpConnectionError', code: 'ENOENT' }); // an await still sees it
+    await expect(typed).rejects.toMatchObject({ name: 'QmpConnectionError', code: 'ENOENT' });
+  });
+
   it('a command nobody awaits, when the connection is lost', async () => {
     const client = await connect();
     model.fake.inject('stop', 'close-before-reply');
@@ -150,11 +161,30 @@ describe('a launched process', () => {
       expect(error).toMatchObject({ name: 'ConnectionClosedError' });
       const message = (error as Error).message;
       expect(message).toContain('qemu-system-fake exited (code 3)');
-      expect(message).toContain('qemu: fatal: \\u{1b}[31mout of memory\\u{1b}[0m');
+      expect(message).toContain('qemu: fatal: \\x1b[31mout of memory\\x1b[0m');
       expect(message).not.toContain('\x1b');
     } finally {
       await vm.close();
     }
+  });
+
+  it('that exits before its monitor is ready: the launch error quotes its stderr escaped, the stderr property as written', async () => {
+    const binary = join(dir, 'qemu-system-bad');
+    const said = "qemu-system-bad: -drive file=\x1b]0;pwned\x07\u200f: Could not open\n";
+    writeFileSync(binary, `#!/bin/sh\nprintf '%s' '${said}' >&2\nexit 1\n`, { mode: 0o755 });
+    const error: unknown = await within(launch({ binary, kind: 'system' }), 5000).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ name: 'QmpLaunchError', stderr: said, exit: { code: 1, signal: null } });
+    const message = (error as Error).message;
+    expect(message).toContain('exited (code 1) before its QMP monitor was ready');
+    expect(message).toContain('-drive file=\\x1b]0;pwned\\x07\\u200f: Could not open');
+    expect(message).not.toMatch(/[\x1b\x07\u200f]/);
+  });
+
+  it('close() of one that ignores quit and SIGTERM: SIGKILL after stopTimeout twice, and close() settles', async () => {
+    const binary = writeFakeQemuProcess(dir, { die: 'none', stderr: '', exitCode: 0, quitDelay: 60_000, ignoreSigterm: true });
+    const vm = await launch({ binary, kind: 'system', stopTimeout: 200 });
+    await within(vm.close(), 3000);
+    expect(await vm.exited).toEqual({ code: null, signal: 'SIGKILL' });
   });
 
   it('close() after the application\'s own quit sends no second quit', async () => {

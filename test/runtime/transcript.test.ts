@@ -3,10 +3,11 @@
  * `readTranscript` / `FakeQemu.replay` read it back, 64-bit integers exact even when the
  * recording client read them as (rounded) numbers.
  */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { QmpClient, Transcript, readTranscript } from '../../runtime/index.js';
 import { startFakeQemu } from '../support/fake-qemu.js';
 
@@ -96,5 +97,27 @@ describe('a transcript is private', () => {
     chmodSync(file, 0o664);
     new Transcript(file).close();
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("another user's file (planted in a shared folder) is refused, nothing written to it", () => {
+    const file = join(dir, 'planted.jsonl');
+    writeFileSync(file, '', { mode: 0o666 });
+    chmodSync(file, 0o666);
+    const me = process.getuid!();
+    // Seen from another uid, the file is another user's (no chown needed, so this runs unprivileged too).
+    const spy = vi.spyOn(process, 'getuid').mockReturnValue(me + 1);
+    try {
+      expect(() => new Transcript(file)).toThrow(`transcript ${file}: not a file of this user (uid ${me}); it holds what the session sent, so it is written only to a private file`);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(readFileSync(file, 'utf8')).toBe('');
+  });
+
+  it('a FIFO, or a terminal device, is refused at once (not waited on, nothing written raw to a terminal)', () => {
+    const fifo = join(dir, 'pipe.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => new Transcript(fifo)).toThrow(`transcript ${fifo}:`);
+    expect(() => new Transcript('/dev/null')).toThrow('transcript /dev/null: not a regular file');
   });
 });

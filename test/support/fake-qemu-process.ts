@@ -16,6 +16,8 @@ export interface FakeProcessBehaviour {
   readonly die: string;
   /** How long after answering `quit` it exits, ms. */
   readonly quitDelay: number;
+  /** Ignores SIGTERM (only SIGKILL ends it before quitDelay). */
+  readonly ignoreSigterm?: boolean;
 }
 
 /** Writes the script into `dir` as an executable and returns its path. */
@@ -50,6 +52,7 @@ const server = net.createServer((socket) => {
   socket.on('error', () => {});
 });
 server.listen(path);
+if (behaviour.ignoreSigterm) process.on('SIGTERM', () => {});
 `,
   );
   chmodSync(file, 0o755);

@@ -6,9 +6,9 @@
  * status 1 when any command failed or the connection was lost.
  */
 import { createInterface } from 'node:readline';
-import { stringifyJson } from '@qmp-ts/runtime';
-import { terminalJson, terminalText } from '@qmp-ts/runtime/internal';
+import { terminalText } from '@qmp-ts/runtime/internal';
 import { EXIT_FAILED, EXIT_OK, type ShellContext } from './context.js';
+import { jsonLine } from './display.js';
 import { helpText } from './help.js';
 import { ConnectionLost, type Outcome } from './session.js';
 
@@ -38,7 +38,11 @@ export function outcomeJson(outcome: Outcome, ctx: Pick<ShellContext, 'session' 
 export async function runBatch(ctx: ShellContext, opts: BatchOptions = {}): Promise<number> {
   const print = (v: unknown): void => {
     // The same JSON, with what a terminal would act on escaped (the output may be one).
-    ctx.output.write(terminalJson(stringifyJson(v)) + '\n');
+    const tooDeep = (): unknown => ({
+      error: { class: 'ShellError', desc: 'the value is nested too deeply to write as JSON' },
+      ...(typeof v === 'object' && v !== null && 'id' in v ? { id: v.id } : {}),
+    });
+    ctx.output.write(jsonLine(v, tooDeep) + '\n');
   };
   const unsubscribe = opts.events === false ? () => {} : ctx.onEvent((e) => print(e));
   const rl = createInterface({ input: ctx.input, terminal: false, crlfDelay: Infinity });

@@ -14,7 +14,27 @@ export function colors(enabled: boolean): Colors {
   return pc.createColors(enabled);
 }
 
-/** JSON like `JSON.stringify(v, null, 2)`, coloured; short arrays and objects stay on one line. */
+/** Levels of a reply shown; deeper ones are `…` (a peer can nest without end; a person reads a few). */
+export const SHOWN_DEPTH = 64;
+
+function stackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+/**
+ * `value` as one line of JSON, escaped for a terminal; `instead()` is written in its place
+ * when it is nested too deeply to serialise (the output stays JSON, and nothing throws).
+ */
+export function jsonLine(value: unknown, instead: () => unknown): string {
+  try {
+    return terminalJson(stringifyJson(value));
+  } catch (error) {
+    if (!stackOverflow(error)) throw error;
+    return terminalJson(stringifyJson(instead()));
+  }
+}
+
+/** JSON like `JSON.stringify(v, null, 2)`, coloured; short arrays and objects stay on one line; SHOWN_DEPTH levels. */
 export function prettyJson(value: unknown, c: Colors, indent = ''): string {
   if (value === null) return c.dim('null');
   switch (typeof value) {
@@ -30,11 +50,11 @@ export function prettyJson(value: unknown, c: Colors, indent = ''): string {
     default:
       return c.dim(String(value));
   }
+  if (indent.length >= 2 * SHOWN_DEPTH) return c.dim('…');
   const inner = indent + '  ';
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    const flat = stringifyJson(value);
-    if (flat.length <= 60 && value.every((v) => v === null || typeof v !== 'object')) {
+    if (value.every((v) => v === null || typeof v !== 'object') && stringifyJson(value).length <= 60) {
       return `[${value.map((v) => prettyJson(v, c)).join(', ')}]`;
     }
     return `[\n${value.map((v) => inner + prettyJson(v, c, inner)).join(',\n')}\n${indent}]`;
@@ -66,6 +86,6 @@ export function formatEvent(e: EventLike, c: Colors): string {
   }
   const data = e.data === undefined || (typeof e.data === 'object' && e.data !== null && Object.keys(e.data).length === 0)
     ? ''
-    : ` ${c.dim(terminalJson(stringifyJson(e.data)))}`;
+    : ` ${c.dim(jsonLine(e.data, () => '… (nested too deeply to show)'))}`;
   return `${when}${c.bold(c.blue('event'))} ${c.bold(terminalText(e.event))}${data}`;
 }

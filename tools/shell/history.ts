@@ -1,9 +1,11 @@
 /**
  * Input history kept across sessions: `--history FILE`, else `$XDG_STATE_HOME/qmp-ts/history`
  * when XDG_STATE_HOME is set, else `~/.qmp-ts_history`. One line per entry, oldest first.
- * What was typed may hold passwords (`set_password`): the file is created 0600.
+ * What was typed may hold passwords (`set_password`): the file is kept private (0600) as a
+ * transcript is (runtime/private-file.ts).
  */
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { openPrivateAppend } from '@qmp-ts/runtime/internal';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -41,7 +43,13 @@ export function appendHistory(file: string, line: string): void {
   if (entry === '' || entry.includes('\n')) return;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    appendFileSync(file, entry + '\n', { mode: 0o600 });
+    // Private as a transcript is: 0600, an older file of this user tightened, anything else left alone.
+    const fd = openPrivateAppend(file, 'history');
+    try {
+      writeSync(fd, entry + '\n');
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     // An unwritable history file must not stop the shell.
   }

@@ -36,7 +36,9 @@ export function startedJobId(schema: ShellSchema, command: string, args: Record<
 export function progressLine(entry: JobEntry, columns: number): string {
   const current = typeof entry['current-progress'] === 'number' ? entry['current-progress'] : 0;
   const total = typeof entry['total-progress'] === 'number' ? entry['total-progress'] : 0;
-  const fraction = total > 0 ? Math.min(1, current / total) : 0;
+  // The peer's numbers may be anything (negative, beyond the total, both 1e999): kept in [0, 1].
+  const ratio = total > 0 ? current / total : 0;
+  const fraction = ratio > 0 ? Math.min(1, ratio) : 0;
   const label = `${String(Math.floor(fraction * 100)).padStart(3)}%  ${terminalText(`${String(entry.type ?? 'job')} ${String(entry.id)} ${String(entry.status)}`)}`;
   const width = Math.max(10, Math.min(40, columns - label.length - 4));
   const done = Math.round(fraction * width);

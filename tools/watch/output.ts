@@ -10,23 +10,9 @@
  * (recognised by their header) are removed when the set of files produced changes, and on
  * the first write.
  */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { listGenerated, readIfExists, type OutputFile, type WriteResult } from '../../generator/write.js';
-
-let tmpCounter = 0;
-
-/** Writes `content` to `file` through a temporary file in the same directory. */
-export function writeFileAtomic(file: string, content: string): void {
-  const tmp = join(dirname(file), `.${process.pid}.${++tmpCounter}.qmp-ts.tmp`);
-  try {
-    writeFileSync(tmp, content);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
+import { listGenerated, readIfExists, writeFileAtomic, type OutputFile, type WriteResult } from '../../generator/write.js';
 
 /** A file as this process left it. */
 interface Known {

@@ -3,6 +3,7 @@
  * included, the schema-global pragma, and QEMU's directive handling (`include`, `pragma`),
  * which is the same whatever syntax (QAPI or YAML) a file is written in.
  */
+import { createHash } from 'node:crypto';
 import { QapiError, type DocStyleSink, type SourceInfo } from '../../diagnostics.js';
 import type { ParsedDoc, ParsedExpr, ParsedSchema, QapiDict, QapiValue, SchemaPragma } from '../parsed.js';
 import { absolutePath, pyDirname, pyJoin, readSourceText, SourceReadError } from './files.js';
@@ -60,6 +61,8 @@ export class ReadContext {
   readonly limits: ReadLimits;
   private readonly included = new Set<string>();
   private totalBytes = 0;
+  /** Over the bytes of every file read, in order: the model's hash, without opening any file again. */
+  private readonly hash = createHash('sha256');
   /** Where files may be; set by `readRoot` from the main file. */
   private access: FileAccess = {};
 
@@ -76,10 +79,11 @@ export class ReadContext {
   private readFile(abs: string, fname: string, where: SourceInfo): string {
     const { maxFileBytes, maxTotalBytes } = this.limits;
     const left = maxTotalBytes - this.totalBytes;
-    const text = left < maxFileBytes
+    const { text, bytes } = left < maxFileBytes
       ? readSourceText(abs, fname, left, where, this.access, () => `the schema's files together are more than the limit of ${maxTotalBytes} bytes`)
       : readSourceText(abs, fname, maxFileBytes, where, this.access);
     this.totalBytes += Buffer.byteLength(text);
+    this.hash.update(bytes);
     return text;
   }
 
@@ -99,7 +103,7 @@ export class ReadContext {
     }
     this.files.push(abs);
     parser(this, fname, text, undefined);
-    return { exprs: this.exprs, docs: this.docs, files: this.files, pragma: this.pragma };
+    return { exprs: this.exprs, docs: this.docs, files: this.files, pragma: this.pragma, hash: this.hash.digest('hex') };
   }
 
   /**

@@ -46,6 +46,12 @@ export class SourceReadError extends Error {
   }
 }
 
+/** A schema file's text, and the bytes it was decoded from (what the schema's hash covers). */
+export interface SourceText {
+  readonly text: string;
+  readonly bytes: Buffer;
+}
+
 /**
  * Read a schema file as Python's `open(fname, 'r', encoding='utf-8').read()` would: invalid
  * UTF-8 is an error (located at its line), `\r\n` and `\r` become `\n`. A file larger than
@@ -60,7 +66,7 @@ export function readSourceText(
   where: SourceInfo,
   access: FileAccess,
   tooLarge?: (size: number, limit: number) => string,
-): string {
+): SourceText {
   let bytes: Buffer;
   try {
     bytes = readSchemaBytes(absPath, maxBytes, where, access, tooLarge);
@@ -75,7 +81,7 @@ export function readSourceText(
     throw new QapiError(invalidUtf8Location(bytes, displayName), 'invalid UTF-8 in schema file');
   }
   if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
-  return text;
+  return { text, bytes };
 }
 
 /** The line of the first byte sequence that is not UTF-8. */

@@ -4,13 +4,16 @@
  * JSON dump and the `check` / `dump` commands.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/main.js';
 import { dumpJson, schemaToJson } from '../../../tools/dump/json.js';
 import { dumpQapiTest, pyCondition } from '../../../tools/dump/qapi-test.js';
 import { loadSchema } from '../../../generator/load.js';
+import { buildModel } from '../../../generator/model/build.js';
+import { readQapiSchema } from '../../../generator/read/qapi/index.js';
 import type { Command, EnumType, Schema, StructType, UnionType } from '../../../generator/model/types.js';
 import { repoRoot, vendoredQemu } from '../../support/paths.js';
 import { tempSchemaDir } from '../../support/schema-files.js';
@@ -183,6 +186,17 @@ describe('model', () => {
       { value: 'square', location: expect.any(Object), type: 'q_empty' },
       { value: 'triangle', condition: 'CONFIG_TRI', location: expect.any(Object), type: 'q_empty' },
     ]);
+  });
+
+  it('hashes the bytes it read: a file replaced after reading (by another file, a FIFO) is not opened again', () => {
+    const t = tempSchemaDir({ 'main.json': "{ 'include': 'sub.json' }\n", 'sub.json': SCHEMA });
+    cleanup = t.cleanup;
+    const parsed = readQapiSchema('main.json', { cwd: t.dir });
+    const read = createHash('sha256').update(readFileSync(path.join(t.dir, 'main.json'))).update(readFileSync(path.join(t.dir, 'sub.json')));
+    writeFileSync(path.join(t.dir, 'sub.json'), "{ 'enum': 'Other', 'data': [ 'x' ] }\n");
+    rmSync(path.join(t.dir, 'main.json'));
+    execFileSync('mkfifo', [path.join(t.dir, 'main.json')]); // opened again, it would block the thread for good
+    expect(buildModel(parsed).source.hash).toBe(read.digest('hex'));
   });
 
   it('prints conditions as Python does', () => {

@@ -5,7 +5,9 @@
  * error located at the include; no error quotes a byte of a file it refused.
  * test/cli/file-access.test.ts holds the same through the built `qmp-ts` command.
  */
+import { once } from 'node:events';
 import { symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QapiError } from '../../../generator/diagnostics.js';
@@ -101,6 +103,17 @@ describe('only regular files are read', () => {
   it('a FIFO in the tree: refused at once, not waited on', () => {
     t.write('fifo.json', "{ 'include': 'pipe.json' }\n");
     expect(refusal(load('fifo.json'))).toBe("fifo.json:1: can't read include file 'pipe.json': not a regular file (a FIFO)");
+  });
+
+  it('a Unix socket in the tree: refused as what it is (open gives ENXIO)', async () => {
+    const server = createServer().listen(path.join(t.tree, 'socket.json'));
+    await once(server, 'listening');
+    try {
+      t.write('sock.json', "{ 'include': 'socket.json' }\n");
+      expect(refusal(load('sock.json'))).toBe("sock.json:1: can't read include file 'socket.json': not a regular file (a socket)");
+    } finally {
+      server.close();
+    }
   });
 
   it('a folder in the tree', () => {

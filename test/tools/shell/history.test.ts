@@ -1,5 +1,5 @@
 /** The shell's history file holds what was typed (passwords too): it is created 0600. */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,5 +20,13 @@ describe('history file', () => {
     }
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(loadHistory(file)).toEqual(['query-status', 'set_password protocol=vnc password=secret']);
+  });
+
+  it('an existing history file readable by others (an older one, a copy) becomes 0600 at the next entry', () => {
+    const file = join(dir, 'old-history');
+    writeFileSync(file, 'query-status\n');
+    chmodSync(file, 0o644);
+    appendHistory(file, 'set_password protocol=vnc password=secret');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });
