@@ -42,6 +42,7 @@ const slowInProcess = [
   'test/generator/emit/bigint.test.ts',
   'test/generator/emit/trust-bindings.test.ts',
   'test/generator/emit/doc-inert.test.ts',
+  'test/generator/emit/global-names.test.ts',
   'test/generator/check/fuzz.test.ts',
   'test/generator/emit/json-schema/export.test.ts',
   'test/tools/watch/incremental.test.ts',
