@@ -62,19 +62,23 @@ const OBJECT_CONSTRUCTOR = "{ 'struct': 'Object', 'data': { '*constructor': 'str
 
 interface Case {
   readonly name: string;
-  readonly target: (dir: string) => Omit<GenerateTarget, 'output' | 'runtime'>;
+  readonly source: (dir: string) => { readonly schema: string } | { readonly introspection: string };
+  readonly client?: string;
+  readonly layout?: 'modules';
 }
 
 const CASES: Case[] = [
-  { name: 'object-constructor', target: (dir) => ({ schema: write(dir, 'schema.json', OBJECT_CONSTRUCTOR) }) },
-  { name: 'globals', target: (dir) => ({ introspection: write(dir, 'schema.introspection.json', JSON.stringify(introspection())) }) },
+  { name: 'object-constructor', source: (dir) => ({ schema: write(dir, 'schema.json', OBJECT_CONSTRUCTOR) }) },
+  { name: 'globals', source: (dir) => ({ introspection: write(dir, 'schema.introspection.json', JSON.stringify(introspection())) }) },
   {
     name: 'globals-modules',
-    target: (dir) => ({ introspection: write(dir, 'schema.introspection.json', JSON.stringify(introspection())), layout: 'modules' }),
+    source: (dir) => ({ introspection: write(dir, 'schema.introspection.json', JSON.stringify(introspection())) }),
+    layout: 'modules',
   },
-  ...['Promise', 'Record', 'Error'].map((client) => ({
+  ...['Promise', 'Record', 'Error'].map((client): Case => ({
     name: `client-${client}`,
-    target: (dir: string) => ({ schema: write(dir, 'schema.json', OBJECT_CONSTRUCTOR), client }),
+    source: (dir) => ({ schema: write(dir, 'schema.json', OBJECT_CONSTRUCTOR) }),
+    client,
   })),
 ];
 
@@ -90,9 +94,11 @@ const tsFiles = (dir: string): string[] =>
 
 beforeAll(async () => {
   const targets = CASES.map((c): GenerateTarget => ({
-    ...c.target(join(work, c.name)),
+    ...c.source(join(work, c.name)),
     output: outDir(c),
     runtime: relative(outDir(c), join(repoRoot, 'runtime/index.js')),
+    ...(c.client !== undefined ? { client: c.client } : {}),
+    ...(c.layout !== undefined ? { layout: c.layout } : {}),
   }));
   await generate(targets, { workers: 1 });
 }, 120_000);
