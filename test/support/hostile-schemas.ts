@@ -102,10 +102,10 @@ export function yamlDocAlias(bytes: number, docBytes = 100_000): HostileCase {
   return one('yaml: aliased long doc', 'yaml', 'doc.yaml', head + fill(bytes, head.length, (i) => `- struct: Thing${i}\n  data: {}\n  doc: *text\n`).join(''));
 }
 
-/** Billion laughs: each level a list of ten aliases of the one before. */
+/** Billion laughs: members of one struct, each level a list of ten aliases of the one before. */
 export function yamlAliasBomb(levels = 12): HostileCase {
-  const lines = ['- enum: Bomb', '  data: &l0 [ a ]'];
-  for (let i = 1; i <= levels; i++) lines.push(`- pragma: &l${i} [ ${Array(10).fill(`*l${i - 1}`).join(', ')} ]`);
+  const lines = ['- struct: Bomb', '  data:', '    l0: &l0 [ a ]'];
+  for (let i = 1; i <= levels; i++) lines.push(`    l${i}: &l${i} [ ${Array(10).fill(`*l${i - 1}`).join(', ')} ]`);
   return one('yaml: alias bomb', 'yaml', 'bomb.yaml', lines.join('\n') + '\n');
 }
 
