@@ -66,7 +66,8 @@ console.log('(the ratio against 2 s is of CPU time, user + system: the wall time
 const baseline = check(path.join(repo, 'vendor/qemu/qemu-10.2/qapi/qapi-schema.json'));
 console.log(row('baseline: QEMU 10.2 schema', '1.0', baseline));
 let worst = 0;
-for (const c of hostileCases(mib * 1024 * 1024)) {
+// a little under the size, so that no case is stopped by the file size limit before its reader runs
+for (const c of hostileCases(mib * 1024 * 1024 - 32 * 1024)) {
   const dir = mkdtempSync(path.join(tmpdir(), 'qmp-ts-bench-readers-'));
   try {
     const bytes = [...c.files.values()].reduce((n, t) => n + Buffer.byteLength(t), 0);
