@@ -10,7 +10,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, type GenerateTarget } from '../../../generator/generate.js';
 import { repoRoot } from '../../support/paths.js';
-import { typeErrors } from '../../support/tsc.js';
+import { COMPILERS, compileWith, typeErrors } from '../../support/tsc.js';
 
 const work = join(repoRoot, 'tmp', `global-names-${process.pid}`);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -108,6 +108,11 @@ describe('schema names that are globals', () => {
     const files = CASES.flatMap((c) => tsFiles(outDir(c)));
     expect(typeErrors(files, { exactOptionalPropertyTypes: true })).toEqual([]);
   });
+
+  it('and under TypeScript 7 (tsgo)', async () => {
+    const files = CASES.flatMap((c) => tsFiles(outDir(c)));
+    expect(await compileWith(COMPILERS.find((c) => c.name === 'TypeScript 7')!, files, { exactOptionalPropertyTypes: true })).toEqual([]);
+  }, 120_000);
 
   it('generated code names globals only through globalThis (so no schema name can shadow one)', () => {
     const files = CASES.flatMap((c) => tsFiles(outDir(c)));
