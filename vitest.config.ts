@@ -45,6 +45,7 @@ const slowInProcess = [
   'test/generator/emit/global-names.test.ts',
   'test/generator/check/fuzz.test.ts',
   'test/generator/read/budget-properties.test.ts',
+  'test/generator/read/budgets.test.ts',
   'test/generator/emit/json-schema/export.test.ts',
   'test/tools/watch/incremental.test.ts',
   'test/tools/watch/check-cache.test.ts',
