@@ -85,7 +85,7 @@ export class ExampleApi extends $TypedQmpClient<QmpCommands, QmpEvents> {
   }
 
   /** Starts QEMU (`qemu-system-*`, `qemu-storage-daemon` or `qemu-ga`) with a private QMP socket and connects. The client owns the process: `close()` (or `await using`) ends it and removes the socket. */
-  static launch(options: $LaunchOptions): Promise<$Launched<ExampleApi>> {
+  static launch(options: $LaunchOptions): globalThis.Promise<$Launched<ExampleApi>> {
     return $launchClient(options, (raw) => new ExampleApi(raw), ExampleApi.connectDefaults);
   }
 }

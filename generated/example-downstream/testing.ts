@@ -14,12 +14,12 @@ const schema = { table: qmpValidatorTable, commands: qmpCommandTable };
 /** A QMP server for tests that speaks this schema: arguments checked as QEMU checks them (with its wording), handlers typed per command, replies and events checked against the schema. */
 export class FakeQemu extends $FakeQemu<QmpCommands, QmpEvents> {
   /** Starts a fake on a private Unix socket (`.path`), TCP, or in memory (`listen`). */
-  static start(options: $FakeQemuOptions<QmpCommands> = {}): Promise<FakeQemu> {
+  static start(options: $FakeQemuOptions<QmpCommands> = {}): globalThis.Promise<FakeQemu> {
     return new FakeQemu(schema, options).listen();
   }
 
   /** Serves a session recorded with the client option `record` (or the shell's `--transcript`): commands must come in the recorded order with the recorded arguments; a difference is answered with an error showing it. */
-  static replay(file: string, options: $ReplayOptions = {}): Promise<FakeQemu> {
+  static replay(file: string, options: $ReplayOptions = {}): globalThis.Promise<FakeQemu> {
     return new FakeQemu(schema, { ...options, replay: file }).listen();
   }
 }

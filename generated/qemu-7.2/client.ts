@@ -573,7 +573,7 @@ export class QemuApi extends $TypedQmpClient<QmpCommands, QmpEvents> {
   }
 
   /** Starts QEMU (`qemu-system-*`, `qemu-storage-daemon` or `qemu-ga`) with a private QMP socket and connects. The client owns the process: `close()` (or `await using`) ends it and removes the socket. */
-  static launch(options: $LaunchOptions): Promise<$Launched<QemuApi>> {
+  static launch(options: $LaunchOptions): globalThis.Promise<$Launched<QemuApi>> {
     return $launchClient(options, (raw) => new QemuApi(raw), QemuApi.connectDefaults);
   }
 }

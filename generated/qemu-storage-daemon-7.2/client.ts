@@ -209,7 +209,7 @@ export class StorageDaemonApi extends $TypedQmpClient<QmpCommands, QmpEvents> {
   }
 
   /** Starts QEMU (`qemu-system-*`, `qemu-storage-daemon` or `qemu-ga`) with a private QMP socket and connects. The client owns the process: `close()` (or `await using`) ends it and removes the socket. */
-  static launch(options: $LaunchOptions): Promise<$Launched<StorageDaemonApi>> {
+  static launch(options: $LaunchOptions): globalThis.Promise<$Launched<StorageDaemonApi>> {
     return $launchClient(options, (raw) => new StorageDaemonApi(raw), StorageDaemonApi.connectDefaults);
   }
 }

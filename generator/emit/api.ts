@@ -196,7 +196,8 @@ export function clientFile(
               'The client owns the process: `close()` (or `await using`) ends it and removes the socket.',
           ),
           parameters: [{ name: 'options', type: scope.rt('LaunchOptions') }],
-          returnType: `Promise<${scope.rt('Launched')}<${fixed.client}>>`,
+          // through globalThis: the client may be named `Promise` (globalThis is reserved)
+          returnType: `globalThis.Promise<${scope.rt('Launched')}<${fixed.client}>>`,
           statements: [`return ${scope.rt('launchClient')}(options, (raw) => new ${fixed.client}(raw), ${fixed.client}.connectDefaults);`],
         },
       ],

@@ -85,28 +85,37 @@ function isFiltered(f: NameFilter | undefined): boolean {
   return f !== undefined && (f.include !== undefined || (f.exclude?.length ?? 0) > 0);
 }
 
-/** Adds `t` and every type it refers to (the reference site's "used by" walks the same way). */
-export function reach(t: Type | undefined, seen: Set<Type>): void {
-  if (!t || seen.has(t)) return;
-  seen.add(t);
+/**
+ * Adds `t` and every named type it refers to, depth first in the order the references are
+ * written (the reference site's "used by" walks the same way). With a stack of its own:
+ * chains of types may be far deeper than the call stack.
+ */
+export function reach(root: Type | undefined, seen: Set<Type>): void {
+  const todo: (Type | undefined)[] = [root];
+  while (todo.length > 0) {
+    const t = todo.pop();
+    if (!t || seen.has(t)) continue;
+    seen.add(t);
+    // pushed last to first, so that they are taken first to last
+    const refs = references(t);
+    for (let i = refs.length - 1; i >= 0; i--) todo.push(refs[i]);
+  }
+}
+
+/** The types `t` refers to directly, in written order. */
+function references(t: Type): (Type | undefined)[] {
   switch (t.kind) {
     case 'builtin':
     case 'enum':
-      return;
+      return [];
     case 'array':
-      return reach(t.element, seen);
+      return [t.element];
     case 'struct':
-      reach(t.base, seen);
-      for (const m of t.ownMembers) reach(m.type, seen);
-      return;
+      return [t.base, ...t.ownMembers.map((m) => m.type)];
     case 'union':
-      reach(t.base, seen);
-      reach(t.discriminatorType, seen);
-      for (const b of t.branches) reach(b.type, seen);
-      return;
+      return [t.base, t.discriminatorType, ...t.branches.map((b) => b.type)];
     case 'alternate':
-      for (const a of t.alternatives) reach(a.type, seen);
-      return;
+      return t.alternatives.map((a) => a.type);
   }
 }
 

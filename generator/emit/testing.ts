@@ -45,7 +45,7 @@ export function testingFile(
           isStatic: true,
           docs: generatorDocs('Starts a fake on a private Unix socket (`.path`), TCP, or in memory (`listen`).'),
           parameters: [{ name: 'options', type: `${options}<${fixed.commands}>`, initializer: '{}' }],
-          returnType: 'Promise<FakeQemu>',
+          returnType: 'globalThis.Promise<FakeQemu>',
           statements: ['return new FakeQemu(schema, options).listen();'],
         },
         {
@@ -59,7 +59,7 @@ export function testingFile(
             { name: 'file', type: 'string' },
             { name: 'options', type: replayOptions, initializer: '{}' },
           ],
-          returnType: 'Promise<FakeQemu>',
+          returnType: 'globalThis.Promise<FakeQemu>',
           statements: ['return new FakeQemu(schema, { ...options, replay: file }).listen();'],
         },
       ],

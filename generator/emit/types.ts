@@ -19,7 +19,9 @@ export function memberSignature(scope: FileScope, m: Member): PropertySignatureS
   return {
     name: propertyKey(m.name),
     // `{}` lacks an optional `toString?: string` only if `Object`'s toString fits it too.
-    type: m.optional && OBJECT_INTERFACE_MEMBERS.has(m.name) ? `${type} | Object[${stringLiteral(m.name)}]` : type,
+    // Written `{}[...]` (a type literal: Object's members), never `Object[...]`, which a
+    // schema type named `Object` would shadow.
+    type: m.optional && OBJECT_INTERFACE_MEMBERS.has(m.name) ? `${type} | {}[${stringLiteral(m.name)}]` : type,
     hasQuestionToken: m.optional,
     docs: docs({ ...(m.doc !== undefined ? { doc: m.doc } : {}), features: m.features, ...(m.condition !== undefined ? { condition: m.condition } : {}) }),
   };

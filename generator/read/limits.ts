@@ -2,7 +2,8 @@
  * Bounds on what the schema readers accept, so that a hostile or broken schema ends in a
  * located error within seconds instead of a hang, a stack overflow or unbounded memory.
  * The defaults are far above any real schema (QEMU 10.2: 50 files, largest 0.2 MB, nesting
- * depth 6, no YAML aliases); every reader takes `limits` to change them.
+ * depth 6, no YAML aliases, about 57 000 YAML tokens if written in YAML); every reader takes
+ * `limits` to change them.
  */
 
 export interface ReadLimits {
@@ -18,6 +19,13 @@ export interface ReadLimits {
   readonly maxNesting: number;
   /** Values YAML aliases may produce in one file, all aliases together. */
   readonly maxAliasNodes: number;
+  /**
+   * Characters of the strings YAML aliases may produce in one file, all aliases together;
+   * a file larger than this may expand by its own size instead.
+   */
+  readonly maxAliasChars: number;
+  /** Tokens of yaml's lexer in one YAML file (what yaml's time and memory grow with). */
+  readonly maxYamlTokens: number;
 }
 
 export const DEFAULT_READ_LIMITS: ReadLimits = {
@@ -27,6 +35,8 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
   maxIncludeDepth: 32,
   maxNesting: 64,
   maxAliasNodes: 100_000,
+  maxAliasChars: 1024 * 1024,
+  maxYamlTokens: 500_000,
 };
 
 export function readLimits(overrides: Partial<ReadLimits> | undefined): ReadLimits {

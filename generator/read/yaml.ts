@@ -47,9 +47,10 @@
  * Values. Only what QAPI source can express: strings, `true` / `false`, sequences and
  * mappings with string keys. YAML 1.2 core rules apply, so `yes`, `on`, `0x1f` stay strings
  * but `1`, `1.5` and `null` (or an empty value) are rejected: quote them (`'0'`). Duplicate
- * keys are QEMU's "duplicate key" error. Aliases are resolved, up to a budget of values they
- * may produce (./limits.ts: expansion is exponential); tags other than the core ones
- * are errors. Every error carries the YAML file, line and column.
+ * keys are QEMU's "duplicate key" error. Aliases are resolved, up to a budget of the values
+ * and characters they may produce (./limits.ts: expansion is exponential); tags other than
+ * the core ones are errors. A file may hold at most `maxYamlTokens` tokens (yaml's cost per
+ * token bounds the reader's time and memory). Every error carries the YAML file, line and column.
  */
 import { createRequire } from 'node:module';
 import type * as YamlLib from 'yaml';
@@ -99,20 +100,9 @@ class YamlFileReader {
   ) {}
 
   read(): void {
-    // yaml's parser slows down badly on deep flow nesting and its composer recurses: check
-    // flow nesting on the lexer's tokens (linear), block nesting on the parser's tree.
-    const { maxNesting } = this.ctx.limits;
-    const tooDeepFlow = deepFlowBracket(this.text, maxNesting);
-    if (tooDeepFlow !== undefined) {
-      // before parsing, so the line counter is still empty: count lines here
-      const before = this.text.slice(0, tooDeepFlow);
-      const line = before.split('\n').length;
-      const col = tooDeepFlow - (before.lastIndexOf('\n') + 1) + 1;
-      throw this.errorAt(line, col, nestingMessage(maxNesting));
-    }
-    const tokens = Array.from(new (yaml().Parser)(this.lines.addNewLine).parse(this.text));
-    const tooDeep = deepestCollection(tokens, maxNesting);
-    if (tooDeep !== undefined) throw this.error(tooDeep, nestingMessage(maxNesting));
+    const tokens = this.parseWithinBudget();
+    const tooDeep = deepestCollection(tokens, this.ctx.limits.maxNesting);
+    if (tooDeep !== undefined) throw this.error(tooDeep, nestingMessage(this.ctx.limits.maxNesting));
     const composer = new (yaml().Composer)({
       uniqueKeys: false, // reported as QEMU's "duplicate key" below
       strict: true,
@@ -124,6 +114,7 @@ class YamlFileReader {
       throw this.error(second.range[0], 'a YAML schema is a single document; found a second one');
     }
     this.doc = doc;
+    this.targets = aliasTargets(doc);
     const problem: YAMLError | undefined = doc.errors[0] ?? doc.warnings[0];
     if (problem) throw this.error(problem.pos[0], problem.message.replace(/ at line \d+, column \d+.*$/s, ''));
     const root = doc.contents;
@@ -132,6 +123,44 @@ class YamlFileReader {
       throw this.error(rangeStart(root), 'a YAML schema must be a sequence of QAPI expressions (each item starting with "- ")');
     }
     for (const item of root.items) this.topLevel(item as YamlNode);
+  }
+
+  /**
+   * One pass of yaml's lexer feeding its parser, stopped as soon as flow nesting passes
+   * `maxNesting` (yaml's parser slows down badly on deep flow nesting, and its composer
+   * recurses) or the lexer's tokens pass `maxYamlTokens` (yaml spends about 2 us and
+   * 1 KB on each: the budget bounds time and memory whatever the file's size). Block
+   * nesting is checked on the parser's tree afterwards.
+   */
+  private parseWithinBudget(): CST.Token[] {
+    const { maxNesting, maxYamlTokens } = this.ctx.limits;
+    const parser = new (yaml().Parser)(this.lines.addNewLine);
+    this.lines.addNewLine(0);
+    const out: CST.Token[] = [];
+    let depth = 0;
+    let count = 0;
+    let offset = 0;
+    for (const lexeme of new (yaml().Lexer)().lex(this.text)) {
+      if (lexeme === '[' || lexeme === '{') {
+        if (++depth > maxNesting) throw this.errorBeforeParse(offset, nestingMessage(maxNesting));
+      } else if (lexeme === ']' || lexeme === '}') {
+        depth--;
+      }
+      if (++count > maxYamlTokens) throw this.errorBeforeParse(offset, `more than ${maxYamlTokens} YAML tokens`);
+      for (const token of parser.next(lexeme)) out.push(token);
+      if (!LEXER_MARKERS.has(lexeme)) offset += lexeme.length;
+    }
+    for (const token of parser.end()) out.push(token);
+    return out;
+  }
+
+  /** An error at `offset` while the line counter may not have reached it: lines counted here. */
+  private errorBeforeParse(offset: number, message: string): QapiError {
+    const before = this.text.slice(0, offset);
+    const lineStart = before.lastIndexOf('\n') + 1;
+    let line = 1;
+    for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line++;
+    return this.errorAt(line, offset - lineStart + 1, message);
   }
 
   private topLevel(item: YamlNode): void {
@@ -168,8 +197,26 @@ class YamlFileReader {
     this.ctx.exprs.push(doc ? { expr: expr as QapiDict, info, doc } : { expr: expr as QapiDict, info });
   }
 
-  /** Values produced through aliases so far (bounded: alias expansion is exponential). */
+  /** Values and characters produced through aliases so far (bounded: expansion is exponential). */
   private aliasValues = 0;
+  private aliasChars = 0;
+
+  /**
+   * Counts what an alias expansion produces: one value, `chars` characters of its strings.
+   * The character budget is the larger of `maxAliasChars` and the file's own size, so
+   * aliases can at most double what the file holds (and what is generated from it).
+   */
+  private spendAlias(alias: YamlNode, chars: number): void {
+    const { maxAliasNodes, maxAliasChars } = this.ctx.limits;
+    if (++this.aliasValues > maxAliasNodes) {
+      throw this.error(rangeStart(alias), `aliases expand to more than ${maxAliasNodes} values`);
+    }
+    this.aliasChars += chars;
+    const charBudget = Math.max(maxAliasChars, this.text.length);
+    if (this.aliasChars > charBudget) {
+      throw this.error(rangeStart(alias), `aliases expand to more than ${charBudget} characters`);
+    }
+  }
 
   /**
    * Convert a YAML node to a QAPI value, rejecting what QAPI source cannot express.
@@ -177,15 +224,13 @@ class YamlFileReader {
    * being expanded, where a value beyond the alias budget is reported.
    */
   private value(n: YamlNode, depth: number, alias?: YamlNode): QapiValue {
-    const { maxNesting, maxAliasNodes } = this.ctx.limits;
+    const { maxNesting } = this.ctx.limits;
     if (alias === undefined && yaml().isAlias(n)) alias = n;
-    if (alias !== undefined && ++this.aliasValues > maxAliasNodes) {
-      throw this.error(rangeStart(alias), `aliases expand to more than ${maxAliasNodes} values`);
-    }
     const node = this.resolve(n);
     if ((yaml().isMap(node) || yaml().isSeq(node)) && depth > maxNesting) {
       throw this.error(rangeStart(alias ?? node), nestingMessage(maxNesting));
     }
+    if (alias !== undefined && !yaml().isScalar(node)) this.spendAlias(alias, 0);
     if (yaml().isMap(node)) {
       const map = new Map<string, QapiValue>();
       for (const pair of node.items) {
@@ -195,6 +240,7 @@ class YamlFileReader {
           throw this.error(key ? rangeStart(key) : rangeStart(node), 'mapping keys must be strings');
         }
         if (map.has(key.value)) throw this.error(rangeStart(key), `duplicate key '${key.value}'`);
+        if (alias !== undefined || keyNode !== key) this.spendAlias(alias ?? (keyNode as YamlNode), key.value.length);
         const v = pair.value as YamlNode | null;
         if (v === null || (yaml().isScalar(v) && v.value === null && v.range && v.range[0] === v.range[1])) {
           throw this.error(rangeStart(key), `key '${key.value}' has no value`);
@@ -206,6 +252,7 @@ class YamlFileReader {
     if (yaml().isSeq(node)) return node.items.map((x) => this.value(x as YamlNode, depth + 1, alias));
     if (yaml().isScalar(node)) {
       const v = node.value;
+      if (alias !== undefined) this.spendAlias(alias, typeof v === 'string' ? v.length : 0);
       if (typeof v === 'string' || typeof v === 'boolean') return v;
       const what = v === null ? 'null' : typeof v === 'number' || typeof v === 'bigint' ? `number ${node.source ?? String(v)}` : typeof v;
       throw this.error(rangeStart(node), `${what} is not a QAPI value (only strings, booleans, lists and mappings are); quote it to make it a string`);
@@ -213,14 +260,14 @@ class YamlFileReader {
     throw this.error(rangeStart(node), 'unsupported YAML node');
   }
 
+  /** Each alias node's target, found in one walk of the document (see aliasTargets). */
+  private targets: ReadonlyMap<YamlNode, YamlNode> = new Map();
+
   private resolve(node: YamlNode): YamlNode {
-    let n: YamlNode | undefined = node;
-    for (let depth = 0; yaml().isAlias(n); depth++) {
-      const target: YamlNode | undefined = n.resolve(this.doc) as YamlNode | undefined;
-      if (!target || depth > 100) throw this.error(rangeStart(n), `unresolved alias *${n.source}`);
-      n = target;
-    }
-    return n;
+    if (!yaml().isAlias(node)) return node;
+    const target = this.targets.get(node);
+    if (!target) throw this.error(rangeStart(node), `unresolved alias *${node.source}`);
+    return target;
   }
 
   /**
@@ -302,21 +349,33 @@ class YamlFileReader {
 const LEXER_MARKERS = new Set(['\x02', '\x18', '\x1f']);
 
 /**
- * The offset of the first flow bracket (`[`, `{`) nested more than `limit` deep, or
- * undefined. The lexer tells flow brackets from the same characters in scalars.
+ * Each alias of the document mapped to the node its anchor names: the last node before it
+ * carrying that anchor, as YAML says (an alias before its anchor stays unmapped). One walk
+ * in document order with a stack of its own; yaml's own `Alias.resolve` walks the whole
+ * document for every alias, which makes many aliases quadratic.
  */
-function deepFlowBracket(text: string, limit: number): number | undefined {
-  let depth = 0;
-  let offset = 0;
-  for (const token of new (yaml().Lexer)().lex(text)) {
-    if (token === '[' || token === '{') {
-      if (++depth > limit) return offset;
-    } else if (token === ']' || token === '}') {
-      depth--;
+function aliasTargets(doc: Document): Map<YamlNode, YamlNode> {
+  const targets = new Map<YamlNode, YamlNode>();
+  const anchors = new Map<string, YamlNode>();
+  const todo: unknown[] = [doc.contents];
+  while (todo.length > 0) {
+    const n = todo.pop();
+    if (yaml().isAlias(n)) {
+      const target = anchors.get(n.source);
+      if (target) targets.set(n, target);
+    } else if (yaml().isNode(n)) {
+      if (n.anchor) anchors.set(n.anchor, n);
+      if (yaml().isCollection(n)) {
+        // pushed last to first, so that they are taken first to last
+        for (let i = n.items.length - 1; i >= 0; i--) {
+          const item = n.items[i];
+          if (yaml().isPair(item)) todo.push(item.value, item.key);
+          else todo.push(item);
+        }
+      }
     }
-    if (!LEXER_MARKERS.has(token)) offset += token.length;
   }
-  return undefined;
+  return targets;
 }
 
 /**

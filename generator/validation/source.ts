@@ -1,7 +1,7 @@
 /**
  * Validator table -> source text for the generated bindings.
  *
- * The table is embedded as a JSON string handed to `JSON.parse`: V8 parses JSON much faster
+ * The table is embedded as a JSON string handed to `globalThis.JSON.parse`: V8 parses JSON much faster
  * than an equivalent object literal, and the text stays compact (one string literal, which
  * no formatter reflows). The call is marked `@__PURE__` so that bundlers drop the
  * table from a chunk that merely re-exports it: the generated client imports it dynamically.
@@ -33,7 +33,8 @@ export function validatorTableModule(table: ValidatorTable, options: TableSource
     `import type { ValidatorTable } from ${stringLiteral(options.runtimeImport)};`,
     '',
     // Pure: a bundle that only re-exports the table (the bindings' index) drops it; the client loads it lazily.
-    `${lead}${fitOrBreak(lead, 'JSON.parse(', [stringLiteral(validatorTableJson(table))], ') as ValidatorTable;')}`,
+    // `globalThis.JSON`: generated code never names a global bare (a schema name could shadow it)
+    `${lead}${fitOrBreak(lead, 'globalThis.JSON.parse(', [stringLiteral(validatorTableJson(table))], ') as ValidatorTable;')}`,
     '',
   );
   return lines.join('\n');

@@ -92,14 +92,28 @@ class TableBuilder {
     return this.types.length - 1;
   }
 
-  /** The index of a type, adding it (and what it refers to) on first sight; cycles are fine. */
+  /**
+   * The index of a type, adding it (and what it refers to) on first sight; cycles are fine.
+   * Indexes are handed out depth first in the order `describe` refers to types, with a stack
+   * of its own (chains of types may be far deeper than the call stack); then each new type
+   * is described, its references all indexed by then.
+   */
   private ref(t: Type): number {
     const known = this.index.get(t);
     if (known !== undefined) return known;
-    const i = this.push(['b', 'any']); // placeholder, replaced below once members are indexed
-    this.index.set(t, i);
-    this.types[i] = this.describe(t);
-    return i;
+    const added: Type[] = [];
+    const todo: Type[] = [t];
+    while (todo.length > 0) {
+      const n = todo.pop()!;
+      if (this.index.has(n)) continue;
+      this.index.set(n, this.push(['b', 'any'])); // placeholder, replaced below
+      added.push(n);
+      // pushed last to first, so that they are taken first to last
+      const refs = referencedTypes(n);
+      for (let i = refs.length - 1; i >= 0; i--) todo.push(refs[i]!);
+    }
+    for (const n of added) this.types[this.index.get(n)!] = this.describe(n);
+    return this.index.get(t)!;
   }
 
   private describe(t: Type): TypeDesc {
@@ -133,6 +147,23 @@ class TableBuilder {
 
   private alternate(a: AlternateType): TypeDesc {
     return ['l', displayName(a), a.alternatives.map((alt) => [alternateKey(alt.type), this.ref(alt.type)] as const)];
+  }
+}
+
+/** The types `describe` refers to, in the order it refers to them. */
+function referencedTypes(t: Type): Type[] {
+  switch (t.kind) {
+    case 'builtin':
+    case 'enum':
+      return [];
+    case 'array':
+      return [t.element];
+    case 'struct':
+      return t.members.map((m) => m.type);
+    case 'union':
+      return [...t.members.map((m) => m.type), ...t.branches.filter((b) => b.type.members.length > 0).map((b) => b.type)];
+    case 'alternate':
+      return t.alternatives.map((a) => a.type);
   }
 }
 

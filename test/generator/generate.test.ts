@@ -158,7 +158,7 @@ describe('configuration', () => {
     writeFileSync(config, 'targets:\n  - schema: a.json\n    output: out\n    layuot: single\n');
     expect(() => readConfig(config)).toThrowError(/qmp\.yaml: \$\.targets\[0\]\.layuot: unknown key 'layuot'/);
     writeFileSync(config, 'targets:\n  - schema: a.json\n    introspection: b.json\n    output: out\n');
-    expect(() => readConfig(config)).toThrowError(/\$\.targets\[0\]: give exactly one of 'schema', 'introspection', 'fromQemu' \(got 2\)/);
+    expect(() => readConfig(config)).toThrowError(/\$\.targets\[0\]: give exactly one of 'schema', 'introspection', 'fromQemu', 'releases' \(got 2\)/);
     writeFileSync(config, 'schema: a.json\noutput: out\nformat: pretty\n');
     expect(() => readConfig(config)).toThrowError(/qmp\.yaml: \$\.format: expected 'default' or 'prettier'/);
     writeFileSync(config, 'schema: a.json\noutput: out\nformat: prettier\n');
@@ -242,7 +242,7 @@ describe('qmp-ts generate (CLI)', () => {
   it('exits 2 on a wrong combination of options', async () => {
     const { code, stderr } = await runCli(['generate', '--schema', schemas['example-downstream']!]);
     expect(code).toBe(2);
-    expect(stderr).toBe('error: --out DIR is required with --schema, --introspection, --from-qemu, --socket or --tcp\n');
+    expect(stderr).toBe('error: --out DIR is required with --schema, --introspection, --from-qemu, --socket or --tcp or --release\n');
   });
 
   it('rejects a bad schema with a located error, not a stack trace', async () => {

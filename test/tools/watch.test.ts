@@ -51,7 +51,7 @@ describe('generate --watch', () => {
       expect(t2.written).not.toContain('index.ts');
       expect(t2.written).not.toContain('events.ts');
       expect(readFileSync(path.join(out, 'index.ts'), 'utf8')).toBe(indexBefore);
-      expect(readFileSync(commands, 'utf8')).toContain("'reset'");
+      expect(readFileSync(commands, 'utf8')).toContain("'0reset'"); // the command table's entry: flags digit, then the wire name
       expect(w.lines.join('\n')).toMatch(/out: \d+ written, \d+ unchanged; schema: 2 compatible\n {2}compatible: query-info\/ret-type\/size: optional member 'size' added/);
 
       // A syntax error: located message, last good output kept.

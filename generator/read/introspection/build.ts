@@ -18,7 +18,7 @@ import type {
   Event, Feature, JsonType, Location, Member, Schema, StructType, Type, UnionBranch, UnionType,
 } from '../../model/types.js';
 import type { RawEntry, RawMember, WarningSink } from './entries.js';
-import { alternativeWord, EMPTY_OBJECT_NAME, nameMaskedTypes } from './naming.js';
+import { alternativeWord, EMPTY_OBJECT_NAME, nameMaskedTypes, NameRegistry } from './naming.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -74,20 +74,15 @@ export function buildModel({ entries, file, hash, warn }: BuildInput): Schema {
   const nodes = new Map<string, Type>();
   const entities: Definition[] = [];
   const bases = new Map<UnionType, StructType>();
-  const taken = new Set<string>();
+  const taken = new NameRegistry();
   for (const e of entries) {
     if (e.meta === 'command' || e.meta === 'event') continue;
     const node = createNode(e);
     nodes.set(e.name, node);
-    taken.add(node.name);
+    taken.reserve(node.name);
   }
   /** A name for a struct this builder adds (union bases, a missing `q_empty`). */
-  const freshName = (proposal: string): string => {
-    let name = proposal;
-    for (let i = 2; taken.has(name) || byName.has(name); i++) name = `${proposal}-${i}`;
-    taken.add(name);
-    return name;
-  };
+  const freshName = (proposal: string): string => taken.take(proposal, (name) => !byName.has(name));
 
   function createNode(e: TypeEntry): Type {
     const c = common(e);
@@ -179,13 +174,10 @@ export function buildModel({ entries, file, hash, warn }: BuildInput): Schema {
         return;
       }
       case 'alternate': {
-        const used = new Set<string>();
+        const used = new NameRegistry();
         (node as Mutable<AlternateType>).alternatives = e.alternatives.map((a): Alternative => {
           const type = resolve(a.type, `${a.path}.type`);
-          let name = alternativeWord(byName.get(a.type));
-          for (let i = 2; used.has(name); i++) name = `${alternativeWord(byName.get(a.type))}-${i}`;
-          used.add(name);
-          return { name, type, location: loc(a.path) };
+          return { name: used.take(alternativeWord(byName.get(a.type))), type, location: loc(a.path) };
         });
         return;
       }

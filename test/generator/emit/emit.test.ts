@@ -240,8 +240,9 @@ describe('names that are data', () => {
     const types = file(files, 'types.ts');
     expect(types).toMatch(/'__proto__': string;/);
     // optional and named like a member of `Object`: `Object`'s own type is admitted (an
-    // object literal that leaves it out still has `Object.prototype.constructor`)
-    expect(types).toMatch(/constructor\?: string \| Object\['constructor'\];/);
+    // object literal that leaves it out still has `Object.prototype.constructor`), written
+    // `{}[...]` so that a schema type named `Object` cannot shadow it
+    expect(types).toMatch(/constructor\?: string \| \{\}\['constructor'\];/);
     expect(types).toMatch(/'__proto__' \| 'constructor'/);
     // wire names only ever appear as string values in the runtime table (a Map), never as keys
     const table = file(files, 'commands.ts').split('$defineCommands<')[1]!;

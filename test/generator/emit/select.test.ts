@@ -13,6 +13,8 @@ import { register as registerInit } from '../../../cli/commands/init.js';
 import { register as registerPackage } from '../../../cli/commands/package.js';
 import { readConfig } from '../../../generator/config.js';
 import { compileFilter, select, UnmatchedNameError } from '../../../generator/emit/select.js';
+import { introspectionToModel } from '../../../generator/read/introspection.js';
+import { introspectionChain } from '../../support/hostile-schemas.js';
 import { globDistance, nearestNames } from '../../../generator/emit/nearest.js';
 import { generate } from '../../../generator/generate.js';
 import { loadSchema } from '../../../generator/load.js';
@@ -129,4 +131,15 @@ describe('selection flags', () => {
     const events = readFileSync(join(out, 'events.ts'), 'utf8');
     expect([...events.matchAll(/^ {2}'?([\w-]+)'?: /gm)].map((m) => m[1])).toEqual(['STOP']);
   }, 120_000);
+});
+
+describe('selection over deep type chains', () => {
+  it('reaches every type of a chain 50 000 deep, without recursion (it overflowed the stack)', () => {
+    const c = introspectionChain(50_000 * 90);
+    const schema = introspectionToModel(JSON.parse(c.files.get(c.main)!) as unknown, c.main);
+    const chained = [...schema.types.values()].filter((t) => t.kind === 'struct').length;
+    expect(chained).toBeGreaterThan(45_000);
+    const { types } = select(schema, { include: ['chain'] });
+    expect(types.filter((t) => t.kind === 'struct')).toHaveLength(chained);
+  });
 });
