@@ -8,7 +8,21 @@ import path from 'node:path';
 import { main } from '../../cli/main.js';
 import { repoRoot } from './paths.js';
 
-export const BUN = path.join(repoRoot, 'node_modules/.bin/bun');
+/**
+ * Bun's own binary, from the platform package npm installs beside `bun` (`@oven/bun-linux-x64`
+ * and the like). `node_modules/.bin/bun` is only that binary once the package's postinstall
+ * has run, which `allowScripts` in package.json does not let `npm ci` do.
+ */
+export const BUN = bunBinary();
+
+function bunBinary(): string {
+  const base = `bun-${process.platform}-${process.arch === 'arm64' ? 'aarch64' : process.arch}`;
+  for (const variant of [base, `${base}-baseline`, `${base}-musl`, `${base}-musl-baseline`]) {
+    const bin = path.join(repoRoot, 'node_modules/@oven', variant, 'bin/bun');
+    if (existsSync(bin)) return bin;
+  }
+  return path.join(repoRoot, 'node_modules/.bin/bun');
+}
 export const DENO = path.join(repoRoot, 'node_modules/.bin/deno');
 const CAPTURE_72 = path.join(repoRoot, 'schema/qemu-7.2-x86_64.introspection.json');
 const RUNTIME_BUILD = path.join(repoRoot, 'runtime/dist/index.js');
