@@ -1,8 +1,8 @@
 /**
  * Validator speed and size, on the same payloads in the same run:
  * - the project's validators: the descriptor table compiled at run time into predicates
- *   (runtime/validate-jit.ts, the default), and the same table interpreted only
- *   (runtime/validate.ts with `compile: false`, the fallback where `new Function` is barred);
+ *   (runtime/validation/validate-jit.ts, the default), and the same table interpreted only
+ *   (runtime/validation/validate.ts with `compile: false`, the fallback where `new Function` is barred);
  * - the alternative design: straight-line functions generated at build time
  *   (generator/validation/functions.ts);
  * - ajv compiled from the exported JSON Schema (generator/emit/json-schema/).
@@ -38,7 +38,7 @@ import { loadSchema } from '../generator/load.js';
 import type { Schema } from '../generator/model/types.js';
 import { compileValidatorFunctions, functionRuntime, validatorFunctionsSource } from '../generator/validation/functions.js';
 import { buildValidatorTable } from '../generator/validation/table.js';
-import { Validator, type ValidationMode, type ValidatorTable } from '../runtime/validate.js';
+import { Validator, type ValidationMode, type ValidatorTable } from '../runtime/validation/validate.js';
 import { generate } from '../test/support/validate-values.js';
 import { median } from './stats.js';
 

@@ -1,6 +1,6 @@
 /**
  * How the CLI writes what may hold schema or peer text: through terminalText / terminalJson
- * (runtime/terminal-text.ts), so an escape sequence in a schema name, a doc comment or an
+ * (runtime/host/terminal-text.ts), so an escape sequence in a schema name, a doc comment or an
  * error is shown, never acted on by the terminal.
  */
 import { terminalJson, terminalText } from '@qmp-ts/runtime/internal';

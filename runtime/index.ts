@@ -5,9 +5,9 @@
  * @qmp-ts/runtime: a dependency-free client for QEMU's machine protocol (QMP), for QEMU,
  * qemu-storage-daemon and the QEMU guest agent.
  */
-export { QmpClient, type CloseInfo, type QmpGreeting, type QmpVersion } from './client.js';
-export type { ClientOptions, ClientState, ExecuteOptions, LogHook } from './client-options.js';
-export type { ReconnectOptions } from './reconnect.js';
+export { QmpClient, type CloseInfo, type QmpGreeting, type QmpVersion } from './client/client.js';
+export type { ClientOptions, ClientState, ExecuteOptions, LogHook } from './client/client-options.js';
+export type { ReconnectOptions } from './client/reconnect.js';
 export {
   ConnectionClosedError,
   EventListenerError,
@@ -33,8 +33,8 @@ export {
   type QmpEventMessage,
   type QmpTimestamp,
   type WaitForEventOptions,
-} from './events.js';
-export { plainJson, type JsonCodec } from './json.js';
+} from './client/events.js';
+export { plainJson, type JsonCodec } from './json/json.js';
 export {
   QmpValidationError,
   isQmpValidationError,
@@ -43,7 +43,7 @@ export {
   type ValidationIssue,
   type ValidationIssueKind,
   type ValidationResult,
-} from './issues.js';
+} from './validation/issues.js';
 export type {
   ValidationMode,
   ValidatorTable,
@@ -52,10 +52,10 @@ export type {
   AlternateKey,
   BuiltinTypeName,
   SpecialFeatureSet,
-} from './validator-table.js';
-export type { ValidationOptions, ValidationSetting } from './message-checks.js';
-export { stringifyJson } from './json-stringify.js';
-export type { IntegerMode, ParseOptions, PrecisionLoss } from './bigint-json.js';
+} from './validation/validator-table.js';
+export type { ValidationOptions, ValidationSetting } from './client/message-checks.js';
+export { stringifyJson } from './json/json-stringify.js';
+export type { IntegerMode, ParseOptions, PrecisionLoss } from './json/bigint-json.js';
 /*
  * Lazily loaded modules. The client imports validate.ts (with the table check, the
  * interpreter and the JIT), bigint-json.ts, probe.ts and transcript.ts with `import()` (as it
@@ -65,7 +65,7 @@ export type { IntegerMode, ParseOptions, PrecisionLoss } from './bigint-json.js'
  * code splitting loads them only when used. esbuild's code splitting walks from the entry
  * through every module that has code in the bundle, along all its imports and re-exports, used
  * or not, and a re-export leads straight to the module that declares the name: a plain
- * `export { Validator } from './validate.js'` here would put validate.ts in the up-front
+ * `export { Validator } from './validation/validate.js'` here would put validate.ts in the up-front
  * chunks of every consumer of this package. So their public names are declared in lazy-*.ts
  * (a `const` bound to the real one, and a type of the same name): the walk stops at those
  * modules, which have no code in a bundle that does not use their names. Type-only exports
@@ -73,26 +73,26 @@ export type { IntegerMode, ParseOptions, PrecisionLoss } from './bigint-json.js'
  * may import these statically (transcript.ts writes without bigint-json.ts for that reason).
  * test/runtime/bundle-split.test.ts checks it.
  */
-export { Validator } from './lazy-validate.js';
-export { losslessJson, parseJson, toBigIntMembers, BIGINT_BUILTINS } from './lazy-bigint-json.js';
-export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo } from './lazy-probe.js';
+export { Validator } from './lazy/lazy-validate.js';
+export { losslessJson, parseJson, toBigIntMembers, BIGINT_BUILTINS } from './lazy/lazy-bigint-json.js';
+export { SchemaProbe, SchemaInfoError, fetchSchemaProbe, parseSchemaInfo } from './lazy/lazy-probe.js';
 export type { ProbePath, ProbeMatch, SchemaInfo } from './probe.js';
-export type { ConnectTarget, StreamFactory } from './transport.js';
+export type { ConnectTarget, StreamFactory } from './client/transport.js';
 export * from './typed.js';
 // jobs, migration, device removal and launch: loaded by the typed client on first use
-export { runJob, JobError, isJobError } from './lazy-jobs.js';
-export type { JobInfo, JobProgress, JobRun, JobStatus, JobVerbs, RunJobOptions } from './jobs.js';
-export { runMigration, awaitMigration, MigrationError, isMigrationError } from './lazy-migration.js';
-export type { MigrationInfo, MigrationOptions, MigrationProgress } from './migration.js';
-export { deviceDel } from './lazy-device-del.js';
-export type { DeviceDelOptions } from './device-del.js';
+export { runJob, JobError, isJobError } from './lazy/lazy-jobs.js';
+export type { JobInfo, JobProgress, JobRun, JobStatus, JobVerbs, RunJobOptions } from './operations/jobs.js';
+export { runMigration, awaitMigration, MigrationError, isMigrationError } from './lazy/lazy-migration.js';
+export type { MigrationInfo, MigrationOptions, MigrationProgress } from './operations/migration.js';
+export { deviceDel } from './lazy/lazy-device-del.js';
+export type { DeviceDelOptions } from './operations/device-del.js';
 // launchClient (what generated clients call) is typed.ts's, which loads launch.ts on first use
-export { launch, QmpLaunchError, isQmpLaunchError } from './lazy-launch.js';
+export { launch, QmpLaunchError, isQmpLaunchError } from './lazy/lazy-launch.js';
 export type { LaunchOptions, LaunchedProcess, Launched, ProcessExit, QemuKind } from './launch.js';
 // the transcript writer: loaded by the client on first use (`record`, client-parts.ts)
-export { Transcript } from './lazy-transcript.js';
-export type { TranscriptEntry } from './transcript.js';
-export { readTranscript, type TranscriptMessage } from './transcript-read.js';
+export { Transcript } from './lazy/lazy-transcript.js';
+export type { TranscriptEntry } from './transcript/transcript.js';
+export { readTranscript, type TranscriptMessage } from './transcript/transcript-read.js';
 export {
   FakeQemu,
   QmpErrorReply,
@@ -107,8 +107,8 @@ export {
   type FakeSchema,
   type ReplayOptions,
   type UntypedCommands,
-} from './fake-server.js';
-export type { CompatPolicy } from './fake-compat.js';
+} from './testing/fake-server.js';
+export type { CompatPolicy } from './testing/fake-compat.js';
 export {
   defineReleases,
   matchRelease,
@@ -120,5 +120,5 @@ export {
   ReleaseMatchError,
   ReleaseUnavailableError,
   type ReleaseTable,
-} from './releases.js';
-export { ReleaseQmpClient, ReleaseUnknownError } from './release-client.js';
+} from './releases/releases.js';
+export { ReleaseQmpClient, ReleaseUnknownError } from './releases/release-client.js';

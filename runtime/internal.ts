@@ -16,11 +16,11 @@ export {
   type RuntimeSymbolName,
 } from './symbols.js';
 export { camelCase, nameWords, splitDownstream, type SplitName } from './wire-names.js';
-export { intRange, type IntRange } from './int-ranges.js';
-export { describeTarget } from './target.js';
+export { intRange, type IntRange } from './validation/int-ranges.js';
+export { describeTarget } from './client/target.js';
 export { toError, reasonText } from './errors.js';
-export { terminalText, terminalJson, terminalWarning, type TerminalTextOptions } from './terminal-text.js';
-export { spawnOwned } from './owned-process.js';
-export { makeOwnedFolder } from './owned-folder.js';
-export { compareReleases, matchRelease, parseRelease } from './releases.js';
-export { openPrivateAppend } from './private-file.js';
+export { terminalText, terminalJson, terminalWarning, type TerminalTextOptions } from './host/terminal-text.js';
+export { spawnOwned } from './host/owned-process.js';
+export { makeOwnedFolder } from './host/owned-folder.js';
+export { compareReleases, matchRelease, parseRelease } from './releases/releases.js';
+export { openPrivateAppend } from './host/private-file.js';

@@ -16,15 +16,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { QmpClient, attachPeerProcess } from './client.js';
-import type { ClientOptions } from './client-options.js';
+import { QmpClient, attachPeerProcess } from './client/client.js';
+import type { ClientOptions } from './client/client-options.js';
 import { hasErrorName, reasonText } from './errors.js';
 import { observed } from './observed.js';
-import { connectWhenListening } from './transport.js';
-import { makeOwnedFolder } from './owned-folder.js';
-import { spawnOwned } from './owned-process.js';
+import { connectWhenListening } from './client/transport.js';
+import { makeOwnedFolder } from './host/owned-folder.js';
+import { spawnOwned } from './host/owned-process.js';
 import { startTimeLimit, timeLimitSignal } from './time-limit.js';
-import { terminalText } from './terminal-text.js';
+import { terminalText } from './host/terminal-text.js';
 
 /** Which program is launched; it decides the monitor arguments and agent mode. */
 export type QemuKind = 'system' | 'storage-daemon' | 'guest-agent';

@@ -51,7 +51,7 @@ export const DEFAULT_RUNTIME_SPECIFIER = '@qmp-ts/runtime';
 export const typedClientMembers: readonly string[] = [
   'raw', 'execute', 'on', 'events', 'waitForEvent', 'close', 'greeting', 'capabilities', 'schema',
   'commands', 'connect', 'runJob', 'runMigration', 'deviceDel',
-  // what the multi-release client adds (runtime/release-client.ts)
+  // what the multi-release client adds (runtime/releases/release-client.ts)
   'release', 'releases', 'detectRelease', 'atLeast', 'atMost', 'is', 'has',
   // what a launched client adds (runtime/launch.ts)
   'process', 'exited', 'stderr', 'socketPath',

@@ -9,21 +9,21 @@
  * sugar over {@link TypedQmpClient.execute}. Nothing here checks values at run time: the
  * client receives leniently, the types make sending strict.
  */
-import { QmpClient, type QmpGreeting } from './client.js';
-import type { ClientOptions } from './client-options.js';
-import type { EventIteratorOptions, QmpEventMessage, QmpTimestamp, WaitForEventOptions } from './events.js';
+import { QmpClient, type QmpGreeting } from './client/client.js';
+import type { ClientOptions } from './client/client-options.js';
+import type { EventIteratorOptions, QmpEventMessage, QmpTimestamp, WaitForEventOptions } from './client/events.js';
 import type { SchemaProbe } from './probe.js';
-import type { ConnectTarget } from './transport.js';
+import type { ConnectTarget } from './client/transport.js';
 import { CommandFlag } from './symbols.js';
 import { observed } from './observed.js';
 import { camelCase } from './wire-names.js';
 // The job, migration, device removal and launch helpers load on first use (`import()`):
 // they are async anyway, and a consumer's bundle then loads them only when called.
-import type { JobRun, RunJobOptions } from './jobs.js';
-import type { MigrationInfo, MigrationOptions } from './migration.js';
-import type { DeviceDelOptions } from './device-del.js';
+import type { JobRun, RunJobOptions } from './operations/jobs.js';
+import type { MigrationInfo, MigrationOptions } from './operations/migration.js';
+import type { DeviceDelOptions } from './operations/device-del.js';
 import type { LaunchOptions, Launched } from './launch.js';
-import { runJobDeferred } from './deferred-job-run.js';
+import { runJobDeferred } from './operations/deferred-job-run.js';
 
 export { CommandFlag };
 
@@ -262,7 +262,7 @@ export class TypedQmpClient<C extends CommandSpecs<C>, E> {
 
   /** Sends `migrate` and resolves once the migration completed (see {@link runMigration}). */
   runMigration(args: MigrateArgs<C>, options?: MigrationOptions): Promise<MigrationInfo> {
-    return import('./migration.js').then((m) => m.runMigration(this.raw, args as Record<string, unknown>, options));
+    return import('./operations/migration.js').then((m) => m.runMigration(this.raw, args as Record<string, unknown>, options));
   }
 
   /**
@@ -271,7 +271,7 @@ export class TypedQmpClient<C extends CommandSpecs<C>, E> {
    * available as `execute('device_del', { id })` (and the generated method `deviceDel$`).
    */
   deviceDel(id: string, options?: DeviceDelOptions): Promise<DeviceDeletedEvent<E>> {
-    return import('./device-del.js').then((m) => m.deviceDel(this.raw, id, options)) as Promise<unknown> as Promise<DeviceDeletedEvent<E>>;
+    return import('./operations/device-del.js').then((m) => m.deviceDel(this.raw, id, options)) as Promise<unknown> as Promise<DeviceDeletedEvent<E>>;
   }
 
   close(): Promise<void> {

@@ -10,6 +10,7 @@
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { SubcommandModule } from '../subcommand.js';
+import { writeError } from '../terminal.js';
 import type { GenerateTarget, TargetInput } from '../../generator/config.js';
 import { addSelectionOptions, reportUnmatchedFlags, selectionFrom, type SelectionCliOptions } from './selection.js';
 import { defaultConfigFile } from './generate.js';
@@ -83,7 +84,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
           ...(docSource ? { docSource } : {}),
         }).catch(reportUnmatchedFlags(command));
         const out = relative(process.cwd(), t.site) || '.';
-        process.stderr.write(`${out}: ${r.commands} commands, ${r.events} events, ${r.types} types; ${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB\n`);
+        writeError(`${out}: ${r.commands} commands, ${r.events} events, ${r.types} types; ${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB\n`);
       }
       setExit(0);
     });

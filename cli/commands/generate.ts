@@ -109,7 +109,7 @@ async function targetsFrom(opts: GenerateCliOptions, qemuArgs: readonly string[]
 function verbosePluginErrors(verbose: boolean): (e: unknown) => never {
   return (e) => {
     if (verbose && e instanceof Error && e.name === 'PluginError' && e.cause instanceof Error && e.cause.stack) {
-      process.stderr.write(`${e.cause.stack}\n`);
+      writeError(`${e.cause.stack}\n`);
     }
     throw e;
   };

@@ -73,7 +73,7 @@ export const register: SubcommandModule['register'] = (program: Command, setExit
       if (opts.release !== undefined) {
         if (inputFrom(opts, qemuArgs) !== undefined) return reportUsage(command)(new UsageError(`give --release or one of ${INPUT_FLAGS}, not both`));
         const r = await packageReleases(opts);
-        process.stderr.write(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
+        writeError(`${opts.out}: ${opts.name}@${opts.version}, ${r.commands} commands, ${r.events} events, ${r.files.length} files\n`);
         return setExit(0);
       }
       const input = requireInput(command, opts, qemuArgs);

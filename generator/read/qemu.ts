@@ -56,7 +56,7 @@ export async function captureIntrospection(binary: string, args: readonly string
   const deadline = Date.now() + (options.timeout ?? 30_000);
   const dir = makeOwnedFolder('capture-');
   const socket = join(dir, 'qmp.sock');
-  // Dies with this process, however it ends (runtime/owned-process.ts).
+  // Dies with this process, however it ends (runtime/host/owned-process.ts).
   const proc = spawnOwned(binary, captureCommandLine(binary, socket, args), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => {

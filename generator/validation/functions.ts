@@ -1,7 +1,7 @@
 /**
  * The alternative design, kept for measurement (bench/validate.ts): the validator table
  * turned into straight-line JavaScript, one function per type, with built-in checks inlined
- * and member dispatch by `switch`. Same verdicts and paths as runtime/validate.ts (the bench
+ * and member dispatch by `switch`. Same verdicts and paths as runtime/validation/validate.ts (the bench
  * checks that); messages are shorter. Not used by the bindings: see the figures in
  * bench/validate.ts for why the table interpreter was chosen.
  *
@@ -153,7 +153,7 @@ export function compileValidatorFunctions(source: string, rt: FunctionRuntime): 
   return new Function('rt', source)(rt) as { check(i: number, v: unknown): GeneratedIssue[] | null };
 }
 
-/** Helpers matching runtime/validate.ts's failure representation. */
+/** Helpers matching runtime/validation/validate.ts's failure representation. */
 export const functionRuntime: FunctionRuntime = {
   fail: (kind, expected, found) => [{ kind, expected, found, rev: [] }],
   prefix: (issues, seg) => {

@@ -1,5 +1,5 @@
 /**
- * Model -> validator descriptor table (the data runtime/validate.ts interprets).
+ * Model -> validator descriptor table (the data runtime/validation/validate.ts interprets).
  *
  * Every type reachable from a command or event gets one index; named types keep their wire
  * name (for messages), implicit ones (`q_obj_*`) get an empty name. Conditions (`'if'`) are

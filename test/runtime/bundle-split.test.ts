@@ -11,26 +11,26 @@ import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import * as barrel from '../../runtime/index.js';
-import * as bigintJson from '../../runtime/bigint-json.js';
+import * as bigintJson from '../../runtime/json/bigint-json.js';
 import * as probe from '../../runtime/probe.js';
-import { Transcript } from '../../runtime/transcript.js';
-import { Validator } from '../../runtime/validate.js';
+import { Transcript } from '../../runtime/transcript/transcript.js';
+import { Validator } from '../../runtime/validation/validate.js';
 import { upFrontChunks } from '../support/bundle-chunks.js';
 import { repoRoot } from '../support/paths.js';
 
 /** What the typed client's runJob, runMigration, deviceDel and launch load on first use. */
-const TYPED_CLIENT_LAZY = ['runtime/jobs.ts', 'runtime/migration.ts', 'runtime/device-del.ts', 'runtime/launch.ts'];
+const TYPED_CLIENT_LAZY = ['runtime/operations/jobs.ts', 'runtime/operations/migration.ts', 'runtime/operations/device-del.ts', 'runtime/launch.ts'];
 
 /** What the client loads at connect: its message checks, and what its options ask for (client-parts.ts). */
-const CLIENT_PARTS = ['runtime/message-checks.ts', 'runtime/agent-sync.ts', 'runtime/reconnect.ts', 'runtime/transcript.ts'];
+const CLIENT_PARTS = ['runtime/client/message-checks.ts', 'runtime/client/agent-sync.ts', 'runtime/client/reconnect.ts', 'runtime/transcript/transcript.ts'];
 
 /** What the client and the bindings import lazily, and the modules only they import. */
 const LAZY = [
-  'runtime/validate.ts',
-  'runtime/validate-interpreter.ts',
-  'runtime/validate-jit.ts',
-  'runtime/validator-table-check.ts',
-  'runtime/bigint-json.ts',
+  'runtime/validation/validate.ts',
+  'runtime/validation/validate-interpreter.ts',
+  'runtime/validation/validate-jit.ts',
+  'runtime/validation/validator-table-check.ts',
+  'runtime/json/bigint-json.ts',
   'runtime/probe.ts',
   'generated/qemu-7.2/validators.ts',
   ...TYPED_CLIENT_LAZY,
@@ -82,10 +82,10 @@ describe('lazily loaded modules stay out of the up-front chunks', () => {
       const qmp = await QmpClient.connect({ path: process.argv[2]!, record: 'session.jsonl' });
       console.log(await qmp.execute('query-status'), await qmp.schema);
     `);
-    expect(s.upFront).toContain('runtime/client.ts');
+    expect(s.upFront).toContain('runtime/client/client.ts');
     expect(lazyUpFront(s)).toEqual([]);
     // Still in the bundle: loaded on demand.
-    for (const f of ['runtime/validate.ts', 'runtime/bigint-json.ts', 'runtime/probe.ts', ...CLIENT_PARTS]) expect(s.all).toContain(f);
+    for (const f of ['runtime/validation/validate.ts', 'runtime/json/bigint-json.ts', 'runtime/probe.ts', ...CLIENT_PARTS]) expect(s.all).toContain(f);
   });
 
   it('the generated bindings (QEMU 7.2, with their validator table)', async () => {
@@ -110,7 +110,7 @@ describe('lazily loaded modules stay out of the up-front chunks', () => {
       await vm.deviceDel('nic0');
     `);
     expect(lazyUpFront(s)).toEqual([]);
-    for (const f of ['runtime/jobs.ts', 'runtime/migration.ts', 'runtime/device-del.ts', 'runtime/launch.ts']) expect(s.all).toContain(f);
+    for (const f of ['runtime/operations/jobs.ts', 'runtime/operations/migration.ts', 'runtime/operations/device-del.ts', 'runtime/launch.ts']) expect(s.all).toContain(f);
   });
 
   it('a guest agent client that reconnects and records loads the agent resync, reconnecting and the transcript writer on first use', async () => {

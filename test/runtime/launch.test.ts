@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { QemuApi } from '../../generated/qemu-7.2/index.js';
 import { StorageDaemonApi } from '../../generated/qemu-storage-daemon-7.2/index.js';
 import { QmpClient, QmpLaunchError, launch, type LaunchedProcess } from '../../runtime/index.js';
-import { findExecutable } from '../../runtime/owned-process.js';
+import { findExecutable } from '../../runtime/host/owned-process.js';
 import { GUEST_AGENT, QEMU_SYSTEM, STORAGE_DAEMON, binaryPath, havePeer, inCI } from '../support/qemu.js';
 
 const MACHINE = ['-machine', 'none', '-nodefaults', '-display', 'none'];

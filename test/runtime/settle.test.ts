@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QemuApi, qmpValidatorTable } from '../../generated/qemu-7.2/index.js';
 import { QmpClient, launch, readTranscript, runJob, type ValidatorTable } from '../../runtime/index.js';
-import type { ValidationIssue } from '../../runtime/issues.js';
-import { MessageChecks } from '../../runtime/message-checks.js';
+import type { ValidationIssue } from '../../runtime/validation/issues.js';
+import { MessageChecks } from '../../runtime/client/message-checks.js';
 import { startQemuModel, type QemuModel } from '../support/fake-qemu-model.js';
 import { writeFakeQemuProcess } from '../support/fake-qemu-process.js';
 

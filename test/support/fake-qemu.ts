@@ -1,5 +1,5 @@
 /**
- * FakeQemu (runtime/fake-server.ts) speaking QEMU 7.2's schema, untyped, for the runtime's
+ * FakeQemu (runtime/testing/fake-server.ts) speaking QEMU 7.2's schema, untyped, for the runtime's
  * tests of the raw QmpClient: a fresh fake per test, closed after it together with the
  * clients the test opened, and a test passes only if the fake saw nothing wrong.
  */

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import type { Member, Schema, StructType, Type, UnionType } from '../../generator/model/types.js';
-import type { ValidatorTable } from '../../runtime/validate.js';
-import type { ValidationIssueKind } from '../../runtime/issues.js';
+import type { ValidatorTable } from '../../runtime/validation/validate.js';
+import type { ValidationIssueKind } from '../../runtime/validation/issues.js';
 
 /** Draws a value from an arbitrary (fast-check's `fc.gen()` drawer). */
 export type Draw = fc.GeneratorValue;

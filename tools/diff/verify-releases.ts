@@ -2,7 +2,7 @@
  * `qmp-ts verify` on multi-release bindings: which release of the set a peer matches, and
  * how it differs from that release. Each release's schema is read back from the combined
  * record (generator/releases.ts); the peer is compared with every release. The match is the
- * release its version maps to (runtime/releases.ts rule) when the version is known, else the
+ * release its version maps to (runtime/releases/releases.ts rule) when the version is known, else the
  * release with the fewest differences (the newest on a tie).
  */
 import type { Schema } from '../../generator/model/types.js';

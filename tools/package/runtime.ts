@@ -26,9 +26,11 @@ export function runtimePackage(): { readonly dir: string; readonly version: stri
   return { dir: path.dirname(manifest), version };
 }
 
+/** The built files below `dir` (the runtime's modules sit in folders by role), relative, posix. */
 function shipped(dir: string): string[] {
-  return readdirSync(dir)
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'))
+    .map((f) => f.split(path.sep).join('/'))
     .sort();
 }
 
@@ -36,8 +38,8 @@ function shipped(dir: string): string[] {
 export function prepareRuntime(scratch: string): RuntimeBuild {
   const { dir, version } = runtimePackage();
   if (existsSync(path.join(dir, 'index.ts'))) {
-    const sources = readdirSync(dir)
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith(`dist${path.sep}`) && !f.startsWith(`node_modules${path.sep}`))
       .map((f) => path.join(dir, f));
     const out = path.join(scratch, 'runtime');
     compile({ rootDir: dir, outDir: out, files: sources });

@@ -1,6 +1,6 @@
 /**
  * Pre-send checks of a command's arguments: the project's strict validator
- * (runtime/validate.ts over a descriptor table built from the peer's schema), with its JSON
+ * (runtime/validation/validate.ts over a descriptor table built from the peer's schema), with its JSON
  * paths shown in the friendly syntax the user typed (`arguments.keys[0].data` -> `keys.0.data`).
  */
 import { describeIssue, Validator, type ValidationIssue } from '@qmp-ts/runtime';

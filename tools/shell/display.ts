@@ -1,7 +1,7 @@
 /**
  * How the shell shows things to a person: replies as indented, coloured JSON; errors and
  * events on one line each. Colours come from picocolors and can be switched off. Text from
- * the peer is shown through terminalText / terminalJson (runtime/terminal-text.ts): escape
+ * the peer is shown through terminalText / terminalJson (runtime/host/terminal-text.ts): escape
  * sequences in a reply, an error or an event name are shown, never acted on.
  */
 import pc from 'picocolors';

@@ -2,7 +2,7 @@
  * Input history kept across sessions: `--history FILE`, else `$XDG_STATE_HOME/qmp-ts/history`
  * when XDG_STATE_HOME is set, else `~/.qmp-ts_history`. One line per entry, oldest first.
  * What was typed may hold passwords (`set_password`): the file is kept private (0600) as a
- * transcript is (runtime/private-file.ts).
+ * transcript is (runtime/host/private-file.ts).
  */
 import { closeSync, mkdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { openPrivateAppend } from '@qmp-ts/runtime/internal';

@@ -11,7 +11,7 @@
  * Every named type is a `$defs` entry under its wire name. Commands and events get entries
  * that cannot clash with type names (QAPI names have no `:`):
  * `command:NAME:arguments`, `command:NAME:returns`, `event:NAME:data`.
- * Must agree with runtime/validate.ts on every value (test/generator/emit/json-schema/export.test.ts checks it with ajv).
+ * Must agree with runtime/validation/validate.ts on every value (test/generator/emit/json-schema/export.test.ts checks it with ajv).
  */
 import type {
   AlternateType, BuiltinType, Command, Event, Member, Schema, StructType, Type, UnionType,
@@ -204,7 +204,7 @@ class Exporter {
 function builtinSchema(t: BuiltinType, strict: boolean): JsonValue {
   const bounds = INT_BOUNDS[t.name];
   if (bounds !== undefined) {
-    // Lenient: 2^63 / 2^64 is what JSON.parse makes of the largest 64-bit values (see runtime/validate.ts).
+    // Lenient: 2^63 / 2^64 is what JSON.parse makes of the largest 64-bit values (see runtime/validation/validate.ts).
     return !strict && bounds[1] > 2 ** 53
       ? { type: 'integer', minimum: bounds[0], maximum: bounds[1] }
       : { type: 'integer', minimum: bounds[0], exclusiveMaximum: bounds[1] };

@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, type GenerateTarget } from '../../../generator/generate.js';
 import type { ValidationIssue } from '../../../runtime/index.js';
-import { Validator, type ValidatorTable } from '../../../runtime/validate.js';
+import { Validator, type ValidatorTable } from '../../../runtime/validation/validate.js';
 import { SLOT_NAMES, qapiSource, yamlSource, type DocSlots } from '../../support/doc-schema.js';
 import { fakeQemuPerTest } from '../../support/fake-qemu.js';
 import { repoRoot } from '../../support/paths.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QmpClient } from '../../../runtime/client.js';
+import { QmpClient } from '../../../runtime/client/client.js';
 import { havePeer, inCI, QEMU_SYSTEM, startQemuSystem, waitForListening, type Peer } from '../../support/qemu.js';
 import { haveTmux, qmpTsCommand, TmuxTerminal } from '../../support/shell-tmux.js';
 

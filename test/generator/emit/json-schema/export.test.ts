@@ -1,6 +1,6 @@
 /**
  * The JSON Schema export: its shape, and agreement with the runtime validators. ajv compiled
- * from the export must give the same verdict as runtime/validate.ts on the same values:
+ * from the export must give the same verdict as runtime/validation/validate.ts on the same values:
  * values generated from the model, single mutations of them, and hand-picked edge cases.
  */
 import fc from 'fast-check';
@@ -14,7 +14,7 @@ import {
 import { loadSchema } from '../../../../generator/load.js';
 import type { Schema } from '../../../../generator/model/types.js';
 import { buildValidatorTable } from '../../../../generator/validation/table.js';
-import { Validator } from '../../../../runtime/validate.js';
+import { Validator } from '../../../../runtime/validation/validate.js';
 import { generate, mutations, targetsOf } from '../../../support/validate-values.js';
 import { qemu102Schema, qemu72Introspection } from '../../../support/validate-model.js';
 
