@@ -8,7 +8,7 @@
 import { QapiError } from '../diagnostics.js';
 import { compareReleases, parseRelease } from '@qmp-ts/runtime/internal';
 import type { Command, Event, Schema, Type } from './types.js';
-import { isNamedType, type NamedType } from '../names/index.js';
+import { isNamedType, type NamedType } from './types.js';
 
 /** One definition across the releases that have it (in release order, oldest first). */
 export interface Merged<T> {

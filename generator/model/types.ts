@@ -264,3 +264,11 @@ export function isDeprecated(node: { readonly features: readonly Feature[] }): b
 export function isUnstable(node: { readonly features: readonly Feature[] }): boolean {
   return node.features.some((f) => f.name === 'unstable');
 }
+
+/** Types that get a declaration of their own: not a built-in, an array or the implicit empty object. */
+export type NamedType = Exclude<Type, { kind: 'builtin' } | { kind: 'array' }>;
+
+/** True for the types the emitter declares (builtins and arrays are written inline; `q_empty` is `{}`). */
+export function isNamedType(t: Type): t is NamedType {
+  return t.kind !== 'builtin' && t.kind !== 'array' && !(t.kind === 'struct' && t.name === 'q_empty');
+}

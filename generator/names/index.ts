@@ -7,7 +7,7 @@
  * identifiers. Two names mapping to the same identifier are a located error.
  */
 import { QapiError } from '../diagnostics.js';
-import type { Command, Definition, Event, Schema, StructType, Type, UnionType } from '../model/types.js';
+import type { Command, Definition, Event, NamedType, Schema, StructType, Type, UnionType } from '../model/types.js';
 import { runtimeSymbols, typedClientMembers, type RuntimeSymbolName } from '@qmp-ts/runtime/internal';
 import {
   OBJECT_MEMBER_NAMES,
@@ -21,8 +21,7 @@ import { NameRegistry, sourceInfo, type NameOwner } from './registry.js';
 export * from './identifiers.js';
 export { NameRegistry } from './registry.js';
 
-/** Types that get a declaration of their own. */
-export type NamedType = Exclude<Type, { kind: 'builtin' } | { kind: 'array' }>;
+export { isNamedType, type NamedType } from '../model/types.js';
 
 /** Names of the fixed declarations every bindings module has. */
 export interface FixedNames {
@@ -59,13 +58,6 @@ export interface Names {
   runtime(symbol: RuntimeSymbolName): string;
   /** For implicit argument/data types: the command or event they belong to. */
   ownerOf(type: NamedType): Command | Event | undefined;
-}
-
-const EMPTY_OBJECT = 'q_empty';
-
-/** True for the types the emitter declares (builtins and arrays are written inline; `q_empty` is `{}`). */
-export function isNamedType(t: Type): t is NamedType {
-  return t.kind !== 'builtin' && t.kind !== 'array' && !(t.kind === 'struct' && t.name === EMPTY_OBJECT);
 }
 
 function metaOf(d: Definition): string {

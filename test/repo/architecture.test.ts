@@ -4,7 +4,7 @@
  * layout table that names every top-level folder of the repository (and nothing else), and a
  * test tree that mirrors the source tree.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,55 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
     }
   };
   for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+/** One folder of ARCHITECTURE.md's code map: its path and what its files may import besides their own folder. */
+interface Room {
+  readonly folder: string;
+  readonly mayImport: readonly string[];
+}
+
+/** The code map as ARCHITECTURE.md states it: `### \`folder/\`` headings, each with a "**May import:**" line. */
+function codeMap(text: string): Room[] {
+  const start = text.indexOf('\n## Code map\n');
+  const end = text.indexOf('\n## ', start + 5);
+  const section = text.slice(start, end < 0 ? undefined : end);
+  const rooms: Room[] = [];
+  for (const part of section.split('\n### ').slice(1)) {
+    const folder = /^`([^`]+)`/.exec(part)?.[1];
+    const line = /\*\*May import:\*\*([^\n]*)/.exec(part)?.[1];
+    if (!folder || line === undefined) throw new Error(`ARCHITECTURE.md: the code map entry "${part.split('\n')[0]}" needs a folder and a May import line`);
+    rooms.push({ folder, mayImport: [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1]!) });
+  }
+  return rooms;
+}
+
+/** The repository-relative file an import names, or undefined for a package or built-in outside the project. */
+function importTarget(file: string, specifier: string): string | undefined {
+  if (specifier === '@qmp-ts/runtime') return 'runtime/index.ts';
+  if (specifier === '@qmp-ts/runtime/internal') return 'runtime/internal.ts';
+  if (!specifier.startsWith('.')) return undefined;
+  return path.relative(repoRoot, path.resolve(path.dirname(file), specifier)).split(path.sep).join('/').replace(/\.js$/, '.ts');
+}
+
+const within = (rel: string, place: string): boolean => (place.endsWith('/') ? rel.startsWith(place) : rel === place);
+
+/** Every import that breaks the code map: a file answers to every room that contains it. */
+function codeMapViolations(rooms: readonly Room[], sources: readonly { file: string; text: string }[]): string[] {
+  const found: string[] = [];
+  for (const { file, text } of sources) {
+    const rel = path.relative(repoRoot, file).split(path.sep).join('/');
+    const governing = rooms.filter((r) => rel.startsWith(r.folder));
+    for (const s of ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName)) {
+      const target = importTarget(file, s);
+      if (target === undefined) continue;
+      for (const room of governing) {
+        if (within(target, room.folder) || room.mayImport.some((p) => within(target, p))) continue;
+        found.push(`${rel} imports ${target}: ${room.folder} may import only ${room.mayImport.join(', ') || 'itself'}`);
+      }
+    }
+  }
   return found;
 }
 
@@ -164,5 +213,39 @@ describe('architecture', () => {
     };
     walk(testRoot);
     expect(misplaced).toEqual([]);
+  });
+  describe("ARCHITECTURE.md's code map", () => {
+    const rooms = codeMap(readFileSync(path.join(repoRoot, 'ARCHITECTURE.md'), 'utf8'));
+    const sources = files.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+
+    it('names folders that exist, each with what it may import', () => {
+      expect(rooms.length).toBeGreaterThan(15);
+      const missing = rooms.filter((r) => !statSync(path.join(repoRoot, r.folder), { throwIfNoEntry: false })?.isDirectory()).map((r) => r.folder);
+      expect(missing).toEqual([]);
+      const unknown = rooms.flatMap((r) => r.mayImport.filter((p) => p !== 'node:' && !statSync(path.join(repoRoot, p), { throwIfNoEntry: false })));
+      expect(unknown).toEqual([]);
+    });
+
+    it('holds: every import of every source file stays within what its folders may import', () => {
+      expect(codeMapViolations(rooms, sources)).toEqual([]);
+    });
+
+    it('fails on an import that breaks a stated rule (a temporary file in runtime/client/ importing the fake server)', () => {
+      const probe = path.join(repoRoot, 'runtime/client/.architecture-probe.ts');
+      writeFileSync(probe, "import { FakeQemu } from '../testing/fake-server.js';\nimport { QmpClient } from './client.js';\nexport { FakeQemu, QmpClient };\n");
+      try {
+        const found = codeMapViolations(rooms, [{ file: probe, text: readFileSync(probe, 'utf8') }]);
+        expect(found).toEqual([expect.stringMatching(/^runtime\/client\/\.architecture-probe\.ts imports runtime\/testing\/fake-server\.ts: runtime\/client\/ may import only /)]);
+      } finally {
+        rmSync(probe, { force: true });
+      }
+    });
+
+    it('keeps at most 15 files in each folder of the runtime', () => {
+      const crowded = [path.join(repoRoot, 'runtime'), ...readdirSync(path.join(repoRoot, 'runtime'), { withFileTypes: true }).filter((e) => e.isDirectory() && !SKIP.has(e.name)).map((e) => path.join(repoRoot, 'runtime', e.name))]
+        .map((dir) => ({ dir: path.relative(repoRoot, dir), count: readdirSync(dir).filter((f) => f.endsWith('.ts')).length }))
+        .filter((d) => d.count > 15);
+      expect(crowded).toEqual([]);
+    });
   });
 });
