@@ -11,11 +11,19 @@ import type { OutlineSection } from './outline.js';
 import { renderDoc } from './markup.js';
 import { pageKind, pageOf, resolver, type SiteContext } from './pages.js';
 
+/** "removed after 7.2" on a definition the newest release of a site's release set lacks. */
+function removedBadge(ctx: SiteContext, d: Definition): Markup | string {
+  const r = ctx.releases;
+  if (!r) return '';
+  const has = r.releasesOf(pageKind(d), d.name);
+  return has.includes(r.labels.at(-1)!) || has.length === 0 ? '' : html` <span class="badge removed">removed after ${has.at(-1)!}</span>`;
+}
+
 function entry(ctx: SiteContext, d: Definition): Markup {
   const p = pageOf(ctx, d)!;
   const kind = pageKind(d);
   const marks = `${isDeprecated(d) ? ' deprecated' : ''}${isUnstable(d) ? ' unstable' : ''}`;
-  return html`<li data-kind="${kind}" data-name="${d.name.toLowerCase()}"><a href="${href(p)}"><span class="kind-tag ${kind}">${kind === 'type' ? d.kind : kind}</span> <code>${d.name}</code></a>${marks ? html` <span class="badge${marks}">${marks.trim()}</span>` : ''}</li>`;
+  return html`<li data-kind="${kind}" data-name="${d.name.toLowerCase()}"><a href="${href(p)}"><span class="kind-tag ${kind}">${kind === 'type' ? d.kind : kind}</span> <code>${d.name}</code></a>${marks ? html` <span class="badge${marks}">${marks.trim()}</span>` : ''}${removedBadge(ctx, d)}</li>`;
 }
 
 export function indexPage(ctx: SiteContext, sections: readonly OutlineSection[], counts: Readonly<Record<'command' | 'event' | 'type', number>>): string {
