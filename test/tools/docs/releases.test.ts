@@ -13,6 +13,7 @@ import { releaseSite } from '../../../tools/docs/releases.js';
 import { writeSite } from '../../../tools/docs/site.js';
 import { runCli } from '../../support/cli.js';
 import { vendoredQemu } from '../../support/paths.js';
+import { inertProblems } from '../../support/site-inert.js';
 import { checkLinks, htmlFiles } from '../../support/site-links.js';
 
 const work = mkdtempSync(join(tmpdir(), 'qmp-ts-site-releases-'));
@@ -61,6 +62,10 @@ describe('the reference site of QEMU 7.2 and 10.2', () => {
     expect(member).toContain('<span class="badge releases">in 7.2; not in 10.2 (removed after 7.2)</span>');
     const branch = /<tr id="branch-hub">[\s\S]*?<\/tr>/.exec(read('type/ChardevBackend.html'))?.[0] ?? '';
     expect(branch).toContain('<span class="badge releases">in 10.2; not in 7.2 (new in 10.2)</span>');
+  });
+
+  it('keeps the release marks to the elements and classes the generator writes', () => {
+    for (const rel of ['index.html', 'event/MEM_UNPLUG_ERROR.html', 'type/MigrationCapability.html', 'type/ChardevBackend.html']) expect(inertProblems(read(rel)), rel).toEqual([]);
   });
 
   it('links only to pages and anchors that exist (removed definitions refer to 7.2 types by name)', () => {
