@@ -9,15 +9,7 @@ import { href, html, join, type Markup } from './html.js';
 import { page } from './layout.js';
 import type { OutlineSection } from './outline.js';
 import { renderDoc } from './markup.js';
-import { pageKind, pageOf, resolver, type SiteContext } from './pages.js';
-
-/** "removed after 7.2" on a definition the newest release of a site's release set lacks. */
-function removedBadge(ctx: SiteContext, d: Definition): Markup | string {
-  const r = ctx.releases;
-  if (!r) return '';
-  const has = r.releasesOf(pageKind(d), d.name);
-  return has.includes(r.labels.at(-1)!) || has.length === 0 ? '' : html` <span class="badge removed">removed after ${has.at(-1)!}</span>`;
-}
+import { pageKind, pageOf, removedBadge, resolver, type SiteContext } from './pages.js';
 
 function entry(ctx: SiteContext, d: Definition): Markup {
   const p = pageOf(ctx, d)!;

@@ -67,6 +67,14 @@ export function releaseNote(within: readonly string[], has: readonly string[]): 
   return availabilityNote(within, new Set(has))?.replace(/^Releases: /, '').replace(/\.$/, '');
 }
 
+/** The "removed after 7.2" badge of a definition the newest release of a site's release set lacks. */
+export function removedBadge(ctx: SiteContext, d: Definition): Markup | string {
+  const r = ctx.releases;
+  if (!r) return '';
+  const has = r.releasesOf(pageKind(d), d.name);
+  return has.includes(r.labels.at(-1)!) || has.length === 0 ? '' : html` <span class="badge removed">removed after ${has.at(-1)!}</span>`;
+}
+
 /** The note of a member, value or branch of `typeName` that not every release of the type has. */
 function partNote(ctx: SiteContext, typeName: string, part: PartKind, name: string): Markup {
   const r = ctx.releases;
@@ -205,10 +213,10 @@ function facts(ctx: SiteContext, d: Definition): Markup {
   return rows.length ? html`<dl class="facts">${rows}</dl>` : html``;
 }
 
-function header(d: Definition, kindLabel: string): Markup {
+function header(ctx: SiteContext, d: Definition, kindLabel: string): Markup {
   return html`<p class="kind">${kindLabel}</p>
 <h1><code>${d.name}</code></h1>
-<p class="badges">${badges(d.features, d.condition)}</p>`;
+<p class="badges">${badges(d.features, d.condition)}${removedBadge(ctx, d)}</p>`;
 }
 
 /** `{ "a": int, "b"?: str }` for wire forms, with links. */
@@ -256,7 +264,7 @@ ${c.successResponse ? html`&lt;- { "return": ${c.returns ? wireType(ctx, c.retur
   const returnsText = doc?.returns ?? doc?.sections.find((s) => s.kind === 'returns')?.text;
   const errorsText = doc?.errors ?? doc?.sections.find((s) => s.kind === 'errors')?.text;
   const flags = [c.allowOob ? 'allow-oob' : '', c.allowPreconfig ? 'allow-preconfig' : '', c.successResponse ? '' : 'no success response', c.boxed ? 'boxed' : ''].filter(Boolean);
-  const main = html`${header(c, 'Command')}
+  const main = html`${header(ctx, c, 'Command')}
 ${facts(ctx, c)}
 ${docIntro(c, resolve)}
 ${section('typescript', 'TypeScript', html`<pre class="call"><code>${call}</code></pre>`)}
@@ -275,7 +283,7 @@ function eventPage(ctx: SiteContext, e: Event): string {
   const wire = html`&lt;- { "event": ${JSON.stringify(e.name)},${data ? html`\n     "data": ${wireObject(ctx, data, '     ')},` : ''}
      "timestamp": { "seconds": int, "microseconds": int } }`;
   const ts = html`qmp.on(${JSON.stringify(e.name)}, (event) =&gt; { /* event.data: ${data ? tsType(ctx, data) : 'undefined'} */ });`;
-  const main = html`${header(e, 'Event')}
+  const main = html`${header(ctx, e, 'Event')}
 ${facts(ctx, e)}
 ${docIntro(e, resolve)}
 ${section('typescript', 'TypeScript', html`<pre class="call"><code>${ts}</code></pre>`)}
@@ -317,7 +325,7 @@ function typePage(ctx: SiteContext, t: NamedType): string {
       body = section('alternatives', 'Alternatives', alternatives(ctx, t, resolve));
       break;
   }
-  const main = html`${header(t, label)}
+  const main = html`${header(ctx, t, label)}
 ${facts(ctx, t)}
 ${docIntro(t, resolve)}
 ${section('typescript', 'TypeScript', html`<pre class="call"><code>import type { ${ctx.names.typeName(t)} } from './qmp/index.js';</code></pre>`)}

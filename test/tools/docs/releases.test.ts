@@ -42,6 +42,8 @@ describe('the reference site of QEMU 7.2 and 10.2', () => {
   it('gives a definition 10.2 removed a page from 7.2, marked removed after 7.2, and lists it in the index with a badge', () => {
     expect(releasesFact('event/MEM_UNPLUG_ERROR.html')).toContain('in 7.2; not in 10.2 (removed after 7.2)');
     expect(read('event/MEM_UNPLUG_ERROR.html')).toContain('<tr id="data-device">');
+    expect(read('event/MEM_UNPLUG_ERROR.html')).toMatch(/<p class="badges">.*<span class="badge removed">removed after 7\.2<\/span><\/p>/);
+    expect(read('command/query-status.html')).not.toContain('badge removed');
     expect(releasesFact('command/x-query-profile.html')).toContain('removed after 7.2');
     const index = read('index.html');
     expect(index).toMatch(/<code>MEM_UNPLUG_ERROR<\/code><\/a>( <span class="badge [a-z]+">[a-z]+<\/span>)* <span class="badge removed">removed after 7\.2<\/span><\/li>/);
@@ -92,6 +94,12 @@ describe('qmp-ts docs --release', () => {
     writeFileSync(config, `targets:\n  - releases:\n      '7.2': { schema: ${qga('7.2')} }\n      '10.2': { schema: ${qga('10.2')} }\n    output: gen\n    site: site-config\n`);
     expect(await runCli(['docs', '--config', config])).toMatchObject({ code: 0 });
     expect(readFileSync(join(work, 'site-config/command/guest-sync.html'), 'utf8')).toContain('<span class="badge in">7.2</span><span class="badge in">10.2</span>');
+  });
+
+  it('refuses --docs with --release', async () => {
+    const r = await runCli(['docs', '--release', `7.2=${main('7.2')}`, '--release', `10.2=${main('10.2')}`, '--docs', main('10.2'), '--out', join(work, 'bad')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--docs is not supported with --release');
   });
 
   it('reports a malformed --release as generate does', async () => {
