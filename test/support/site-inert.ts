@@ -19,7 +19,7 @@ const CLASSES = new Set(
   ('anchor doc kind-tag top skip search home kind facts call badges table-wrap members used-by none default wire example badge ' +
     'admonition-title admonition values branches module defs features level-1 level-2 level-3 alternatives kind-filter doc-heading toc ' +
     'search-results results lead kinds filter deprecated unstable cond in out releases command event type enum struct union alternate ' +
-    'changes change path msg meta def breaking info compatible deprecation').split(' '),
+    'changes change path msg meta def breaking info compatible deprecation release-note removed').split(' '),
 );
 /** A URL the generator makes: relative, no scheme, path characters only. */
 const GENERATED_URL = /^(?:\.\.\/)*[A-Za-z0-9._\/-]*(?:\?q=[A-Za-z0-9._%-]*)?(?:#[A-Za-z0-9._-]+)?$/;

@@ -9,13 +9,13 @@ import { href, html, join, type Markup } from './html.js';
 import { page } from './layout.js';
 import type { OutlineSection } from './outline.js';
 import { renderDoc } from './markup.js';
-import { pageKind, pageOf, resolver, type SiteContext } from './pages.js';
+import { pageKind, pageOf, removedBadge, resolver, type SiteContext } from './pages.js';
 
 function entry(ctx: SiteContext, d: Definition): Markup {
   const p = pageOf(ctx, d)!;
   const kind = pageKind(d);
   const marks = `${isDeprecated(d) ? ' deprecated' : ''}${isUnstable(d) ? ' unstable' : ''}`;
-  return html`<li data-kind="${kind}" data-name="${d.name.toLowerCase()}"><a href="${href(p)}"><span class="kind-tag ${kind}">${kind === 'type' ? d.kind : kind}</span> <code>${d.name}</code></a>${marks ? html` <span class="badge${marks}">${marks.trim()}</span>` : ''}</li>`;
+  return html`<li data-kind="${kind}" data-name="${d.name.toLowerCase()}"><a href="${href(p)}"><span class="kind-tag ${kind}">${kind === 'type' ? d.kind : kind}</span> <code>${d.name}</code></a>${marks ? html` <span class="badge${marks}">${marks.trim()}</span>` : ''}${removedBadge(ctx, d)}</li>`;
 }
 
 export function indexPage(ctx: SiteContext, sections: readonly OutlineSection[], counts: Readonly<Record<'command' | 'event' | 'type', number>>): string {

@@ -2,9 +2,10 @@
  * The pages of the reference site: one per command, event and named type, written with
  * plain string building over ./html.ts (every schema text escaped there).
  */
-import type { AlternateType, Command, Condition, Definition, EnumType, Event, Feature, Member, Schema, StructType, Type, UnionType } from '../../generator/model/types.js';
+import type { AlternateType, Command, Condition, Definition, EnumType, EnumValue, Event, Feature, Member, Schema, StructType, Type, UnionBranch, UnionType } from '../../generator/model/types.js';
 
 import { conditionProse } from '../../generator/emit/docs.js';
+import { availabilityNote } from '../../generator/emit/releases/availability.js';
 import { takesNothing } from '../../generator/emit/api.js';
 import { isNamedType, type NamedType, type Names } from '../../generator/names/index.js';
 import { anchorId, href, html, join, type Markup, type Piece } from './html.js';
@@ -12,14 +13,22 @@ import { page } from './layout.js';
 import { renderDoc, renderTagged, type Resolve } from './markup.js';
 import type { PageKind, SitePaths } from './links.js';
 
+/** The parts of a type whose releases a site built from several shows. */
+export type PartKind = 'member' | 'value' | 'branch';
+
 /**
- * Which releases have each definition, when the site is built from several: `labels` in
- * order, and for a definition the labels it is in. (The multi-release input is not wired
- * to the command line yet; a site from one schema leaves it out.)
+ * Which releases have each definition, when the site is built from several (./releases.ts):
+ * `labels` in order, and for a definition the labels it is in; optionally the same for the
+ * members, values and branches of a type (by the type's name), and the parts the shown node
+ * lacks that other releases have. A site from one schema leaves it out.
  */
 export interface ReleaseAvailability {
   readonly labels: readonly string[];
   releasesOf(kind: PageKind, name: string): readonly string[];
+  partReleasesOf?(typeName: string, part: PartKind, partName: string): readonly string[];
+  extraMembers?(typeName: string, shown: readonly Member[]): readonly Member[];
+  extraValues?(typeName: string, shown: readonly EnumValue[]): readonly EnumValue[];
+  extraBranches?(typeName: string, shown: readonly UnionBranch[]): readonly UnionBranch[];
 }
 
 export interface SiteContext {
@@ -41,7 +50,37 @@ export function pageKind(d: Definition): PageKind {
 
 /** The page of `d` relative to the root, when the site has one. */
 export function pageOf(ctx: SiteContext, d: Definition): string | undefined {
-  return ctx.pages.has(d) ? ctx.paths.page(pageKind(d), d.name) : undefined;
+  const shown = pageNode(ctx, d);
+  return shown ? ctx.paths.page(pageKind(shown), shown.name) : undefined;
+}
+
+/** The node whose page shows `d`: itself, or on a release set's site the shown node of its name (a removed definition refers to older releases' nodes). */
+function pageNode<D extends Definition>(ctx: SiteContext, d: D): D | undefined {
+  if (ctx.pages.has(d)) return d;
+  if (!ctx.releases) return undefined;
+  const same = (d.kind === 'command' ? ctx.schema.commands.get(d.name) : d.kind === 'event' ? ctx.schema.events.get(d.name) : ctx.schema.types.get(d.name)) as D | undefined;
+  return same && ctx.pages.has(same) ? same : undefined;
+}
+
+/** "in 7.2; not in 10.2 (removed after 7.2)": the generator's TSDoc wording, without its "Releases: ". */
+export function releaseNote(within: readonly string[], has: readonly string[]): string | undefined {
+  return availabilityNote(within, new Set(has))?.replace(/^Releases: /, '').replace(/\.$/, '');
+}
+
+/** The "removed after 7.2" badge of a definition the newest release of a site's release set lacks. */
+export function removedBadge(ctx: SiteContext, d: Definition): Markup | string {
+  const r = ctx.releases;
+  if (!r) return '';
+  const has = r.releasesOf(pageKind(d), d.name);
+  return has.includes(r.labels.at(-1)!) || has.length === 0 ? '' : html` <span class="badge removed">removed after ${has.at(-1)!}</span>`;
+}
+
+/** The note of a member, value or branch of `typeName` that not every release of the type has. */
+function partNote(ctx: SiteContext, typeName: string, part: PartKind, name: string): Markup {
+  const r = ctx.releases;
+  if (!r?.partReleasesOf) return html``;
+  const note = releaseNote(r.releasesOf('type', typeName), r.partReleasesOf(typeName, part, name));
+  return note ? html` <span class="badge releases">${note}</span>` : html``;
 }
 
 /** `@name` references: commands, then events, then types of the site. */
@@ -87,9 +126,11 @@ function tsType(ctx: SiteContext, t: Type): Markup {
     }
     case 'array':
       return html`${tsType(ctx, t.element)}[]`;
-    default:
-      if (!isNamedType(t) || !ctx.pages.has(t)) return html`{}`;
-      return defLink(ctx, t, ctx.names.typeName(t as NamedType));
+    default: {
+      const shown = isNamedType(t) ? pageNode(ctx, t) : undefined;
+      if (!shown) return html`{}`;
+      return defLink(ctx, shown, ctx.names.typeName(shown as NamedType));
+    }
   }
 }
 
@@ -107,7 +148,8 @@ export function defaultOf(doc: string | undefined): string | undefined {
   return m ? m[1]!.replace(/\s+/g, ' ').trim() : undefined;
 }
 
-function memberRows(ctx: SiteContext, members: readonly Member[], prefix: string, resolve: Resolve): Markup {
+function memberRows(ctx: SiteContext, owner: string, shown: readonly Member[], prefix: string, resolve: Resolve): Markup {
+  const members = [...shown, ...(ctx.releases?.extraMembers?.(owner, shown) ?? [])];
   if (members.length === 0) return html`<p class="none">No members.</p>`;
   const rows = members.map((m) => {
     const def = defaultOf(m.doc);
@@ -115,7 +157,7 @@ function memberRows(ctx: SiteContext, members: readonly Member[], prefix: string
 <th scope="row"><a class="anchor" href="${href('#' + anchorId(prefix, m.name))}"><code>${m.name}</code></a></th>
 <td>${wireType(ctx, m.type)}</td>
 <td>${m.optional ? 'optional' : html`<strong>required</strong>`}${def !== undefined ? html`<br><span class="default">default: <code>${def}</code></span>` : ''}</td>
-<td>${m.doc?.trim() ? renderTagged(m.doc, resolve) : ''}${badges(m.features, m.condition)}${featureList(m.features, resolve, true)}</td>
+<td>${m.doc?.trim() ? renderTagged(m.doc, resolve) : ''}${badges(m.features, m.condition)}${partNote(ctx, owner, 'member', m.name)}${featureList(m.features, resolve, true)}</td>
 </tr>`;
   });
   return html`<div class="table-wrap"><table class="members">
@@ -161,18 +203,20 @@ function facts(ctx: SiteContext, d: Definition): Markup {
   if (d.condition !== undefined) rows.push(html`<dt>Only if</dt><dd><code>${conditionProse(d.condition)}</code></dd>`);
   if (d.module !== undefined) rows.push(html`<dt>Defined in</dt><dd><code>${d.module}</code></dd>`);
   if (ctx.releases) {
-    const has = new Set(ctx.releases.releasesOf(pageKind(d), d.name));
+    const list = ctx.releases.releasesOf(pageKind(d), d.name);
+    const has = new Set(list);
+    const note = releaseNote(ctx.releases.labels, list);
     rows.push(
-      html`<dt>Releases</dt><dd class="releases">${ctx.releases.labels.map((l) => html`<span class="badge ${has.has(l) ? 'in' : 'out'}">${l}${has.has(l) ? '' : ' (absent)'}</span>`)}</dd>`,
+      html`<dt>Releases</dt><dd class="releases">${ctx.releases.labels.map((l) => html`<span class="badge ${has.has(l) ? 'in' : 'out'}">${l}${has.has(l) ? '' : ' (absent)'}</span>`)}${note ? html` <span class="release-note">${note}</span>` : ''}</dd>`,
     );
   }
   return rows.length ? html`<dl class="facts">${rows}</dl>` : html``;
 }
 
-function header(d: Definition, kindLabel: string): Markup {
+function header(ctx: SiteContext, d: Definition, kindLabel: string): Markup {
   return html`<p class="kind">${kindLabel}</p>
 <h1><code>${d.name}</code></h1>
-<p class="badges">${badges(d.features, d.condition)}</p>`;
+<p class="badges">${badges(d.features, d.condition)}${removedBadge(ctx, d)}</p>`;
 }
 
 /** `{ "a": int, "b"?: str }` for wire forms, with links. */
@@ -190,8 +234,9 @@ function usedBy(ctx: SiteContext, t: Type): Markup {
 }
 
 function branches(ctx: SiteContext, t: UnionType): Markup {
-  const rows = t.branches.map(
-    (b) => html`<tr id="${anchorId('branch-', b.value)}"><th scope="row"><code>${JSON.stringify(b.value)}</code></th><td>${b.type.members.length === 0 && b.type.name === 'q_empty' ? html`<span class="none">no further members</span>` : wireType(ctx, b.type)}</td><td>${b.condition !== undefined ? badges([], b.condition) : ''}</td></tr>`,
+  const all = [...t.branches, ...(ctx.releases?.extraBranches?.(t.name, t.branches) ?? [])];
+  const rows = all.map(
+    (b) => html`<tr id="${anchorId('branch-', b.value)}"><th scope="row"><code>${JSON.stringify(b.value)}</code></th><td>${b.type.members.length === 0 && b.type.name === 'q_empty' ? html`<span class="none">no further members</span>` : wireType(ctx, b.type)}</td><td>${b.condition !== undefined ? badges([], b.condition) : ''}${partNote(ctx, t.name, 'branch', b.value)}</td></tr>`,
   );
   return html`<p>The member <code>${t.discriminator}</code> (${wireType(ctx, t.discriminatorType)}) selects the branch:</p>
 <div class="table-wrap"><table class="branches"><thead><tr><th scope="col">${t.discriminator}</th><th scope="col">Branch members</th><th scope="col">Condition</th></tr></thead>
@@ -201,7 +246,7 @@ function branches(ctx: SiteContext, t: UnionType): Markup {
 /** Members (and branches, for a union) of an object type. */
 function objectMembers(ctx: SiteContext, t: StructType | UnionType, prefix: string, resolve: Resolve): Markup {
   const base = t.kind === 'struct' && t.base ? html`<p>Extends ${wireType(ctx, t.base)}; its members are listed first.</p>` : '';
-  return html`${base}${memberRows(ctx, t.members, prefix, resolve)}${t.kind === 'union' ? branches(ctx, t) : ''}`;
+  return html`${base}${memberRows(ctx, t.name, t.members, prefix, resolve)}${t.kind === 'union' ? branches(ctx, t) : ''}`;
 }
 
 function commandPage(ctx: SiteContext, c: Command): string {
@@ -219,7 +264,7 @@ ${c.successResponse ? html`&lt;- { "return": ${c.returns ? wireType(ctx, c.retur
   const returnsText = doc?.returns ?? doc?.sections.find((s) => s.kind === 'returns')?.text;
   const errorsText = doc?.errors ?? doc?.sections.find((s) => s.kind === 'errors')?.text;
   const flags = [c.allowOob ? 'allow-oob' : '', c.allowPreconfig ? 'allow-preconfig' : '', c.successResponse ? '' : 'no success response', c.boxed ? 'boxed' : ''].filter(Boolean);
-  const main = html`${header(c, 'Command')}
+  const main = html`${header(ctx, c, 'Command')}
 ${facts(ctx, c)}
 ${docIntro(c, resolve)}
 ${section('typescript', 'TypeScript', html`<pre class="call"><code>${call}</code></pre>`)}
@@ -238,7 +283,7 @@ function eventPage(ctx: SiteContext, e: Event): string {
   const wire = html`&lt;- { "event": ${JSON.stringify(e.name)},${data ? html`\n     "data": ${wireObject(ctx, data, '     ')},` : ''}
      "timestamp": { "seconds": int, "microseconds": int } }`;
   const ts = html`qmp.on(${JSON.stringify(e.name)}, (event) =&gt; { /* event.data: ${data ? tsType(ctx, data) : 'undefined'} */ });`;
-  const main = html`${header(e, 'Event')}
+  const main = html`${header(ctx, e, 'Event')}
 ${facts(ctx, e)}
 ${docIntro(e, resolve)}
 ${section('typescript', 'TypeScript', html`<pre class="call"><code>${ts}</code></pre>`)}
@@ -250,8 +295,9 @@ ${docNotes(e, resolve)}`;
 }
 
 function enumValues(ctx: SiteContext, t: EnumType, resolve: Resolve): Markup {
-  const rows = t.values.map(
-    (v) => html`<tr id="${anchorId('value-', v.name)}"><th scope="row"><code>${JSON.stringify(v.name)}</code></th><td>${v.doc?.trim() ? renderTagged(v.doc, resolve) : ''}${badges(v.features, v.condition)}${featureList(v.features, resolve, true)}</td></tr>`,
+  const values = [...t.values, ...(ctx.releases?.extraValues?.(t.name, t.values) ?? [])];
+  const rows = values.map(
+    (v) => html`<tr id="${anchorId('value-', v.name)}"><th scope="row"><code>${JSON.stringify(v.name)}</code></th><td>${v.doc?.trim() ? renderTagged(v.doc, resolve) : ''}${badges(v.features, v.condition)}${partNote(ctx, t.name, 'value', v.name)}${featureList(v.features, resolve, true)}</td></tr>`,
   );
   return html`<div class="table-wrap"><table class="values"><thead><tr><th scope="col">Value</th><th scope="col">Description</th></tr></thead><tbody>${join(rows, '\n')}</tbody></table></div>`;
 }
@@ -279,7 +325,7 @@ function typePage(ctx: SiteContext, t: NamedType): string {
       body = section('alternatives', 'Alternatives', alternatives(ctx, t, resolve));
       break;
   }
-  const main = html`${header(t, label)}
+  const main = html`${header(ctx, t, label)}
 ${facts(ctx, t)}
 ${docIntro(t, resolve)}
 ${section('typescript', 'TypeScript', html`<pre class="call"><code>import type { ${ctx.names.typeName(t)} } from './qmp/index.js';</code></pre>`)}

@@ -16,6 +16,8 @@ import { diffSchemas, formatMarkdown } from '../../../tools/diff/index.js';
 import { formatHtml } from '../../../tools/diff/html.js';
 import { SitePaths } from '../../../tools/docs/links.js';
 import { writeSite } from '../../../tools/docs/site.js';
+import { mergeReleases } from '../../../generator/model/releases.js';
+import { releaseSite } from '../../../tools/docs/releases.js';
 import { haveChromium, launchChromium, pageErrors } from '../../support/chromium.js';
 import { HOSTILE_CASES, PWNED_TITLE } from '../../support/hostile-sites.js';
 import { repoRoot, vendoredQemu } from '../../support/paths.js';
@@ -97,6 +99,19 @@ run('reference site and change report in chromium', () => {
     await page.close();
     expect(errors).toEqual([]);
     await screenshots(join(site, 'index.html'), 'index');
+  });
+
+  it('shows a release set site\'s availability on a command page, with no console error or serious axe violation', async () => {
+    const releasesSite = join(work, 'releases');
+    const set = mergeReleases(['7.2', '10.2'].map((label) => ({ label, schema: loadSchema(join(vendoredQemu, `qemu-${label}/qga/qapi-schema.json`)) })));
+    const { schema, releases } = releaseSite(set);
+    await writeSite(schema, { out: releasesSite, releases });
+    const file = join(releasesSite, 'command/guest-get-load.html');
+    const { page, errors } = await open(file);
+    expect(await page.$eval('dd.releases', (d) => d.textContent)).toContain('in 10.2; not in 7.2 (new in 10.2)');
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(await axeViolations(file)).toEqual([]);
   });
 
   it('filters the index by name and kind', async () => {
