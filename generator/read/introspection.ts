@@ -46,7 +46,7 @@ function sha256(data: string | Buffer): string {
 
 function build(json: unknown, file: string, hash: string, options?: IntrospectionOptions): Schema {
   const warn = sink(options);
-  const entries = new EntryReader(file, warn).readTop(json);
+  const entries = new EntryReader(file, warn, readLimits(options?.limits).maxDefinitions).readTop(json);
   return buildModel({ entries, file, hash, warn });
 }
 

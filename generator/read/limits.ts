@@ -26,6 +26,10 @@ export interface ReadLimits {
   readonly maxAliasChars: number;
   /** Tokens of yaml's lexer in one YAML file (what yaml's time and memory grow with). */
   readonly maxYamlTokens: number;
+  /** Definitions of one schema: QAPI expressions of all its files, or introspection entries. */
+  readonly maxDefinitions: number;
+  /** Items of one list or object of QAPI source (members, enum values, branches ...). */
+  readonly maxItems: number;
 }
 
 export const DEFAULT_READ_LIMITS: ReadLimits = {
@@ -37,6 +41,9 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
   maxAliasNodes: 100_000,
   maxAliasChars: 1024 * 1024,
   maxYamlTokens: 500_000,
+  // QEMU 10.2: about 1000 definitions (2000 introspection entries), no list of 300 items
+  maxDefinitions: 100_000,
+  maxItems: 100_000,
 };
 
 export function readLimits(overrides: Partial<ReadLimits> | undefined): ReadLimits {
@@ -69,6 +76,14 @@ export function jsonNestingExcess(text: string, limit: number): { line: number; 
     }
   }
   return undefined;
+}
+
+export function definitionsMessage(limit: number): string {
+  return `more than ${limit} definitions in one schema`;
+}
+
+export function itemsMessage(limit: number): string {
+  return `more than ${limit} items in one list or object`;
 }
 
 export function nestingMessage(limit: number): string {

@@ -56,7 +56,7 @@ import { createRequire } from 'node:module';
 import type * as YamlLib from 'yaml';
 import type { CST, Document, Node as YamlNode, Scalar, YAMLError } from 'yaml';
 import { QapiError, type SourceInfo } from '../diagnostics.js';
-import { nestingMessage } from './limits.js';
+import { definitionsMessage, nestingMessage } from './limits.js';
 import type { ParsedDoc, ParsedSchema, QapiDict, QapiValue } from './parsed.js';
 import { byExtension, ReadContext, type ReadOptions } from './qapi/context.js';
 import { DocReader } from './qapi/doc.js';
@@ -194,6 +194,7 @@ class YamlFileReader {
       doc = this.docBlock(docText as string, this.resolve(docNode.value as YamlNode) as Scalar, info, symbol);
       this.ctx.docs.push(doc);
     }
+    if (this.ctx.exprs.length >= this.ctx.limits.maxDefinitions) throw new QapiError(info, definitionsMessage(this.ctx.limits.maxDefinitions));
     this.ctx.exprs.push(doc ? { expr: expr as QapiDict, info, doc } : { expr: expr as QapiDict, info });
   }
 

@@ -5,6 +5,7 @@
  * only reported through the warning callback (a newer QEMU may add them).
  */
 import { QapiError, type SourceInfo } from '../../diagnostics.js';
+import { definitionsMessage } from '../limits.js';
 
 /** A non-fatal finding while reading (unknown key, unknown meta-type, ...). */
 export interface IntrospectionWarning {
@@ -84,6 +85,8 @@ export class EntryReader {
   constructor(
     private readonly file: string,
     private readonly warn: WarningSink,
+    /** Entries one schema may have (ReadLimits.maxDefinitions). */
+    private readonly maxEntries = Infinity,
   ) {}
 
   private info(path: string): SourceInfo {
@@ -115,6 +118,7 @@ export class EntryReader {
   }
 
   private readList(list: readonly unknown[], base: string): RawEntry[] {
+    if (list.length > this.maxEntries) this.fail(`${base}[${this.maxEntries}]`, definitionsMessage(this.maxEntries));
     const out: RawEntry[] = [];
     list.forEach((item, i) => {
       const entry = this.readEntry(item, `${base}[${i}]`);

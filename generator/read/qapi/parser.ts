@@ -3,6 +3,7 @@
  * from `values.ts`, doc blocks from `doc.ts`, directives are handled by the ReadContext.
  */
 import { QapiError, type SourceInfo } from '../../diagnostics.js';
+import { definitionsMessage } from '../limits.js';
 import type { ParsedDoc } from '../parsed.js';
 import { rejectExprDoc, type ReadContext } from './context.js';
 import { DocReader } from './doc.js';
@@ -23,7 +24,8 @@ export function parseQapiFile(ctx: ReadContext, fname: string, text: string, par
       ctx.docs.push(curDoc);
       continue;
     }
-    const expr = parseValue(lx, ctx.limits.maxNesting);
+    if (ctx.exprs.length >= ctx.limits.maxDefinitions) throw new QapiError(info, definitionsMessage(ctx.limits.maxDefinitions));
+    const expr = parseValue(lx, ctx.limits.maxNesting, 0, ctx.limits.maxItems);
     if (!(expr instanceof Map)) throw new QapiError(info, 'top-level expression must be an object');
     if (expr.has('include') || expr.has('pragma')) {
       rejectExprDoc(curDoc);

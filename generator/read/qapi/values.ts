@@ -3,7 +3,7 @@
  * `get_values`, with the same error messages and positions.
  */
 import type { QapiDict, QapiValue } from '../parsed.js';
-import { nestingMessage } from '../limits.js';
+import { itemsMessage, nestingMessage } from '../limits.js';
 import {
   QapiLexer,
   TOK_COLON,
@@ -21,15 +21,15 @@ import {
  * Parse one value starting at the current token; leaves the lexer on the token after it.
  * Lists and objects nested more than `maxNesting` deep are an error at the opening bracket.
  */
-export function parseValue(lx: QapiLexer, maxNesting: number, depth = 0): QapiValue {
+export function parseValue(lx: QapiLexer, maxNesting: number, depth = 0, maxItems = Infinity): QapiValue {
   if ((lx.tok === TOK_LBRACE || lx.tok === TOK_LBRACKET) && depth >= maxNesting) throw lx.error(nestingMessage(maxNesting));
   switch (lx.tok) {
     case TOK_LBRACE:
       lx.accept();
-      return parseMembers(lx, maxNesting, depth + 1);
+      return parseMembers(lx, maxNesting, depth + 1, maxItems);
     case TOK_LBRACKET:
       lx.accept();
-      return parseValues(lx, maxNesting, depth + 1);
+      return parseValues(lx, maxNesting, depth + 1, maxItems);
     case TOK_STRING: {
       const s = lx.str;
       lx.accept();
@@ -46,7 +46,7 @@ export function parseValue(lx: QapiLexer, maxNesting: number, depth = 0): QapiVa
   }
 }
 
-function parseMembers(lx: QapiLexer, maxNesting: number, depth: number): QapiDict {
+function parseMembers(lx: QapiLexer, maxNesting: number, depth: number, maxItems: number): QapiDict {
   const dict = new Map<string, QapiValue>();
   if (lx.tok === TOK_RBRACE) {
     lx.accept();
@@ -59,7 +59,8 @@ function parseMembers(lx: QapiLexer, maxNesting: number, depth: number): QapiDic
     if (lx.tok !== TOK_COLON) throw lx.error("expected ':'");
     lx.accept();
     if (dict.has(key)) throw lx.error(`duplicate key '${key}'`);
-    dict.set(key, parseValue(lx, maxNesting, depth));
+    if (dict.size >= maxItems) throw lx.error(itemsMessage(maxItems));
+    dict.set(key, parseValue(lx, maxNesting, depth, maxItems));
     if (lx.tok === TOK_RBRACE) {
       lx.accept();
       return dict;
@@ -70,7 +71,7 @@ function parseMembers(lx: QapiLexer, maxNesting: number, depth: number): QapiDic
   }
 }
 
-function parseValues(lx: QapiLexer, maxNesting: number, depth: number): QapiValue[] {
+function parseValues(lx: QapiLexer, maxNesting: number, depth: number, maxItems: number): QapiValue[] {
   const list: QapiValue[] = [];
   if (lx.tok === TOK_RBRACKET) {
     lx.accept();
@@ -81,7 +82,8 @@ function parseValues(lx: QapiLexer, maxNesting: number, depth: number): QapiValu
     throw lx.error("expected '{', '[', ']', string, or boolean");
   }
   for (;;) {
-    list.push(parseValue(lx, maxNesting, depth));
+    if (list.length >= maxItems) throw lx.error(itemsMessage(maxItems));
+    list.push(parseValue(lx, maxNesting, depth, maxItems));
     if (lx.tok === TOK_RBRACKET) {
       lx.accept();
       return list;

@@ -110,3 +110,41 @@ describe('masked introspection types', () => {
     expect(schema.types.has('c-result-object-30000')).toBe(true);
   });
 });
+
+describe('definitions and items', () => {
+  it('a QAPI schema with more definitions than maxDefinitions stops at the first one over, located (across includes too)', () => {
+    write('defs-a.json', Array.from({ length: 6 }, (_, i) => `{ 'struct': 'Alpha${i}', 'data': {} }`).join('\n') + '\n');
+    const main = write('defs.json', "{ 'include': 'defs-a.json' }\n{ 'struct': 'Beta0', 'data': {} }\n{ 'struct': 'Beta1', 'data': {} }\n");
+    const e = errorOf(() => loadSchema(main, { cwd: dir, limits: { maxDefinitions: 7 } }));
+    // the include directive counts as an expression, as QEMU's parser keeps it
+    expect(e.message).toMatch(/defs(-a)?\.json:\d+(:\d+)?: more than 7 definitions in one schema$/);
+    expect(loadSchema(main, { cwd: dir, limits: { maxDefinitions: 9 } }).types.has('Beta1')).toBe(true);
+  });
+
+  it('a list or object of QAPI source with more than maxItems items stops at the first one over, located', () => {
+    const values = Array.from({ length: 50 }, (_, i) => `'v${i}'`).join(', ');
+    const file = write('items.json', `{ 'enum': 'Many',\n  'data': [ ${values} ] }\n`);
+    const e = errorOf(() => loadSchema(file, { cwd: dir, limits: { maxItems: 20 } }));
+    expect(e.message).toMatch(/^items\.json:2:\d+: more than 20 items in one list or object$/);
+    expect(loadSchema(file, { cwd: dir }).types.get('Many')?.kind).toBe('enum');
+  });
+
+  it('a YAML schema counts its definitions the same way', () => {
+    const file = write('defs.yaml', Array.from({ length: 5 }, (_, i) => `- struct: Y${i}\n  data: {}\n`).join(''));
+    const e = errorOf(() => loadSchema(file, { cwd: dir, limits: { maxDefinitions: 3 } }));
+    expect(e.message).toMatch(/defs\.yaml:\d+(:\d+)?: more than 3 definitions in one schema$/);
+  });
+
+  it('an introspection capture with more entries than maxDefinitions is refused at the first one over, before any is read', () => {
+    const entries = [{ name: 'str', 'meta-type': 'builtin', 'json-type': 'string' }, ...Array.from({ length: 10 }, (_, i) => ({ name: `E${i}`, 'meta-type': 'enum', values: ['a'] }))];
+    const file = write('many.introspection.json', JSON.stringify({ return: entries }));
+    const e = errorOf(() => loadSchema(file, { cwd: dir, limits: { maxDefinitions: 5 } }));
+    expect(e.message).toMatch(/many\.introspection\.json: \$\.return\[5\]: more than 5 definitions in one schema$/);
+    expect(loadSchema(file, { cwd: dir }).types.size).toBeGreaterThan(5);
+  });
+
+  it('the defaults are far above QEMU 10.2 (about 1000 definitions) and below the 16 MiB worst cases of bench/readers.ts', () => {
+    expect(DEFAULT_READ_LIMITS.maxDefinitions).toBe(100_000);
+    expect(DEFAULT_READ_LIMITS.maxItems).toBe(100_000);
+  });
+});
