@@ -4,6 +4,7 @@
  * values, a union and its branch, an alternate's alternatives, a command's Returns, Errors,
  * Since, TODO, a note and an example, and an event.
  */
+import fc from 'fast-check';
 import ts from 'typescript';
 
 /** The text for each doc position (any text: line breaks, control characters ...). */
@@ -156,4 +157,32 @@ export function codeTokens(text: string): string[] {
     out.push(`${ts.SyntaxKind[k]} ${scanner.getTokenText()}`);
   }
   return out;
+}
+
+/** Any single UTF-16 unit (lone surrogates included). */
+const utf16Unit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+
+/**
+ * Doc text made of up to ten pieces: the `danger` strings (weighted `dangerWeight` against 5
+ * for the rest), arbitrary graphemes, arbitrary UTF-16 units and plain words.
+ */
+export function docTextArbitrary(danger: readonly string[], dangerWeight: number): fc.Arbitrary<string> {
+  return fc
+    .array(
+      fc.oneof(
+        { weight: dangerWeight, arbitrary: fc.constantFrom(...danger) },
+        { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
+        { weight: 1, arbitrary: fc.string({ unit: utf16Unit, maxLength: 4 }) },
+        { weight: 2, arbitrary: fc.constantFrom('word', 'x', 'Text.') },
+      ),
+      { minLength: 1, maxLength: 10 },
+    )
+    .map((parts) => parts.join(''));
+}
+
+/** Slots plain but for a few with `text` (each one time in `freq`): keeps most schemas acceptable to QEMU's doc grammar. */
+export function docSlotsArbitrary(text: fc.Arbitrary<string>, freq: number): fc.Arbitrary<DocSlots> {
+  return fc
+    .record(Object.fromEntries(SLOT_NAMES.map((k) => [k, fc.option(text, { freq })])) as Record<keyof DocSlots, fc.Arbitrary<string | null>>)
+    .map((r) => ({ ...plainSlots(), ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)) }) as DocSlots);
 }

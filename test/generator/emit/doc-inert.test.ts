@@ -14,7 +14,7 @@ import { QapiError } from '../../../generator/diagnostics.js';
 import { emitBindings } from '../../../generator/emit/index.js';
 import { generateFromModel } from '../../../generator/generate.js';
 import { loadSchema } from '../../../generator/load.js';
-import { codeTokens, plainSlots, qapiSource, SLOT_NAMES, yamlSource, type DocSlots } from '../../support/doc-schema.js';
+import { codeTokens, docSlotsArbitrary, docTextArbitrary, plainSlots, qapiSource, SLOT_NAMES, yamlSource, type DocSlots } from '../../support/doc-schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qmp-ts-doc-inert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,24 +27,9 @@ const DANGER = [
   ':', 'Since:', '.. note::', 'class Z {} function f() { process.exit(42) }', ')', '(', '}', '{',
 ];
 
-/** Any single UTF-16 unit (lone surrogates included). */
-const unit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-const docText = fc
-  .array(
-    fc.oneof(
-      { weight: 5, arbitrary: fc.constantFrom(...DANGER) },
-      { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
-      { weight: 1, arbitrary: fc.string({ unit, maxLength: 4 }) },
-      { weight: 2, arbitrary: fc.constantFrom('word', 'x', 'Text.') },
-    ),
-    { minLength: 1, maxLength: 10 },
-  )
-  .map((parts) => parts.join(''));
-
+const docText = docTextArbitrary(DANGER, 5);
 /** Most slots plain, a few hostile: keeps most schemas acceptable to QEMU's doc grammar. */
-const slots: fc.Arbitrary<DocSlots> = fc
-  .record(Object.fromEntries(SLOT_NAMES.map((k) => [k, fc.option(docText, { freq: 3 })])) as Record<keyof DocSlots, fc.Arbitrary<string | null>>)
-  .map((r) => ({ ...plainSlots(), ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)) }) as DocSlots);
+const slots: fc.Arbitrary<DocSlots> = docSlotsArbitrary(docText, 3);
 
 type Format = 'qapi' | 'yaml';
 let seq = 0;

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { QapiError } from '../../../generator/diagnostics.js';
 import { loadSchema } from '../../../generator/load.js';
 import { writeSite } from '../../../tools/docs/site.js';
-import { plainSlots, qapiSource, SLOT_NAMES, type DocSlots } from '../../support/doc-schema.js';
+import { docSlotsArbitrary, docTextArbitrary, qapiSource, SLOT_NAMES, type DocSlots } from '../../support/doc-schema.js';
 import { htmlFiles } from '../../support/site-links.js';
 import { inertProblems, searchIndexProblems } from '../../support/site-inert.js';
 import { HOSTILE_CASES } from '../../support/hostile-sites.js';
@@ -27,22 +27,8 @@ const DANGER = [
   '::', '\n\n::\n\n    <b>lit</b>', '.. note::', '.. qmp-example::\n   :title: <i>t</i>\n\n    -> <b>', '.. raw:: html\n\n    <script>', '\n- ',
   '\n#. ', '*em*', '**st**', ':ref:`x <javascript:y>`', ' onclick=', 'href=', '\u0000', '\uD800', '\u2028', '\r\n', '\n', ' ', '    ',
 ];
-const unit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-const docText = fc
-  .array(
-    fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom(...DANGER) },
-      { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
-      { weight: 1, arbitrary: fc.string({ unit, maxLength: 4 }) },
-      { weight: 2, arbitrary: fc.constantFrom('word', 'x', 'Text.') },
-    ),
-    { minLength: 1, maxLength: 10 },
-  )
-  .map((parts) => parts.join(''));
-
-const slots: fc.Arbitrary<DocSlots> = fc
-  .record(Object.fromEntries(SLOT_NAMES.map((k) => [k, fc.option(docText, { freq: 2 })])) as Record<keyof DocSlots, fc.Arbitrary<string | null>>)
-  .map((r) => ({ ...plainSlots(), ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)) }) as DocSlots);
+const docText = docTextArbitrary(DANGER, 6);
+const slots: fc.Arbitrary<DocSlots> = docSlotsArbitrary(docText, 2);
 
 let seq = 0;
 /** The site of the schema with these docs, or undefined when QEMU's doc rules reject it. */
