@@ -6,11 +6,13 @@
  * again after an edit (`generate --watch`) runs the new code.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { QapiError } from '../diagnostics.js';
 import { displayPath } from '../display-path.js';
+import { DEFAULT_READ_LIMITS } from '../read/limits.js';
+import { FileReadError, readSchemaBytes } from '../read/schema-file.js';
 import { PluginError } from './errors.js';
 import type { PluginSpec, TargetSettings } from '../config.js';
 import type { QmpTsPlugin as GenericPlugin } from './types.js';
@@ -52,9 +54,13 @@ async function importPlugin(spec: string, baseDir: string): Promise<LoadedPlugin
   const name = isModulePath(spec) ? displayPath(file) : spec;
   let text: Buffer;
   try {
-    text = readFileSync(file);
+    // Read as the schema readers read: a regular file only, bytes counted (a device or a FIFO
+    // named as a plugin is refused at once instead of read without end).
+    text = readSchemaBytes(file, DEFAULT_READ_LIMITS.maxFileBytes, { file });
   } catch (e) {
-    throw new PluginError(name, undefined, `cannot read the plugin module: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (!(e instanceof FileReadError) && !(e instanceof QapiError)) throw e;
+    const reason = e instanceof FileReadError ? (e.reason as NodeJS.ErrnoException) : undefined;
+    throw new PluginError(name, undefined, `cannot read the plugin module: ${reason ? (reason.code ?? reason.message) : (e as QapiError).message}`);
   }
   const url = `${pathToFileURL(file).href}?content=${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
   let mod: { default?: unknown; plugin?: unknown };

@@ -5,6 +5,7 @@
  * trace unless `--verbose`; nothing is written then. `--check-types` reports the first
  * compiler error of what the plugins left.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,6 +64,17 @@ describe('generate --plugin', () => {
     const r = await gen('--plugin', path.join(dir, 'missing.mjs'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/plugin .*missing\.mjs: cannot read the plugin module: ENOENT/);
+  });
+
+  it('a device or a FIFO named as a plugin: refused at once, not read without end', async () => {
+    const fifo = path.join(dir, 'fifo.mjs');
+    execFileSync('mkfifo', [fifo]);
+    for (const file of ['/dev/zero', fifo]) {
+      const r = await gen('--plugin', file);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/cannot read the plugin module: not a regular file \((a character device|a FIFO)\)/);
+      expect(existsSync(r.out)).toBe(false);
+    }
   });
 
   it('a plugin that throws: the plugin, where it threw and the message, no stack trace; --verbose adds the stack', async () => {
