@@ -16,6 +16,7 @@ import type { SchemaProbe } from './probe.js';
 import type { ConnectTarget } from './client/transport.js';
 import { CommandFlag } from './symbols.js';
 import { observed } from './observed.js';
+import { closeOnFailure } from './client/close-on-failure.js';
 import { camelCase } from './wire-names.js';
 // The job, migration, device removal and launch helpers load on first use (`import()`):
 // they are async anyway, and a consumer's bundle then loads them only when called.
@@ -175,7 +176,7 @@ export class TypedQmpClient<C extends CommandSpecs<C>, E> {
     target: ConnectTarget,
     options?: ClientOptions,
   ): Promise<T> {
-    return observed(QmpClient.connect(target, { ...this.connectDefaults, ...options }).then((raw) => new this(raw)));
+    return observed(QmpClient.connect(target, { ...this.connectDefaults, ...options }).then((raw) => closeOnFailure(raw, () => new this(raw))));
   }
 
   /** The untyped connection, still usable for anything the bindings do not cover. */
@@ -312,3 +313,4 @@ export function installCommandMethods<C>(
     });
   }
 }
+

@@ -12,6 +12,8 @@ import type { QmpClient } from '../client/client.js';
 import type { ClientOptions } from '../client/client-options.js';
 import type { ConnectTarget } from '../client/transport.js';
 import { TypedQmpClient, type CommandResult, type CommandSpecs, type CommandTable, type ExecuteParams } from '../typed.js';
+import { observed } from '../observed.js';
+import { closeOnFailure } from '../client/close-on-failure.js';
 import { checkAvailable, compareReleases, matchRelease, parseVersionString, releaseHas, type ReleaseTable } from './releases.js';
 
 /** The release could not be told (no greeting and neither `query-version` nor `guest-info` answered). */
@@ -24,14 +26,21 @@ export class ReleaseQmpClient<C extends CommandSpecs<C>, E, R extends string> ex
    * Connects, then makes sure the release is known (asking the peer when there was no
    * greeting). Same targets and options as {@link TypedQmpClient.connect}.
    */
-  static override async connect<T>(
+  static override connect<T>(
     this: (new (raw: QmpClient) => T) & { connectDefaults?: ClientOptions },
     target: ConnectTarget,
     options?: ClientOptions,
   ): Promise<T> {
-    const client = (await TypedQmpClient.connect.call(this, target, options)) as T;
-    await (client as unknown as ReleaseQmpClient<never, never, string>).detectRelease();
-    return client;
+    const connected = TypedQmpClient.connect.call(this, target, options) as Promise<T>;
+    return observed(
+      connected.then((client) => {
+        const release = client as unknown as ReleaseQmpClient<never, never, string>;
+        return closeOnFailure(release.raw, async () => {
+          await release.detectRelease();
+          return client;
+        });
+      }),
+    );
   }
 
   readonly #table: ReleaseTable;
